@@ -1,0 +1,153 @@
+//! `origo`: check, explain and render certificates of origin from the command line.
+//!
+//! Exit codes: 0 = done and no error findings; 1 = the report has error findings (or an identifier
+//! is invalid); 2 = unreadable input or bad usage (message on stderr).
+
+mod text;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use origo::{Error, Rulebook};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "origo", version, about = "Rules and documents for Chinese certificates of origin")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a certificate (JSON) and print the report.
+    Check {
+        /// Certificate JSON file (`-` for standard input).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Today's date for rules that need it (YYYY-MM-DD).
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// List the certificate types of the rulebook with their key facts.
+    Rules {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the JSON Schema of the contract.
+    Schema {
+        /// certificate, product or report.
+        #[arg(default_value = "certificate")]
+        name: String,
+    },
+    /// List every finding and error code.
+    Codes {
+        /// json or markdown.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct Common {
+    /// A rulebook directory to use instead of the built-in one.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+    Text,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error[{}]: {}{}", e.code, e.message.en, at(&e.path));
+            eprintln!("错误[{}]：{}", e.code, e.message.zh);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" (at `{path}`)")
+    }
+}
+
+fn rulebook(common: &Common) -> Result<Rulebook, Error> {
+    match &common.rules {
+        Some(dir) => Rulebook::from_dir(dir),
+        None => Rulebook::builtin(),
+    }
+}
+
+fn read_input(path: &PathBuf) -> Result<String, Error> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    text.map_err(|e| {
+        Error::new(
+            "input_unreadable",
+            path.display().to_string(),
+            format!("无法读取 `{}`：{e}", path.display()),
+            format!("cannot read `{}`: {e}", path.display()),
+        )
+    })
+}
+
+fn print_json(v: &Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Check { file, common, today } => {
+            let rb = rulebook(&common)?;
+            let certificate: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
+            let request = json!({ "certificate": certificate, "today": today });
+            let report = origo::api::call("check", &request.to_string(), &rb)?;
+            match common.format {
+                Format::Json => print_json(&report),
+                Format::Text => print!("{}", text::report(&report)),
+            }
+            let ok = report.get("ok").and_then(Value::as_bool).unwrap_or(false);
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Rules { common } => {
+            let rb = rulebook(&common)?;
+            let rules = origo::api::call("rules", "{}", &rb)?;
+            match common.format {
+                Format::Json => print_json(&rules),
+                Format::Text => print!("{}", text::rules(&rules)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { name } => {
+            let rb = Rulebook::builtin()?;
+            print_json(&origo::api::call("schema", &json!({ "name": name }).to_string(), &rb)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codes { format } => {
+            if format == "markdown" {
+                print!("{}", origo::catalogue::markdown());
+            } else {
+                print_json(&origo::api::call("codes", "{}", &Rulebook::builtin()?)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Readable text output: a report like a reviewer's opinion, in Chinese and English.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A check report as a reviewer's opinion.
+pub fn report(r: &Value) -> String {
+    let mut out = String::new();
+    let ok = r.get("ok").and_then(Value::as_bool).unwrap_or(false);
+    let agreement = s(r, "agreement");
+    let _ = writeln!(out, "审核意见 / Review opinion — {agreement}");
+    let _ = writeln!(
+        out,
+        "{}",
+        if ok { "结论：未发现错误 / Result: no errors found" } else { "结论：需要修改 / Result: changes required" }
+    );
+    let findings = r.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+    for (i, f) in findings.iter().enumerate() {
+        let msg = f.get("message").cloned().unwrap_or(Value::Null);
+        let _ = writeln!(out, "\n{}. [{}] {}  @ {}", i + 1, s(f, "severity"), s(f, "code"), s(f, "path"));
+        let _ = writeln!(out, "   {}", s(&msg, "zh"));
+        let _ = writeln!(out, "   {}", s(&msg, "en"));
+        let _ = writeln!(out, "   依据 / source: {}", s(f, "source"));
+    }
+    if let Some(d) = r.get("derived") {
+        let _ = writeln!(out, "\n推导值 / Derived values:");
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(d).unwrap_or_default());
+    }
+    out
+}
+
+/// The rulebook's certificate types as a table.
+pub fn rules(r: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "rulebook {}", s(r, "version"));
+    let _ = writeln!(out, "{:<18} {:<10} {:>6} {:<5} {:<6} name", "code", "form", "items", "basis", "back");
+    for a in r.get("agreements").and_then(Value::as_array).cloned().unwrap_or_default() {
+        let limit = a.get("item_limit").and_then(Value::as_u64).map_or("—".to_string(), |n| n.to_string());
+        let back = if a.get("back_page").and_then(Value::as_bool).unwrap_or(false) { "yes" } else { "no" };
+        let _ = writeln!(
+            out,
+            "{:<18} {:<10} {:>6} {:<5} {:<6} {} / {}",
+            s(&a, "code"),
+            s(&a, "form_name"),
+            limit,
+            s(&a, "valuation_basis"),
+            back,
+            s(&a, "name_zh"),
+            s(&a, "name_en")
+        );
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! The JSON-in, JSON-out layer every binding shares: one operation name, one request object.
+//!
+//! Python, WASM and the CLI call [`call`] with the same operation names and request shapes, so
+//! they cannot drift apart; the shared test vectors in `tests/vectors/` exercise exactly this.
+
+use crate::error::{Error, Result};
+use crate::rulebook::Rulebook;
+use crate::{catalogue, json, schema};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Every operation name [`call`] accepts.
+pub const OPERATIONS: &[&str] = &["check", "codes", "rules", "schema"];
+
+/// Runs operation `op` on a JSON request and returns the JSON answer.
+///
+/// Domain outcomes (findings, refusals) are part of a successful answer; `Err` means the request
+/// could not be read.
+pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
+    let limits = rulebook.limits();
+    let req = json::read_value(request, limits)?;
+    match op {
+        "check" => {
+            let r: CheckRequest = json::from_value(req)?;
+            to_value(&check_value(r.certificate, r.today, rulebook)?)
+        }
+        "codes" => to_value(&catalogue::entries()),
+        "rules" => to_value(&rules_summary(rulebook)),
+        "schema" => {
+            let r: SchemaRequest = json::from_value(req)?;
+            schema::schema(&r.name)
+        }
+        _ => Err(Error::new(
+            "unknown_operation",
+            "",
+            format!("未知操作 `{op}`；可用：{}", OPERATIONS.join("、")),
+            format!("unknown operation `{op}`; available: {}", OPERATIONS.join(", ")),
+        )),
+    }
+}
+
+/// Runs [`call`] and renders either outcome as JSON text: `{"ok": ...}` or `{"error": {...}}`.
+///
+/// Bindings that cannot carry a Rust error (a C ABI, a message queue) use this form.
+pub fn call_to_string(op: &str, request: &str, rulebook: &Rulebook) -> String {
+    let answer = match call(op, request, rulebook) {
+        Ok(v) => serde_json::json!({ "ok": v }),
+        Err(e) => serde_json::json!({ "error": e }),
+    };
+    answer.to_string()
+}
+
+/// `check`: a certificate and, optionally, the host's "today".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckRequest {
+    certificate: Value,
+    #[serde(default)]
+    today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaRequest {
+    #[serde(default = "default_schema")]
+    name: String,
+}
+
+fn default_schema() -> String {
+    "certificate".to_string()
+}
+
+/// Parses a certificate value and checks it.
+pub fn check_value(certificate: Value, today: Option<NaiveDate>, rulebook: &Rulebook) -> Result<crate::Report> {
+    let cert: crate::Certificate = json::from_value(certificate).map_err(|e| prefix(e, "certificate"))?;
+    crate::check_certificate(&cert, rulebook, today)
+}
+
+fn prefix(mut e: Error, at: &str) -> Error {
+    e.path = if e.path.is_empty() { at.to_string() } else { format!("{at}.{}", e.path) };
+    e
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| {
+        Error::new("internal_error", "", format!("无法输出结果：{e}"), format!("cannot serialise the answer: {e}"))
+    })
+}
+
+/// One line per certificate type for `rules`.
+#[derive(Debug, Serialize)]
+struct AgreementSummary<'a> {
+    code: &'a str,
+    kind: crate::rulebook::CertificateKind,
+    name_zh: &'a str,
+    name_en: &'a str,
+    form_name: Option<&'a str>,
+    parties: &'a [String],
+    item_limit: Option<u32>,
+    valuation_basis: crate::model::ValueBasis,
+    criteria: &'a [String],
+    back_page: bool,
+}
+
+fn rules_summary(rb: &Rulebook) -> Value {
+    let agreements: Vec<AgreementSummary<'_>> = rb
+        .agreements()
+        .map(|a| AgreementSummary {
+            code: &a.code,
+            kind: a.kind,
+            name_zh: &a.name.value.zh,
+            name_en: &a.name.value.en,
+            form_name: a.form_name.value.as_deref(),
+            parties: &a.parties.value,
+            item_limit: a.item_limit.value,
+            valuation_basis: a.valuation_basis.value,
+            criteria: &a.criteria.value,
+            back_page: a.print.back_page.value,
+        })
+        .collect();
+    serde_json::json!({ "version": rb.version(), "agreements": agreements })
+}

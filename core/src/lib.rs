@@ -1,0 +1,51 @@
+//! origo: the rules and documents of Chinese certificates of origin.
+//!
+//! Read a certificate (the JSON contract in [`model`]), check it against a [`Rulebook`] and get a
+//! [`Report`]: findings for people (code, field path, rule source, Chinese and English message)
+//! and the values the library derived. Bindings (Python, WASM, CLI) go through [`api::call`].
+//!
+//! ```
+//! let rulebook = origo::Rulebook::builtin().unwrap();
+//! let cert = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/certificates/non_preferential.json")).unwrap();
+//! let report = origo::check_json(&cert, &rulebook, None).unwrap();
+//! assert!(report.ok, "{:?}", report.findings);
+//! ```
+
+pub mod api;
+pub mod catalogue;
+pub mod check;
+mod error;
+mod finding;
+pub mod json;
+pub mod model;
+mod report;
+pub mod rulebook;
+pub mod schema;
+
+pub use error::{Error, Result};
+pub use finding::{Code, Finding, Message, Path, Severity};
+pub use model::{Certificate, Product};
+pub use report::{Derived, Report};
+pub use rulebook::Rulebook;
+
+use chrono::NaiveDate;
+
+/// Checks a parsed certificate. Fails only when its certificate type is not in the rulebook.
+pub fn check_certificate(cert: &Certificate, rulebook: &Rulebook, today: Option<NaiveDate>) -> Result<Report> {
+    let agreement = rulebook.agreement(&cert.agreement).ok_or_else(|| {
+        let known: Vec<&str> = rulebook.agreements().map(|a| a.code.as_str()).collect();
+        Error::new(
+            "unknown_agreement",
+            "agreement",
+            format!("未知证书类型 `{}`；可用：{}", cert.agreement, known.join("、")),
+            format!("unknown certificate type `{}`; known: {}", cert.agreement, known.join(", ")),
+        )
+    })?;
+    Ok(check::check(cert, agreement, rulebook, today))
+}
+
+/// Reads certificate JSON within the rulebook's bounds and checks it.
+pub fn check_json(text: &str, rulebook: &Rulebook, today: Option<NaiveDate>) -> Result<Report> {
+    let cert: Certificate = json::read(text, rulebook.limits())?;
+    check_certificate(&cert, rulebook, today)
+}

@@ -1,0 +1,157 @@
+//! Small validated values of the contract: countries, currencies, HS codes, money.
+//!
+//! They check their *shape* when read (so a bad value is an error naming its path); whether a
+//! well-shaped value is known (a real country, a currency with minor units) is a rulebook question,
+//! answered by the checks.
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+macro_rules! code_newtype {
+    ($(#[$doc:meta])* $name:ident, $len:literal, $what:literal, $pattern:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+        #[schemars(transparent)]
+        pub struct $name(#[schemars(regex(pattern = $pattern))] String);
+
+        impl $name {
+            /// Reads a code, accepting lowercase and surrounding spaces; anything else is refused.
+            pub fn parse(s: &str) -> Result<Self, String> {
+                let t = s.trim().to_ascii_uppercase();
+                if t.len() == $len && t.bytes().all(|b| b.is_ascii_uppercase()) {
+                    Ok($name(t))
+                } else {
+                    Err(format!(concat!("`{}` is not ", $what), s))
+                }
+            }
+            /// The code, uppercase.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+code_newtype!(
+    /// An ISO 3166-1 alpha-2 country code, e.g. `CN`, `NZ`.
+    Country, 2, "an ISO 3166-1 alpha-2 country code (two letters)", "^[A-Z]{2}$"
+);
+code_newtype!(
+    /// An ISO 4217 currency code, e.g. `USD`, `CNY`.
+    Currency, 3, "an ISO 4217 currency code (three letters)", "^[A-Z]{3}$"
+);
+
+impl Country {
+    /// China, the issuing country.
+    pub fn china() -> Self {
+        Country("CN".to_string())
+    }
+}
+
+/// A Harmonized System code as a digit string of 2, 4, 6, 8 or 10 digits.
+///
+/// Dots and spaces that people type (`8501.10.00`) are removed when read: the meaning is certain.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[schemars(transparent)]
+pub struct HsCode(#[schemars(regex(pattern = r"^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10})$"))] String);
+
+impl HsCode {
+    /// Reads an HS code; dots and spaces between digits are dropped.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let digits: String = s.chars().filter(|c| *c != '.' && *c != ' ').collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("`{s}` is not an HS code: digits only (dots and spaces are allowed)"));
+        }
+        if !matches!(digits.len(), 2 | 4 | 6 | 8 | 10) {
+            return Err(format!("`{s}` is not an HS code: 2, 4, 6, 8 or 10 digits, found {}", digits.len()));
+        }
+        Ok(HsCode(digits))
+    }
+    /// All digits.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+    /// The chapter (first 2 digits).
+    pub fn chapter(&self) -> &str {
+        self.0.get(..2).unwrap_or(&self.0)
+    }
+    /// The first `n` digits, or all when shorter.
+    pub fn prefix(&self, n: usize) -> &str {
+        self.0.get(..n).unwrap_or(&self.0)
+    }
+    /// The heading (first 4 digits), if the code has them.
+    pub fn heading(&self) -> Option<&str> {
+        self.0.get(..4)
+    }
+    /// The subheading (first 6 digits), if the code has them.
+    pub fn subheading(&self) -> Option<&str> {
+        self.0.get(..6)
+    }
+}
+
+impl<'de> Deserialize<'de> for HsCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        HsCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for HsCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An amount of money in a currency. The amount is an exact decimal written as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// The amount, e.g. `"1234.50"`.
+    pub amount: Decimal,
+    /// ISO 4217 currency.
+    pub currency: Currency,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hs_codes_normalise_dots_and_spaces() {
+        assert_eq!(HsCode::parse("8501.10.00").unwrap().digits(), "85011000");
+        assert_eq!(HsCode::parse("8501 10").unwrap().digits(), "850110");
+        assert!(HsCode::parse("85011").is_err());
+        assert!(HsCode::parse("85O1").is_err());
+        assert!(HsCode::parse("").is_err());
+    }
+
+    #[test]
+    fn country_and_currency_shapes() {
+        assert_eq!(Country::parse(" nz ").unwrap().as_str(), "NZ");
+        assert!(Country::parse("NZL").is_err());
+        assert!(Country::parse("Ｎ").is_err());
+        assert_eq!(Currency::parse("usd").unwrap().as_str(), "USD");
+    }
+
+    #[test]
+    fn decimals_are_strings() {
+        let m: Money = serde_json::from_str(r#"{"amount":"1234.50","currency":"USD"}"#).unwrap();
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"amount":"1234.50","currency":"USD"}"#);
+        assert!(serde_json::from_str::<Money>(r#"{"amount":1234.5,"currency":"USD"}"#).is_err());
+    }
+}

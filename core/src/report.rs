@@ -1,0 +1,38 @@
+//! The answer of a check: findings plus everything the library derived.
+
+use crate::finding::{Finding, Severity};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The result of checking a certificate: the reviewer's opinion (findings) and the derived values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// `true` when no finding has severity `error`.
+    pub ok: bool,
+    /// The certificate type checked.
+    pub agreement: String,
+    /// The rulebook version the check used.
+    pub rulebook_version: String,
+    /// What the check found, in input order of the fields.
+    pub findings: Vec<Finding>,
+    /// Values the library derived.
+    pub derived: Derived,
+}
+
+impl Report {
+    /// The findings with severity `error`.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Values derived by the checks, for the host and the renderer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    /// Number of goods items.
+    pub item_count: usize,
+    /// The agreement's item limit, `null` when unlimited.
+    pub item_limit: Option<u32>,
+}

@@ -1,0 +1,241 @@
+//! The rulebook: every policy fact as data, loaded once from the embedded files or from a host's directory.
+
+mod agreement;
+mod fact;
+mod limits;
+
+pub use agreement::*;
+pub use fact::*;
+pub use limits::*;
+
+use crate::error::{Error, Result};
+use once_cell::sync::Lazy;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The top-level `rulebook.toml`: version and input bounds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulebookToml {
+    schema_version: u32,
+    version: String,
+    limits: Limits,
+}
+
+/// All policy data: agreements, lists, calendar, product-specific rules, input bounds.
+///
+/// Cheap to clone (shared behind an `Arc`) and safe to share between threads.
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    version: String,
+    limits: Limits,
+    agreements: BTreeMap<String, Agreement>,
+}
+
+/// The rulebook data files as (relative path, text) pairs: the one shape both loaders share.
+pub(crate) struct Files(Vec<(String, String)>);
+
+impl Files {
+    fn get(&self, path: &str) -> Option<&str> {
+        self.0.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str())
+    }
+    fn under<'a>(&'a self, dir: &'a str, ext: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.0
+            .iter()
+            .filter(move |(p, _)| p.starts_with(dir) && p.ends_with(ext))
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+    }
+}
+
+static BUILTIN: Lazy<std::result::Result<Rulebook, Error>> = Lazy::new(|| {
+    let files = origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
+    Rulebook::from_files(Files(files))
+});
+
+impl Rulebook {
+    /// The rulebook embedded in this build, parsed once per process.
+    pub fn builtin() -> Result<Rulebook> {
+        BUILTIN.clone()
+    }
+
+    /// A host's rulebook directory of the same shape as `rules/` (no recompile needed).
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Rulebook> {
+        let dir = dir.as_ref();
+        let mut files = Vec::new();
+        collect(dir, dir, &mut files)?;
+        files.sort();
+        Rulebook::from_files(Files(files))
+    }
+
+    fn from_files(files: Files) -> Result<Rulebook> {
+        let top_text = files.get("rulebook.toml").ok_or_else(|| {
+            Error::new(
+                "rulebook_invalid",
+                "rulebook.toml",
+                "规则库缺少 rulebook.toml",
+                "the rulebook has no rulebook.toml",
+            )
+        })?;
+        let top: RulebookToml = parse_toml("rulebook.toml", top_text)?;
+        if top.schema_version != 1 {
+            return Err(invalid("rulebook.toml", "schema_version", "unsupported schema_version (expected 1)"));
+        }
+        let mut agreements = BTreeMap::new();
+        for (path, text) in files.under("agreements/", ".toml") {
+            if text.len() > top.limits.max_input_bytes {
+                return Err(too_large(path, top.limits.max_input_bytes));
+            }
+            let a: Agreement = parse_toml(path, text)?;
+            validate_agreement(path, &a)?;
+            agreements.insert(a.code.clone(), a);
+        }
+        if agreements.is_empty() {
+            return Err(invalid("agreements/", "", "no agreement files"));
+        }
+        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements }) })
+    }
+
+    /// The rulebook's version string.
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// The input bounds in force.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// The certificate type with this code.
+    pub fn agreement(&self, code: &str) -> Option<&Agreement> {
+        self.inner.agreements.get(code)
+    }
+
+    /// Every certificate type, sorted by code.
+    pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
+        self.inner.agreements.values()
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| io_error(dir, &e))?.path();
+        if path.is_dir() {
+            collect(root, &path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "csv")) {
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, &e))?;
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::new(
+        "rulebook_unreadable",
+        path.display().to_string(),
+        format!("无法读取规则库文件 `{}`：{e}", path.display()),
+        format!("cannot read rulebook file `{}`: {e}", path.display()),
+    )
+}
+
+fn too_large(file: &str, max: usize) -> Error {
+    Error::new(
+        "input_too_large",
+        file,
+        format!("规则库文件 `{file}` 超过 {max} 字节"),
+        format!("rulebook file `{file}` is larger than {max} bytes"),
+    )
+}
+
+/// A malformed rulebook file: the error names the file and the key.
+pub(crate) fn invalid(file: &str, key: &str, why: &str) -> Error {
+    let at = if key.is_empty() { file.to_string() } else { format!("{file}: {key}") };
+    Error::new(
+        "rulebook_invalid",
+        at.clone(),
+        format!("规则库文件有误（{at}）：{why}"),
+        format!("malformed rulebook file ({at}): {why}"),
+    )
+}
+
+/// Parses one TOML data file; an error names the file and the key path.
+pub(crate) fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        invalid(file, if key == "." { "" } else { &key }, inner.message().trim())
+    })
+}
+
+fn validate_agreement(path: &str, a: &Agreement) -> Result<()> {
+    let stem = path.trim_start_matches("agreements/").trim_end_matches(".toml");
+    if a.code != stem {
+        return Err(invalid(path, "code", &format!("code `{}` must equal the file name `{stem}`", a.code)));
+    }
+    if a.schema_version != 1 {
+        return Err(invalid(path, "schema_version", "unsupported schema_version (expected 1)"));
+    }
+    let value = serde_json::to_value(a).map_err(|e| invalid(path, "", &e.to_string()))?;
+    require_sources(path, "", &value)
+}
+
+/// Every fact (an object with a `value`) must carry a non-empty `source`.
+fn require_sources(file: &str, key: &str, v: &serde_json::Value) -> Result<()> {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("value") {
+                let ok = map.get("source").and_then(|s| s.as_str()).is_some_and(|s| !s.trim().is_empty());
+                if !ok {
+                    return Err(invalid(file, key, "every fact needs a non-empty `source`"));
+                }
+            }
+            for (k, child) in map {
+                let child_key = if key.is_empty() { k.clone() } else { format!("{key}.{k}") };
+                require_sources(file, &child_key, child)?;
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().try_for_each(|(i, c)| require_sources(file, &format!("{key}[{i}]"), c))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rulebook_loads() {
+        let rb = Rulebook::builtin().unwrap();
+        assert!(rb.agreement("non_preferential").is_some());
+        assert!(rb.limits().max_goods > 0);
+    }
+
+    #[test]
+    fn malformed_file_names_file_and_key() {
+        let mut files: Vec<(String, String)> =
+            origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        for (p, t) in files.iter_mut() {
+            if p == "agreements/non_preferential.toml" {
+                *t = t.replace("schema_version = 1", "schema_version = \"one\"");
+            }
+        }
+        let err = Rulebook::from_files(Files(files)).unwrap_err();
+        assert_eq!(err.code, "rulebook_invalid");
+        assert!(err.path.contains("agreements/non_preferential.toml"), "{}", err.path);
+        assert!(err.path.contains("schema_version"), "{}", err.path);
+    }
+}
