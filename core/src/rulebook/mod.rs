@@ -40,8 +40,8 @@ struct Inner {
     agreements: BTreeMap<String, Agreement>,
 }
 
-/// The rulebook data files as (relative path, text) pairs: the one shape both loaders share.
-pub(crate) struct Files(Vec<(String, String)>);
+/// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
+struct Files(Vec<(String, String)>);
 
 impl Files {
     fn get(&self, path: &str) -> Option<&str> {
@@ -71,6 +71,14 @@ impl Rulebook {
         let dir = dir.as_ref();
         let mut files = Vec::new();
         collect(dir, dir, &mut files)?;
+        files.sort();
+        Rulebook::from_files(Files(files))
+    }
+
+    /// A rulebook from in-memory files, `(path relative to the rulebook root, text)`, e.g.
+    /// `("agreements/asean.toml", "...")`: for hosts without a file system (WASM) and for tests.
+    pub fn from_texts(files: impl IntoIterator<Item = (String, String)>) -> Result<Rulebook> {
+        let mut files: Vec<(String, String)> = files.into_iter().collect();
         files.sort();
         Rulebook::from_files(Files(files))
     }
