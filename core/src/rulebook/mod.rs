@@ -55,10 +55,12 @@ impl Files {
     }
 }
 
-static BUILTIN: Lazy<std::result::Result<Rulebook, Error>> = Lazy::new(|| {
-    let files = origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
-    Rulebook::from_files(Files(files))
-});
+static BUILTIN: Lazy<std::result::Result<Rulebook, Error>> = Lazy::new(|| Rulebook::from_texts(builtin_files()));
+
+/// The embedded rulebook files as `(path, text)` pairs: a starting point for a host's own rulebook.
+pub fn builtin_files() -> Vec<(String, String)> {
+    origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect()
+}
 
 impl Rulebook {
     /// The rulebook embedded in this build, parsed once per process.
@@ -234,8 +236,7 @@ mod tests {
 
     #[test]
     fn malformed_file_names_file_and_key() {
-        let mut files: Vec<(String, String)> =
-            origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        let mut files = builtin_files();
         for (p, t) in files.iter_mut() {
             if p == "agreements/non_preferential.toml" {
                 *t = t.replace("schema_version = 1", "schema_version = \"one\"");
