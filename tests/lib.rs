@@ -58,9 +58,9 @@ fn judge_answer(expect: &Value, v: &Value) -> Result<(), String> {
     let findings = v.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
     let summary = || findings.iter().map(|f| format!("{}@{}", f["code"], f["path"])).collect::<Vec<_>>().join(", ");
     for want in expect.get("findings").and_then(Value::as_array).into_iter().flatten() {
-        let hit = findings.iter().any(|f| {
-            ["code", "path", "severity"].iter().all(|k| want.get(*k).is_none_or(|w| f.get(*k) == Some(w)))
-        });
+        let hit = findings
+            .iter()
+            .any(|f| ["code", "path", "severity"].iter().all(|k| want.get(*k).is_none_or(|w| f.get(*k) == Some(w))));
         if !hit {
             return Err(format!("missing finding {want}; found: [{}]", summary()));
         }
@@ -74,7 +74,10 @@ fn judge_answer(expect: &Value, v: &Value) -> Result<(), String> {
         for (pointer, want) in values {
             let got = v.pointer(pointer);
             if got != Some(want) {
-                return Err(format!("at {pointer}: expected {want}, got {}", got.map_or("nothing".into(), Value::to_string)));
+                return Err(format!(
+                    "at {pointer}: expected {want}, got {}",
+                    got.map_or("nothing".into(), Value::to_string)
+                ));
             }
         }
     }

@@ -64,7 +64,14 @@ pub fn markdown() -> String {
          | code | kind | severity | 中文 | English |\n|---|---|---|---|---|\n",
     );
     for e in entries() {
-        s.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", e.code, e.kind, e.severity.as_str(), e.title_zh, e.title_en));
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            e.code,
+            e.kind,
+            e.severity.as_str(),
+            e.title_zh,
+            e.title_en
+        ));
     }
     s
 }

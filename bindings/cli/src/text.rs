@@ -16,7 +16,11 @@ pub fn report(r: &Value) -> String {
     let _ = writeln!(
         out,
         "{}",
-        if ok { "结论：未发现错误 / Result: no errors found" } else { "结论：需要修改 / Result: changes required" }
+        if ok {
+            "结论：未发现错误 / Result: no errors found"
+        } else {
+            "结论：需要修改 / Result: changes required"
+        }
     );
     let findings = r.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
     for (i, f) in findings.iter().enumerate() {

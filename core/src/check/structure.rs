@@ -48,7 +48,13 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         ));
     }
     if cx.cert.goods.is_empty() {
-        out.push(Finding::new(&NO_GOODS, "goods", "FAQ Q35", "证书至少需要一项商品", "a certificate needs at least one goods item"));
+        out.push(Finding::new(
+            &NO_GOODS,
+            "goods",
+            "FAQ Q35",
+            "证书至少需要一项商品",
+            "a certificate needs at least one goods item",
+        ));
     }
     let goods = Path::root().key("goods");
     for (i, item) in cx.cert.goods.iter().enumerate() {
