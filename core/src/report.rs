@@ -35,4 +35,13 @@ pub struct Derived {
     pub item_count: usize,
     /// The agreement's item limit, `null` when unlimited.
     pub item_limit: Option<u32>,
+    /// Printed texts of each goods item, in item order.
+    #[serde(default)]
+    pub goods: Vec<crate::check::GoodsDerived>,
+    /// Printed texts of the certificate's own boxes.
+    #[serde(default)]
+    pub content: crate::check::ContentDerived,
+    /// How the certificate is printed and sealed.
+    #[serde(default)]
+    pub print: crate::check::PrintDecision,
 }

@@ -27,6 +27,9 @@ macro_rules! rule_files {
 
 rule_files![
     "agreements/non_preferential.toml",
+    "lists/content.toml",
+    "lists/ecfa_early_harvest.csv",
+    "lists/hs_migrations.csv",
     "rulebook.toml",
 ];
 

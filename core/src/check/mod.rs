@@ -1,7 +1,12 @@
 //! Checking a certificate: one module per rule family, each a pass over the same context.
 
+mod content;
 mod item_limit;
+mod print;
 mod structure;
+
+pub use content::{ContentDerived, GoodsDerived};
+pub use print::{PrintDecision, SealShown};
 
 use crate::finding::{Code, Finding, Severity};
 use crate::model::Certificate;
@@ -41,10 +46,10 @@ impl Outcome {
 type Pass = fn(&Context<'_>, &mut Outcome);
 
 /// The rule families, in the order their findings appear.
-const PASSES: &[Pass] = &[structure::check, item_limit::check];
+const PASSES: &[Pass] = &[structure::check, item_limit::check, content::check, print::check];
 
 /// Codes of every finding the checks can produce.
-pub(crate) const CODES: &[&[Code]] = &[structure::CODES, item_limit::CODES];
+pub(crate) const CODES: &[&[Code]] = &[structure::CODES, item_limit::CODES, content::CODES, print::CODES];
 
 /// Checks a parsed certificate against the rulebook. Rule violations are findings, never errors.
 pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, today: Option<NaiveDate>) -> Report {

@@ -1,10 +1,12 @@
 //! The rulebook: every policy fact as data, loaded once from the embedded files or from a host's directory.
 
 mod agreement;
+mod content;
 mod fact;
 mod limits;
 
 pub use agreement::*;
+pub use content::{ContentData, ContentTexts, HsMigration};
 pub use fact::*;
 pub use limits::*;
 
@@ -38,6 +40,7 @@ struct Inner {
     version: String,
     limits: Limits,
     agreements: BTreeMap<String, Agreement>,
+    content: ContentData,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -110,7 +113,8 @@ impl Rulebook {
         if agreements.is_empty() {
             return Err(invalid("agreements/", "", "no agreement files"));
         }
-        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements }) })
+        let content = content::load(&files)?;
+        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements, content }) })
     }
 
     /// The rulebook's version string.
@@ -126,6 +130,11 @@ impl Rulebook {
     /// The certificate type with this code.
     pub fn agreement(&self, code: &str) -> Option<&Agreement> {
         self.inner.agreements.get(code)
+    }
+
+    /// Certificate-content data: printed texts, the early-harvest list, HS migrations.
+    pub fn content(&self) -> &ContentData {
+        &self.inner.content
     }
 
     /// Every certificate type, sorted by code.

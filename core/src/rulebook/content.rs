@@ -1,0 +1,171 @@
+//! Certificate-content data: fixed printed texts (`lists/content.toml`), the ECFA early-harvest
+//! list (`lists/ecfa_early_harvest.csv`) and HS codes replaced by tariff version changes
+//! (`lists/hs_migrations.csv`).
+
+use super::fact::Fact;
+use super::{invalid, parse_toml, Files};
+use crate::error::Result;
+use crate::model::HsCode;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+const TEXTS: &str = "lists/content.toml";
+const EARLY_HARVEST: &str = "lists/ecfa_early_harvest.csv";
+const MIGRATIONS: &str = "lists/hs_migrations.csv";
+
+/// Fixed texts and list facts of `lists/content.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentTexts {
+    schema_version: u32,
+    /// Printed in the text-marks box when the marks are an attached image (FAQ Q39).
+    pub see_attachment: Fact<String>,
+    /// Printed in the marks box when the goods have no marks.
+    pub no_marks: Fact<String>,
+    /// Appended to the goods name when "in bulk" is ticked (FAQ Q30).
+    pub in_bulk: Fact<String>,
+    /// Joins exporter and intermediary in a double header (FAQ Q80).
+    pub double_header_joiner: Fact<String>,
+    /// Whether the early-harvest list holds every line: a code absent from an incomplete list
+    /// cannot be refused with certainty.
+    pub ecfa_early_harvest_complete: Fact<bool>,
+    /// Producer-box confidentiality wording per agreement code (FAQ Q41).
+    pub manufacturer_confidential_text: BTreeMap<String, Fact<String>>,
+}
+
+/// One HS code replaced by a tariff version change (FAQ Q111).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HsMigration {
+    /// The replaced code or code prefix (digits).
+    pub hs_code: String,
+    /// The tariff version (year) from which the code no longer exists.
+    pub replaced_in: u16,
+    /// Candidate codes in the new version.
+    pub new_codes: Vec<HsCode>,
+    /// Where the change is published.
+    pub source: String,
+}
+
+/// Everything the content checks read from the rulebook.
+#[derive(Debug, Clone)]
+pub struct ContentData {
+    /// Fixed texts and list facts.
+    pub texts: ContentTexts,
+    /// Early-harvest codes per agreement code (only ECFA has one today).
+    pub early_harvest: BTreeMap<String, BTreeSet<String>>,
+    /// Replaced HS codes.
+    pub migrations: Vec<HsMigration>,
+}
+
+impl ContentData {
+    /// The agreement's early-harvest list, if it restricts its goods to one.
+    pub fn early_harvest(&self, agreement: &str) -> Option<&BTreeSet<String>> {
+        self.early_harvest.get(agreement)
+    }
+
+    /// Replacements of `code` for a product of tariff version `version`.
+    pub fn migrations_for<'a>(&'a self, code: &'a HsCode, version: u16) -> impl Iterator<Item = &'a HsMigration> + 'a {
+        self.migrations.iter().filter(move |m| version < m.replaced_in && code.digits().starts_with(&m.hs_code))
+    }
+}
+
+pub(crate) fn load(files: &Files) -> Result<ContentData> {
+    let texts: ContentTexts = parse_toml(TEXTS, required(files, TEXTS)?)?;
+    if texts.schema_version != 1 {
+        return Err(invalid(TEXTS, "schema_version", "unsupported schema_version (expected 1)"));
+    }
+    let mut early_harvest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (row, rec) in rows(EARLY_HARVEST, required(files, EARLY_HARVEST)?, &["agreement", "hs_code", "source"])? {
+        let code = HsCode::parse(&rec["hs_code"]).map_err(|e| invalid(EARLY_HARVEST, &row, &e))?;
+        if code.digits().len() != 8 {
+            return Err(invalid(EARLY_HARVEST, &row, "hs_code must have 8 digits"));
+        }
+        early_harvest.entry(rec["agreement"].clone()).or_default().insert(code.digits().to_string());
+    }
+    let mut migrations = Vec::new();
+    for (row, rec) in
+        rows(MIGRATIONS, required(files, MIGRATIONS)?, &["hs_code", "replaced_in", "new_codes", "source"])?
+    {
+        let hs_code = rec["hs_code"].clone();
+        if !(2..=10).contains(&hs_code.len()) || !hs_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid(MIGRATIONS, &row, "hs_code must be 2 to 10 digits"));
+        }
+        let replaced_in =
+            rec["replaced_in"].parse().map_err(|_| invalid(MIGRATIONS, &row, "replaced_in must be a year"))?;
+        let new_codes = rec["new_codes"]
+            .split('|')
+            .map(|c| HsCode::parse(c).map_err(|e| invalid(MIGRATIONS, &row, &e)))
+            .collect::<Result<Vec<_>>>()?;
+        migrations.push(HsMigration { hs_code, replaced_in, new_codes, source: rec["source"].clone() });
+    }
+    Ok(ContentData { texts, early_harvest, migrations })
+}
+
+fn required<'a>(files: &'a Files, path: &str) -> Result<&'a str> {
+    files.get(path).ok_or_else(|| invalid(path, "", "file missing from the rulebook"))
+}
+
+type Row = BTreeMap<String, String>;
+
+/// Reads a CSV with `#` comment lines; each row must fill every `needed` column, `source` included.
+fn rows(file: &str, text: &str, needed: &[&str]) -> Result<Vec<(String, Row)>> {
+    let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| invalid(file, "header", &e.to_string()))?.clone();
+    for col in needed {
+        if !headers.iter().any(|h| h == *col) {
+            return Err(invalid(file, "header", &format!("column `{col}` missing")));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let row = format!("row {}", i + 1);
+        let rec = rec.map_err(|e| invalid(file, &row, &e.to_string()))?;
+        let map: Row = headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+        if let Some(col) = needed.iter().find(|c| map.get(**c).is_none_or(|v| v.is_empty())) {
+            return Err(invalid(file, &format!("{row}.{col}"), "empty value"));
+        }
+        out.push((row, map));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(early: &str, migrations: &str) -> Files {
+        let texts = origo_rules::file(TEXTS).unwrap_or_default().to_string();
+        Files(vec![
+            (TEXTS.to_string(), texts),
+            (EARLY_HARVEST.to_string(), early.to_string()),
+            (MIGRATIONS.to_string(), migrations.to_string()),
+        ])
+    }
+
+    #[test]
+    fn builtin_lists_load() {
+        let rb = crate::Rulebook::builtin().unwrap();
+        let c = rb.content();
+        assert!(c.early_harvest("ecfa").unwrap().contains("28030010"));
+        assert!(c.early_harvest("asean").is_none());
+        let old = HsCode::parse("85171200").unwrap();
+        assert_eq!(c.migrations_for(&old, 2021).count(), 1);
+        assert_eq!(c.migrations_for(&old, 2022).count(), 0);
+    }
+
+    #[test]
+    fn bad_rows_name_file_and_row() {
+        let err = load(&files("agreement,hs_code,source\necfa,2803001,x\n", "hs_code,replaced_in,new_codes,source\n"))
+            .unwrap_err();
+        assert!(err.path.contains(EARLY_HARVEST) && err.path.contains("row 1"), "{}", err.path);
+        let err =
+            load(&files("agreement,hs_code,source\n", "hs_code,replaced_in,new_codes,source\n851712,soon,851713,x\n"))
+                .unwrap_err();
+        assert!(err.path.contains(MIGRATIONS) && err.path.contains("row 1"), "{}", err.path);
+        let err = load(&files("agreement,hs_code\n", "hs_code,replaced_in,new_codes,source\n")).unwrap_err();
+        assert!(err.path.contains("header"), "{}", err.path);
+        let err = load(&files("agreement,hs_code,source\necfa,28030010,\n", "hs_code,replaced_in,new_codes,source\n"))
+            .unwrap_err();
+        assert!(err.path.contains("row 1.source"), "{}", err.path);
+    }
+}
