@@ -35,4 +35,7 @@ pub struct Derived {
     pub item_count: usize,
     /// The agreement's item limit, `null` when unlimited.
     pub item_limit: Option<u32>,
+    /// Trade term, FOB total and each item's values (FAQ Q109).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valuation: Option<crate::valuation::Valuation>,
 }

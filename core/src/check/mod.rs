@@ -2,6 +2,7 @@
 
 mod item_limit;
 mod structure;
+mod valuation;
 
 use crate::finding::{Code, Finding, Severity};
 use crate::model::Certificate;
@@ -41,10 +42,10 @@ impl Outcome {
 type Pass = fn(&Context<'_>, &mut Outcome);
 
 /// The rule families, in the order their findings appear.
-const PASSES: &[Pass] = &[structure::check, item_limit::check];
+const PASSES: &[Pass] = &[structure::check, item_limit::check, valuation::check];
 
 /// Codes of every finding the checks can produce.
-pub(crate) const CODES: &[&[Code]] = &[structure::CODES, item_limit::CODES];
+pub(crate) const CODES: &[&[Code]] = &[structure::CODES, item_limit::CODES, valuation::CODES];
 
 /// Checks a parsed certificate against the rulebook. Rule violations are findings, never errors.
 pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, today: Option<NaiveDate>) -> Report {

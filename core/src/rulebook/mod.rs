@@ -3,10 +3,12 @@
 mod agreement;
 mod fact;
 mod limits;
+mod valuation;
 
 pub use agreement::*;
 pub use fact::*;
 pub use limits::*;
+pub use valuation::*;
 
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
@@ -38,6 +40,7 @@ struct Inner {
     version: String,
     limits: Limits,
     agreements: BTreeMap<String, Agreement>,
+    valuation: ValuationData,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -110,7 +113,8 @@ impl Rulebook {
         if agreements.is_empty() {
             return Err(invalid("agreements/", "", "no agreement files"));
         }
-        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements }) })
+        let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
+        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements, valuation }) })
     }
 
     /// The rulebook's version string.
@@ -126,6 +130,11 @@ impl Rulebook {
     /// The certificate type with this code.
     pub fn agreement(&self, code: &str) -> Option<&Agreement> {
         self.inner.agreements.get(code)
+    }
+
+    /// Trade terms, currencies, insurance conventions, rounding (`valuation.toml`, `lists/currencies.csv`).
+    pub fn valuation(&self) -> &ValuationData {
+        &self.inner.valuation
     }
 
     /// Every certificate type, sorted by code.
