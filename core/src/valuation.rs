@@ -689,3 +689,190 @@ pub enum TotalError<'a> {
     /// The sum is beyond 28 significant digits.
     Overflow,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn rb() -> Rulebook {
+        Rulebook::builtin().unwrap()
+    }
+
+    fn req(term: &str, amount: &str) -> ConvertRequest {
+        ConvertRequest { term: term.into(), amount: amount.into(), currency: "USD".into(), ..Default::default() }
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn textbook_cfr_to_cif_with_markup_and_premium() {
+        // CIF = CFR ÷ (1 − 110% × 1%) = 100 ÷ 0.989 = 101.11
+        let r = ConvertRequest { to: Some("CIF".into()), insurance_rate: Some("0.01".into()), ..req("CFR", "100") };
+        let c = convert_request(&r, &rb()).unwrap();
+        assert_eq!(c.value.to_string(), "101.11");
+        assert!(c.formula.en.contains("100 ÷ (1 − 1.1 × 0.01)"), "{}", c.formula.en);
+        assert!(c.formula.zh.contains("四舍五入保留 2 位小数"), "{}", c.formula.zh);
+        assert_eq!(c.convention.as_deref(), Some("cif_markup"));
+    }
+
+    #[test]
+    fn every_term_converts_to_fob() {
+        let cases = [
+            ("EXW", vec![("inland", "120"), ("loading", "30")], "1150.00"),
+            ("FCA", vec![("loading", "30")], "1030.00"),
+            ("FAS", vec![("loading", "30")], "1030.00"),
+            ("FOB", vec![], "1000.00"),
+            ("CFR", vec![("freight", "100")], "900.00"),
+            ("CPT", vec![("freight", "100")], "900.00"),
+            ("CIF", vec![("freight", "100"), ("insurance", "5")], "895.00"),
+            ("CIP", vec![("freight", "100"), ("insurance", "5")], "895.00"),
+            ("DAP", vec![("freight", "100")], "900.00"),
+            ("DPU", vec![("freight", "100"), ("destination", "20")], "880.00"),
+            ("DDP", vec![("freight", "100"), ("destination", "20"), ("duties", "80")], "800.00"),
+        ];
+        for (term, costs, want) in cases {
+            let mut r = req(term, "1000");
+            for (k, v) in costs {
+                let v = Some(v.to_string());
+                match k {
+                    "inland" => r.inland = v,
+                    "loading" => r.loading = v,
+                    "freight" => r.freight = v,
+                    "insurance" => r.insurance = v,
+                    "destination" => r.destination = v,
+                    _ => r.duties = v,
+                }
+            }
+            let c = convert_request(&r, &rb()).unwrap_or_else(|e| panic!("{term}: {e}"));
+            assert_eq!(c.value.to_string(), want, "{term}: {}", c.formula.en);
+        }
+    }
+
+    #[test]
+    fn legacy_spellings_normalise() {
+        let v = rb();
+        for (typed, code) in [("C&F", "CFR"), ("cnf", "CFR"), ("C+F", "CFR"), ("c and f", "CFR"), ("F.O.B.", "FOB"),
+            ("FOB NINGBO", "FOB"), ("DAT", "DPU"), ("DDU", "DAP"), ("到岸价", "CIF")] {
+            assert_eq!(v.valuation().term(typed).map(|t| t.code.as_str()), Some(code), "{typed}");
+        }
+        let e = convert_request(&req("CNI", "1"), &v).unwrap_err();
+        assert_eq!((e.code.as_str(), e.path.as_str()), ("unknown_term", "term"));
+        assert!(e.message.en.contains("EXW, FCA, FAS, FOB, CFR, CIF, CPT, CIP, DAP, DPU, DDP"), "{}", e.message.en);
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_with_paths() {
+        let v = rb();
+        let cases: Vec<(ConvertRequest, &str, &str)> = vec![
+            (req("FOB", "10.001"), "invalid_amount", "amount"),
+            (ConvertRequest { currency: "JPY".into(), ..req("FOB", "10.5") }, "invalid_amount", "amount"),
+            (req("FOB", "1234567890123456789012345678901234567890"), "invalid_amount", "amount"),
+            (req("FOB", "0"), "invalid_amount", "amount"),
+            (req("FOB", "-5"), "invalid_amount", "amount"),
+            (ConvertRequest { currency: "XYZ".into(), ..req("FOB", "1") }, "unknown_currency_code", "currency"),
+            (req("CIF", "100"), "missing_component", "freight"),
+            (ConvertRequest { freight: Some("1".into()), ..req("CIF", "100") }, "missing_component", "insurance"),
+            (ConvertRequest { freight: Some("1".into()), ..req("FOB", "100") }, "component_not_applicable", "freight"),
+            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0".into()), ..req("CIF", "100") }, "invalid_rate", "insurance_rate"),
+            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("-0.1".into()), ..req("CIF", "100") }, "invalid_rate", "insurance_rate"),
+            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), markup: Some("0".into()), ..req("CIF", "100") }, "invalid_rate", "markup"),
+            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), convention: Some("x".into()), ..req("CIF", "100") }, "unknown_convention", "convention"),
+            (ConvertRequest { freight: Some("1".into()), insurance: Some("1".into()), insurance_rate: Some("0.01".into()), ..req("CIF", "100") }, "component_not_applicable", "insurance_rate"),
+            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), ..req("DAP", "100") }, "component_not_applicable", "insurance_rate"),
+            (ConvertRequest { freight: Some("1.005".into()), ..req("CFR", "100") }, "invalid_amount", "freight"),
+            (ConvertRequest { freight: Some("-1".into()), ..req("CFR", "100") }, "invalid_amount", "freight"),
+            (ConvertRequest { freight: Some("100".into()), ..req("CFR", "100") }, "conversion_not_positive", "amount"),
+            (ConvertRequest { to: Some("EXW".into()), inland: Some("200".into()), ..req("FOB", "100") }, "conversion_not_positive", "amount"),
+            (ConvertRequest { inland: Some("1".into()), ..req("EXW", "79228162514264337593543950335") }, "invalid_amount", "amount"),
+        ];
+        for (r, code, path) in cases {
+            match convert_request(&r, &v) {
+                Ok(c) => panic!("{r:?} gave {}", c.value),
+                Err(e) => assert_eq!((e.code.as_str(), e.path.as_str()), (code, path), "{r:?}: {}", e.message.en),
+            }
+        }
+    }
+
+    #[test]
+    fn rounding_follows_the_currency() {
+        let r = ConvertRequest { currency: "JPY".into(), freight: Some("333".into()), insurance_rate: Some("0.003".into()), ..req("CIF", "100000") };
+        assert_eq!(convert_request(&r, &rb()).unwrap().value.to_string(), "99337");
+        let r = ConvertRequest { currency: "KWD".into(), ..req("FOB", "1.234") };
+        assert_eq!(convert_request(&r, &rb()).unwrap().value.to_string(), "1.234");
+    }
+
+    #[test]
+    fn conventions_differ_and_are_selectable() {
+        let base = ConvertRequest { freight: Some("500".into()), insurance_rate: Some("0.003".into()), ..req("CIF", "10000") };
+        let cif = convert_request(&base, &rb()).unwrap();
+        let cfr = convert_request(&ConvertRequest { convention: Some("cfr_markup".into()), ..base }, &rb()).unwrap();
+        assert_eq!(cif.value.to_string(), "9467.00");
+        // 10000 ÷ 1.0033 − 500 = 9467.108...
+        assert_eq!(cfr.value.to_string(), "9467.11");
+        assert_eq!(cfr.convention.as_deref(), Some("cfr_markup"));
+    }
+
+    fn rates() -> Vec<ExchangeRate> {
+        serde_json::from_str(r#"[{"from":"EUR","to":"USD","rate":"1.0832"},{"from":"USD","to":"CNY","rate":"7.1"}]"#).unwrap()
+    }
+
+    #[test]
+    fn exchange_uses_direct_or_inverse_rates() {
+        assert_eq!(exchange(d("100"), "EUR", "USD", &rates()), Some(d("108.32")));
+        assert_eq!(exchange(d("71"), "CNY", "USD", &rates()), Some(d("10")));
+        assert_eq!(exchange(d("1"), "JPY", "USD", &rates()), None);
+    }
+
+    proptest! {
+        #[test]
+        fn cif_to_fob_to_cif_returns_within_one_minor_unit(
+            cents in 10_000i64..10_000_000_000, freight_pct in 0u32..40, rate_bp in 1u32..500, markup_pct in 100u32..150,
+            cfr in any::<bool>(),
+        ) {
+            let v = rb();
+            let amount = Decimal::new(cents, 2);
+            let freight = (amount * Decimal::new(freight_pct.into(), 2)).round_dp(2);
+            let common = |term: &str, amount: Decimal, to: &str| ConvertRequest {
+                term: term.into(), amount: amount.to_string(), currency: "USD".into(), to: Some(to.into()),
+                freight: Some(freight.to_string()), insurance_rate: Some(Decimal::new(rate_bp.into(), 4).to_string()),
+                markup: Some(Decimal::new(markup_pct.into(), 2).to_string()),
+                convention: Some(if cfr { "cfr_markup" } else { "cif_markup" }.into()), ..Default::default()
+            };
+            let fob = convert_request(&common("CIF", amount, "FOB"), &v).unwrap().value;
+            let back = convert_request(&common("FOB", fob, "CIF"), &v).unwrap().value;
+            prop_assert!((back - amount).abs() <= Decimal::new(1, 2), "{amount} -> {fob} -> {back}");
+        }
+
+        #[test]
+        fn conversions_never_go_negative(cents in 1i64..1_000_000, freight_cents in 0i64..2_000_000) {
+            let r = ConvertRequest { freight: Some(Decimal::new(freight_cents, 2).to_string()), ..req("CFR", &Decimal::new(cents, 2).to_string()) };
+            match convert_request(&r, &rb()) {
+                Ok(c) => prop_assert!(c.value > Decimal::ZERO),
+                Err(e) => prop_assert_eq!(e.code.as_str(), "conversion_not_positive"),
+            }
+        }
+
+        #[test]
+        fn totals_do_not_depend_on_item_order(
+            items in proptest::collection::vec((0usize..3, 1i64..100_000_000), 1..60), seed in any::<u64>(),
+        ) {
+            let v = rb();
+            let usd = v.valuation().currency("USD").unwrap();
+            let codes = ["USD", "EUR", "CNY"];
+            let amounts: Vec<(&str, Decimal)> = items.iter().map(|(c, a)| (codes[*c], Decimal::new(*a, 2))).collect();
+            let mut shuffled = amounts.clone();
+            let n = shuffled.len();
+            for i in (1..n).rev() {
+                let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            let a = total(amounts, usd, &rates(), RoundingMode::HalfUp).unwrap();
+            let b = total(shuffled, usd, &rates(), RoundingMode::HalfUp).unwrap();
+            prop_assert_eq!(a, b);
+        }
+    }
+}

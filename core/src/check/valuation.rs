@@ -345,3 +345,104 @@ fn exw_required(cx: &Context<'_>, out: &mut Outcome) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Certificate;
+    use crate::{Report, Rulebook};
+    use serde_json::{json, Value};
+
+    fn example() -> Value {
+        let text = include_str!("../../../examples/certificates/non_preferential.json");
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn run(cert: Value, exw_required: bool) -> Report {
+        let rb = Rulebook::builtin().unwrap();
+        let cert: Certificate = serde_json::from_value(cert).unwrap();
+        let mut agreement = rb.agreement(&cert.agreement).unwrap().clone();
+        agreement.exw_required.value = exw_required;
+        crate::check::check(&cert, &agreement, &rb, None)
+    }
+
+    fn codes(r: &Report) -> Vec<(String, String)> {
+        r.findings.iter().map(|f| (f.code.clone(), f.path.clone())).collect()
+    }
+
+    fn has(r: &Report, code: &str, path: &str) -> bool {
+        r.findings.iter().any(|f| f.code == code && f.path == path)
+    }
+
+    #[test]
+    fn example_totals_automatically() {
+        let r = run(example(), false);
+        let v = r.derived.valuation.as_ref().unwrap();
+        assert_eq!(v.fob_total.unwrap().to_string(), "48600.00");
+        assert_eq!(v.trade_term.as_deref(), Some("FOB"));
+        assert_eq!(v.items.len(), 2);
+        assert!(r.findings.is_empty(), "{:?}", codes(&r));
+    }
+
+    #[test]
+    fn foreign_currency_items_use_the_rates() {
+        let mut c = example();
+        c["goods"][1]["fob_value"] = json!({"amount": "10000.00", "currency": "EUR"});
+        let r = run(c.clone(), false);
+        assert!(has(&r, "exchange_rate_missing", "goods[1].fob_value.currency"), "{:?}", codes(&r));
+        assert_eq!(r.derived.valuation.as_ref().unwrap().fob_total, None);
+        c["exchange_rates"] = json!([{"from": "EUR", "to": "USD", "rate": "1.0832"}]);
+        let r = run(c.clone(), false);
+        assert_eq!(r.derived.valuation.as_ref().unwrap().fob_total.unwrap().to_string(), "43232.00");
+        c["exchange_rates"] = json!([{"from": "EUR", "to": "USD", "rate": "0"}]);
+        let r = run(c, false);
+        assert!(has(&r, "exchange_rate_invalid", "exchange_rates[0].rate"), "{:?}", codes(&r));
+        assert!(has(&r, "exchange_rate_missing", "goods[1].fob_value.currency"), "{:?}", codes(&r));
+    }
+
+    #[test]
+    fn manual_total_is_compared_with_the_sum() {
+        let mut c = example();
+        c["fob_total"] = json!({"mode": "manual", "amount": "48600.01"});
+        let r = run(c.clone(), false);
+        assert!(has(&r, "fob_total_mismatch", "fob_total.amount"), "{:?}", codes(&r));
+        assert_eq!(r.derived.valuation.as_ref().unwrap().fob_total.unwrap().to_string(), "48600.01");
+        c["fob_total"] = json!({"mode": "manual", "amount": "48600"});
+        assert!(run(c.clone(), false).findings.is_empty());
+        c["fob_total"] = json!({"mode": "manual"});
+        assert!(has(&run(c, false), "fob_total_missing", "fob_total.amount"));
+    }
+
+    #[test]
+    fn currencies_decimals_and_terms() {
+        let mut c = example();
+        c["invoice"]["currency"] = json!("XXY");
+        c["goods"][0]["fob_value"]["amount"] = json!("32400.001");
+        c["invoice"]["trade_term"] = json!("C&F");
+        let r = run(c.clone(), false);
+        assert!(has(&r, "unknown_currency", "invoice.currency"), "{:?}", codes(&r));
+        assert!(has(&r, "too_many_decimals", "goods[0].fob_value.amount"), "{:?}", codes(&r));
+        assert!(has(&r, "trade_term_normalised", "invoice.trade_term"), "{:?}", codes(&r));
+        c["invoice"]["trade_term"] = json!("FOBX");
+        assert!(has(&run(c, false), "unknown_trade_term", "invoice.trade_term"));
+    }
+
+    #[test]
+    fn exw_is_required_where_q112_says() {
+        let product = json!({"id": "P-KETTLE-17", "hs_code": "851671", "name_en": "KETTLE", "currency": "USD",
+            "materials": [{"name": "THERMOSTAT", "origin": "DE", "value": "1.20"}]});
+        let mut c = example();
+        c["products"] = json!([product]);
+        let r = run(c.clone(), false);
+        assert!(has(&r, "exw_missing", "products[0].unit_exw"), "{:?}", codes(&r));
+        assert!(!has(&r, "exw_missing", "goods[1].exw_value"), "{:?}", codes(&r));
+        c["products"][0]["materials"][0]["origin"] = json!("CN");
+        assert!(!run(c.clone(), false).findings.iter().any(|f| f.code == "exw_missing"));
+        // An agreement that requires EXW (Switzerland, Serbia, Georgia) needs it for every item.
+        let r = run(c.clone(), true);
+        assert!(has(&r, "exw_missing", "products[0].unit_exw"), "{:?}", codes(&r));
+        assert!(has(&r, "exw_missing", "goods[1].exw_value"), "{:?}", codes(&r));
+        c["products"][0]["unit_exw"] = json!("7.50");
+        c["goods"][1]["exw_value"] = json!({"amount": "15000.00", "currency": "USD"});
+        assert!(!run(c, true).findings.iter().any(|f| f.code == "exw_missing"));
+    }
+}
