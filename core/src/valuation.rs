@@ -169,12 +169,7 @@ fn idx(c: Component) -> usize {
 }
 
 fn overflow(path: &str) -> Error {
-    Error::new(
-        "invalid_amount",
-        path,
-        "数值过大，无法精确计算",
-        "the numbers are too large to compute exactly",
-    )
+    Error::new("invalid_amount", path, "数值过大，无法精确计算", "the numbers are too large to compute exactly")
 }
 
 /// Reads a decimal written as a string; a number past 28 significant digits is refused, not rounded.
@@ -252,8 +247,8 @@ pub fn convert_request(req: &ConvertRequest, rb: &Rulebook) -> Result<Conversion
 pub fn prepare<'a>(req: &ConvertRequest, v: &'a Data) -> Result<Input<'a>> {
     let from = resolve_term(v, &req.term, "term")?;
     let to = resolve_term(v, req.to.as_deref().unwrap_or("FOB"), "to")?;
-    let code = req.currency.trim().to_ascii_uppercase();
-    let currency = v.currency(&code).ok_or_else(|| {
+    let currency = v.currency(&req.currency).or_else(|| v.currency(&req.currency.trim().to_ascii_uppercase()));
+    let currency = currency.ok_or_else(|| {
         Error::new(
             "unknown_currency_code",
             "currency",
@@ -282,7 +277,8 @@ pub fn prepare<'a>(req: &ConvertRequest, v: &'a Data) -> Result<Input<'a>> {
             let cancels = from.uses(c) && to.uses(c);
             let optional = |t: &TermDef| !t.uses(c) || t.optional.contains(&c);
             let by_rate = c == Component::Insurance && req.insurance_rate.is_some();
-            if used && !cancels && !by_rate && !(optional(from) && optional(to)) {
+            let excused = cancels || by_rate || (optional(from) && optional(to));
+            if used && !excused {
                 return Err(missing(c, from, to));
             }
             continue;
@@ -370,14 +366,22 @@ fn insurance_rate<'a>(
     }
     let rate = parse_decimal(rate_text, "insurance_rate", "invalid_rate")?;
     if rate <= Decimal::ZERO || rate >= Decimal::ONE {
-        return Err(bad_rate("insurance_rate", &format!("费率须大于 0 且小于 1，实为 {rate}"), &format!("the rate must be above 0 and below 1, found {rate}")));
+        return Err(bad_rate(
+            "insurance_rate",
+            &format!("费率须大于 0 且小于 1，实为 {rate}"),
+            &format!("the rate must be above 0 and below 1, found {rate}"),
+        ));
     }
     let markup = match &req.markup {
         Some(t) => parse_decimal(t, "markup", "invalid_rate")?,
         None => v.rules.default_markup.value,
     };
     if markup < Decimal::ONE || markup > Decimal::TEN {
-        return Err(bad_rate("markup", &format!("加成须在 1 到 10 之间（1.1 = 加一成），实为 {markup}"), &format!("the mark-up must be between 1 and 10 (1.1 = 110%), found {markup}")));
+        return Err(bad_rate(
+            "markup",
+            &format!("加成须在 1 到 10 之间（1.1 = 加一成），实为 {markup}"),
+            &format!("the mark-up must be between 1 and 10 (1.1 = 110%), found {markup}"),
+        ));
     }
     let code = req.convention.as_deref().unwrap_or(&v.rules.default_convention.value);
     let convention = v.convention(code).ok_or_else(|| {
@@ -391,7 +395,11 @@ fn insurance_rate<'a>(
     })?;
     let share = markup.checked_mul(rate).ok_or_else(|| overflow("insurance_rate"))?;
     if convention.basis == PremiumBasis::TermPrice && share >= Decimal::ONE {
-        return Err(bad_rate("insurance_rate", &format!("加成 × 费率 = {share}，须小于 1"), &format!("mark-up × rate = {share} must be below 1")));
+        return Err(bad_rate(
+            "insurance_rate",
+            &format!("加成 × 费率 = {share}，须小于 1"),
+            &format!("mark-up × rate = {share} must be below 1"),
+        ));
     }
     Ok(Some(InsuranceRate { rate, markup, convention }))
 }
@@ -441,12 +449,8 @@ pub fn compute(i: &Input<'_>) -> Result<Exact> {
         let gross = match i.by_rate(from) {
             None => i.amount,
             Some(r) => match r.convention.basis {
-                PremiumBasis::TermPrice => {
-                    i.amount.checked_mul(Decimal::ONE - i.share(&r)?).ok_or_else(bad)?
-                }
-                PremiumBasis::CostAndFreight => {
-                    i.amount.checked_div(Decimal::ONE + i.share(&r)?).ok_or_else(bad)?
-                }
+                PremiumBasis::TermPrice => i.amount.checked_mul(Decimal::ONE - i.share(&r)?).ok_or_else(bad)?,
+                PremiumBasis::CostAndFreight => i.amount.checked_div(Decimal::ONE + i.share(&r)?).ok_or_else(bad)?,
             },
         };
         gross.checked_sub(others).ok_or_else(bad)?
@@ -604,11 +608,7 @@ pub fn explain(i: &Input<'_>, x: &Exact, v: &Data) -> Conversion {
         to: to.code.clone(),
         formula: Message { zh, en },
         steps,
-        rounding: Rounding {
-            mode: i.mode,
-            decimals: dp,
-            source: format!("{}; {}", v.rules.rounding.source, c.source),
-        },
+        rounding: Rounding { mode: i.mode, decimals: dp, source: format!("{}; {}", v.rules.rounding.source, c.source) },
         convention: i.rate.map(|r| r.convention.code.clone()),
     }
 }
@@ -755,8 +755,17 @@ mod tests {
     #[test]
     fn legacy_spellings_normalise() {
         let v = rb();
-        for (typed, code) in [("C&F", "CFR"), ("cnf", "CFR"), ("C+F", "CFR"), ("c and f", "CFR"), ("F.O.B.", "FOB"),
-            ("FOB NINGBO", "FOB"), ("DAT", "DPU"), ("DDU", "DAP"), ("到岸价", "CIF")] {
+        for (typed, code) in [
+            ("C&F", "CFR"),
+            ("cnf", "CFR"),
+            ("C+F", "CFR"),
+            ("c and f", "CFR"),
+            ("F.O.B.", "FOB"),
+            ("FOB NINGBO", "FOB"),
+            ("DAT", "DPU"),
+            ("DDU", "DAP"),
+            ("到岸价", "CIF"),
+        ] {
             assert_eq!(v.valuation().term(typed).map(|t| t.code.as_str()), Some(code), "{typed}");
         }
         let e = convert_request(&req("CNI", "1"), &v).unwrap_err();
@@ -777,17 +786,64 @@ mod tests {
             (req("CIF", "100"), "missing_component", "freight"),
             (ConvertRequest { freight: Some("1".into()), ..req("CIF", "100") }, "missing_component", "insurance"),
             (ConvertRequest { freight: Some("1".into()), ..req("FOB", "100") }, "component_not_applicable", "freight"),
-            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0".into()), ..req("CIF", "100") }, "invalid_rate", "insurance_rate"),
-            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("-0.1".into()), ..req("CIF", "100") }, "invalid_rate", "insurance_rate"),
-            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), markup: Some("0".into()), ..req("CIF", "100") }, "invalid_rate", "markup"),
-            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), convention: Some("x".into()), ..req("CIF", "100") }, "unknown_convention", "convention"),
-            (ConvertRequest { freight: Some("1".into()), insurance: Some("1".into()), insurance_rate: Some("0.01".into()), ..req("CIF", "100") }, "component_not_applicable", "insurance_rate"),
-            (ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), ..req("DAP", "100") }, "component_not_applicable", "insurance_rate"),
+            (
+                ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0".into()), ..req("CIF", "100") },
+                "invalid_rate",
+                "insurance_rate",
+            ),
+            (
+                ConvertRequest { freight: Some("1".into()), insurance_rate: Some("-0.1".into()), ..req("CIF", "100") },
+                "invalid_rate",
+                "insurance_rate",
+            ),
+            (
+                ConvertRequest {
+                    freight: Some("1".into()),
+                    insurance_rate: Some("0.01".into()),
+                    markup: Some("0".into()),
+                    ..req("CIF", "100")
+                },
+                "invalid_rate",
+                "markup",
+            ),
+            (
+                ConvertRequest {
+                    freight: Some("1".into()),
+                    insurance_rate: Some("0.01".into()),
+                    convention: Some("x".into()),
+                    ..req("CIF", "100")
+                },
+                "unknown_convention",
+                "convention",
+            ),
+            (
+                ConvertRequest {
+                    freight: Some("1".into()),
+                    insurance: Some("1".into()),
+                    insurance_rate: Some("0.01".into()),
+                    ..req("CIF", "100")
+                },
+                "component_not_applicable",
+                "insurance_rate",
+            ),
+            (
+                ConvertRequest { freight: Some("1".into()), insurance_rate: Some("0.01".into()), ..req("DAP", "100") },
+                "component_not_applicable",
+                "insurance_rate",
+            ),
             (ConvertRequest { freight: Some("1.005".into()), ..req("CFR", "100") }, "invalid_amount", "freight"),
             (ConvertRequest { freight: Some("-1".into()), ..req("CFR", "100") }, "invalid_amount", "freight"),
             (ConvertRequest { freight: Some("100".into()), ..req("CFR", "100") }, "conversion_not_positive", "amount"),
-            (ConvertRequest { to: Some("EXW".into()), inland: Some("200".into()), ..req("FOB", "100") }, "conversion_not_positive", "amount"),
-            (ConvertRequest { inland: Some("1".into()), ..req("EXW", "79228162514264337593543950335") }, "invalid_amount", "amount"),
+            (
+                ConvertRequest { to: Some("EXW".into()), inland: Some("200".into()), ..req("FOB", "100") },
+                "conversion_not_positive",
+                "amount",
+            ),
+            (
+                ConvertRequest { inland: Some("1".into()), ..req("EXW", "79228162514264337593543950335") },
+                "invalid_amount",
+                "amount",
+            ),
         ];
         for (r, code, path) in cases {
             match convert_request(&r, &v) {
@@ -799,7 +855,12 @@ mod tests {
 
     #[test]
     fn rounding_follows_the_currency() {
-        let r = ConvertRequest { currency: "JPY".into(), freight: Some("333".into()), insurance_rate: Some("0.003".into()), ..req("CIF", "100000") };
+        let r = ConvertRequest {
+            currency: "JPY".into(),
+            freight: Some("333".into()),
+            insurance_rate: Some("0.003".into()),
+            ..req("CIF", "100000")
+        };
         assert_eq!(convert_request(&r, &rb()).unwrap().value.to_string(), "99337");
         let r = ConvertRequest { currency: "KWD".into(), ..req("FOB", "1.234") };
         assert_eq!(convert_request(&r, &rb()).unwrap().value.to_string(), "1.234");
@@ -807,7 +868,8 @@ mod tests {
 
     #[test]
     fn conventions_differ_and_are_selectable() {
-        let base = ConvertRequest { freight: Some("500".into()), insurance_rate: Some("0.003".into()), ..req("CIF", "10000") };
+        let base =
+            ConvertRequest { freight: Some("500".into()), insurance_rate: Some("0.003".into()), ..req("CIF", "10000") };
         let cif = convert_request(&base, &rb()).unwrap();
         let cfr = convert_request(&ConvertRequest { convention: Some("cfr_markup".into()), ..base }, &rb()).unwrap();
         assert_eq!(cif.value.to_string(), "9467.00");
@@ -817,7 +879,8 @@ mod tests {
     }
 
     fn rates() -> Vec<ExchangeRate> {
-        serde_json::from_str(r#"[{"from":"EUR","to":"USD","rate":"1.0832"},{"from":"USD","to":"CNY","rate":"7.1"}]"#).unwrap()
+        serde_json::from_str(r#"[{"from":"EUR","to":"USD","rate":"1.0832"},{"from":"USD","to":"CNY","rate":"7.1"}]"#)
+            .unwrap()
     }
 
     #[test]

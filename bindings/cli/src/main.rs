@@ -31,7 +31,7 @@ enum Command {
         today: Option<String>,
     },
     /// Convert a price between trade terms (to FOB by default) and show the formula (FAQ Q17, Q18).
-    Convert(ConvertArgs),
+    Convert(Box<ConvertArgs>),
     /// List the certificate types of the rulebook with their key facts.
     Rules {
         #[command(flatten)]
@@ -182,8 +182,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 "markup": a.markup, "convention": a.convention, "inland": a.inland, "loading": a.loading,
                 "destination": a.destination, "duties": a.duties,
             });
-            let request: serde_json::Map<String, Value> =
-                request.as_object().into_iter().flatten().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let request: serde_json::Map<String, Value> = request
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             let answer = origo::api::call("convert", &Value::Object(request).to_string(), &rb)?;
             match a.common.format {
                 Format::Json => print_json(&answer),

@@ -181,7 +181,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         match total(amounts, info, &cert.exchange_rates, mode) {
             Ok(t) => Some(t),
             Err(TotalError::NoRate(c)) => {
-                let first = cert.goods.iter().position(|g| g.fob_value.as_ref().is_some_and(|m| m.currency.as_str() == c));
+                let first =
+                    cert.goods.iter().position(|g| g.fob_value.as_ref().is_some_and(|m| m.currency.as_str() == c));
                 missing_rate(c, goods.index(first.unwrap_or(0)).key("fob_value").key("currency"), out);
                 None
             }
@@ -319,9 +320,17 @@ fn exw_required(cx: &Context<'_>, out: &mut Outcome) {
             continue;
         }
         let (why_zh, why_en, source) = if by_agreement {
-            (cx.agreement.name.value.zh.clone(), cx.agreement.name.value.en.clone(), cx.agreement.exw_required.source.clone())
+            (
+                cx.agreement.name.value.zh.clone(),
+                cx.agreement.name.value.en.clone(),
+                cx.agreement.exw_required.source.clone(),
+            )
         } else {
-            ("含非国产原材料的一般原产地证书".to_string(), "a non-preferential certificate for a product with non-Chinese materials".to_string(), Q112.to_string())
+            (
+                "含非国产原材料的一般原产地证书".to_string(),
+                "a non-preferential certificate for a product with non-Chinese materials".to_string(),
+                Q112.to_string(),
+            )
         };
         match product.and_then(|j| cert.products.get(j).map(|p| (j, p))) {
             Some((j, p)) if p.unit_exw.is_none() && !reported.contains(&j) => {

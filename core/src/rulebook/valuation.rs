@@ -236,6 +236,9 @@ impl ValuationData {
     }
     /// Finds a term by any accepted spelling (case, spaces and dots ignored; a trailing named place allowed).
     pub fn term(&self, typed: &str) -> Option<&TermDef> {
+        if let Some(&i) = self.aliases.get(typed) {
+            return self.rules.terms.get(i);
+        }
         let whole = normalise(typed);
         let first = typed.split_whitespace().next().map(normalise).unwrap_or_default();
         [whole, first].iter().find_map(|k| self.aliases.get(k)).and_then(|&i| self.rules.terms.get(i))
@@ -269,7 +272,11 @@ pub(crate) fn parse(valuation_text: Option<&str>, currencies_text: Option<&str>)
         let key = format!("terms[{i}]");
         for c in &t.optional {
             if !t.uses(*c) {
-                return Err(invalid(VALUATION, &format!("{key}.optional"), &format!("`{}` is in neither list", c.key())));
+                return Err(invalid(
+                    VALUATION,
+                    &format!("{key}.optional"),
+                    &format!("`{}` is in neither list", c.key()),
+                ));
             }
         }
         if t.includes.iter().any(|c| t.excludes.contains(c)) {
