@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Every operation name [`call`] accepts.
-pub const OPERATIONS: &[&str] = &["check", "codes", "rules", "schema"];
+pub const OPERATIONS: &[&str] = &["check", "codes", "convert", "rules", "schema"];
 
 /// Runs operation `op` on a JSON request and returns the JSON answer.
 ///
@@ -26,6 +26,7 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
             to_value(&check_value(r.certificate, r.today, rulebook)?)
         }
         "codes" => to_value(&catalogue::entries()),
+        "convert" => to_value(&crate::valuation::convert_request(&json::from_value(req)?, rulebook)?),
         "rules" => to_value(&rules_summary(rulebook)),
         "schema" => {
             let r: SchemaRequest = json::from_value(req)?;

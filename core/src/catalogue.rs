@@ -47,7 +47,7 @@ pub struct Entry {
 
 /// Every code, errors first, then findings in rule-family order.
 pub fn entries() -> Vec<Entry> {
-    let errors = ERROR_CODES.iter().map(|c| (c, "error"));
+    let errors = ERROR_CODES.iter().chain(crate::valuation::ERROR_CODES).map(|c| (c, "error"));
     let findings = crate::check::CODES.iter().flat_map(|cs| cs.iter()).map(|c| (c, "finding"));
     errors
         .chain(findings)

@@ -21,6 +21,7 @@ pub mod model;
 mod report;
 pub mod rulebook;
 pub mod schema;
+pub mod valuation;
 
 pub use error::{Error, Result};
 pub use finding::{Code, Finding, Message, Path, Severity};

@@ -44,4 +44,7 @@ pub struct Derived {
     /// How the certificate is printed and sealed.
     #[serde(default)]
     pub print: crate::check::PrintDecision,
+    /// Trade term, FOB total and each item's values (FAQ Q109).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valuation: Option<crate::valuation::Valuation>,
 }

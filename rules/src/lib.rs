@@ -30,7 +30,9 @@ rule_files![
     "lists/content.toml",
     "lists/ecfa_early_harvest.csv",
     "lists/hs_migrations.csv",
+    "lists/currencies.csv",
     "rulebook.toml",
+    "valuation.toml",
 ];
 
 /// The embedded file at `path`, if there is one.
@@ -66,7 +68,12 @@ mod tests {
                 walk(root, &root.join(sub), &mut on_disk);
             }
         }
-        on_disk.push("rulebook.toml".to_string());
+        for entry in std::fs::read_dir(root).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".toml") && name != "Cargo.toml" {
+                on_disk.push(name);
+            }
+        }
         on_disk.sort();
         let registered: Vec<String> = FILES.iter().map(|f| f.path.to_string()).collect();
         let mut sorted = registered.clone();

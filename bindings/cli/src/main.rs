@@ -30,6 +30,8 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Convert a price between trade terms (to FOB by default) and show the formula (FAQ Q17, Q18).
+    Convert(Box<ConvertArgs>),
     /// List the certificate types of the rulebook with their key facts.
     Rules {
         #[command(flatten)]
@@ -47,6 +49,51 @@ enum Command {
         #[arg(long, default_value = "json")]
         format: String,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct ConvertArgs {
+    /// Trade term of the amount (CIF, CFR, C&F, EXW...).
+    #[arg(long)]
+    term: String,
+    /// The price under that term.
+    #[arg(long, allow_hyphen_values = true)]
+    amount: String,
+    /// ISO 4217 currency.
+    #[arg(long)]
+    currency: String,
+    /// Main carriage freight.
+    #[arg(long, allow_hyphen_values = true)]
+    freight: Option<String>,
+    /// Insurance premium as an amount.
+    #[arg(long, allow_hyphen_values = true)]
+    insurance: Option<String>,
+    /// Insurance premium rate, e.g. 0.003.
+    #[arg(long, allow_hyphen_values = true)]
+    insurance_rate: Option<String>,
+    /// Insured-value mark-up, e.g. 1.1.
+    #[arg(long, allow_hyphen_values = true)]
+    markup: Option<String>,
+    /// Insurance convention (cif_markup, cfr_markup).
+    #[arg(long)]
+    convention: Option<String>,
+    /// Target term: FOB (default), EXW or any other term.
+    #[arg(long)]
+    to: Option<String>,
+    /// Inland freight and charges from the factory to the port.
+    #[arg(long, allow_hyphen_values = true)]
+    inland: Option<String>,
+    /// Loading and terminal charges at the place of shipment.
+    #[arg(long, allow_hyphen_values = true)]
+    loading: Option<String>,
+    /// Unloading and destination charges (D terms).
+    #[arg(long, allow_hyphen_values = true)]
+    destination: Option<String>,
+    /// Import duties and taxes (DDP).
+    #[arg(long, allow_hyphen_values = true)]
+    duties: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(clap::Args, Debug)]
@@ -126,6 +173,28 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let ok = report.get("ok").and_then(Value::as_bool).unwrap_or(false);
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Convert(a) => {
+            let rb = rulebook(&a.common)?;
+            let request = json!({
+                "term": a.term, "amount": a.amount, "currency": a.currency, "to": a.to,
+                "freight": a.freight, "insurance": a.insurance, "insurance_rate": a.insurance_rate,
+                "markup": a.markup, "convention": a.convention, "inland": a.inland, "loading": a.loading,
+                "destination": a.destination, "duties": a.duties,
+            });
+            let request: serde_json::Map<String, Value> = request
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let answer = origo::api::call("convert", &Value::Object(request).to_string(), &rb)?;
+            match a.common.format {
+                Format::Json => print_json(&answer),
+                Format::Text => print!("{}", text::conversion(&answer)),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules { common } => {
             let rb = rulebook(&common)?;

@@ -30,6 +30,14 @@ pub fn report(r: &Value) -> String {
         let _ = writeln!(out, "   {}", s(&msg, "en"));
         let _ = writeln!(out, "   依据 / source: {}", s(f, "source"));
     }
+    if let Some(v) = r.pointer("/derived/valuation") {
+        let total = v.get("fob_total").and_then(Value::as_str).unwrap_or("—");
+        let _ = writeln!(out, "\nFOB 金额 / FOB total: {total} {} ({})", s(v, "currency"), s(v, "mode"));
+        for item in v.get("items").and_then(Value::as_array).into_iter().flatten() {
+            let fob = item.get("fob").map_or("—".to_string(), |m| format!("{} {}", s(m, "amount"), s(m, "currency")));
+            let _ = writeln!(out, "  {}. FOB {fob}", item.get("item_no").and_then(Value::as_u64).unwrap_or(0));
+        }
+    }
     if let Some(d) = r.get("derived") {
         let _ = writeln!(out, "\n推导值 / Derived values:");
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(d).unwrap_or_default());
@@ -56,6 +64,17 @@ pub fn rules(r: &Value) -> String {
             s(&a, "name_zh"),
             s(&a, "name_en")
         );
+    }
+    out
+}
+
+/// A conversion: the value and the formula in both languages.
+pub fn conversion(c: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} {}", s(c, "to"), s(c, "value"), s(c, "currency"));
+    if let Some(f) = c.get("formula") {
+        let _ = writeln!(out, "{}", s(f, "zh"));
+        let _ = writeln!(out, "{}", s(f, "en"));
     }
     out
 }

@@ -4,11 +4,13 @@ mod agreement;
 mod content;
 mod fact;
 mod limits;
+mod valuation;
 
 pub use agreement::*;
 pub use content::{ContentData, ContentTexts, HsMigration};
 pub use fact::*;
 pub use limits::*;
+pub use valuation::*;
 
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
@@ -41,6 +43,7 @@ struct Inner {
     limits: Limits,
     agreements: BTreeMap<String, Agreement>,
     content: ContentData,
+    valuation: ValuationData,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -114,7 +117,9 @@ impl Rulebook {
             return Err(invalid("agreements/", "", "no agreement files"));
         }
         let content = content::load(&files)?;
-        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements, content }) })
+        let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
+        let inner = Inner { version: top.version, limits: top.limits, agreements, content, valuation };
+        Ok(Rulebook { inner: Arc::new(inner) })
     }
 
     /// The rulebook's version string.
@@ -135,6 +140,11 @@ impl Rulebook {
     /// Certificate-content data: printed texts, the early-harvest list, HS migrations.
     pub fn content(&self) -> &ContentData {
         &self.inner.content
+    }
+
+    /// Trade terms, currencies, insurance conventions, rounding (`valuation.toml`, `lists/currencies.csv`).
+    pub fn valuation(&self) -> &ValuationData {
+        &self.inner.valuation
     }
 
     /// Every certificate type, sorted by code.
