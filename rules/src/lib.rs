@@ -28,9 +28,9 @@ macro_rules! rule_files {
 rule_files![
     "agreements/non_preferential.toml",
     "lists/content.toml",
+    "lists/currencies.csv",
     "lists/ecfa_early_harvest.csv",
     "lists/hs_migrations.csv",
-    "lists/currencies.csv",
     "rulebook.toml",
     "valuation.toml",
 ];
