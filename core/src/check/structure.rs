@@ -37,7 +37,8 @@ pub(crate) const UNKNOWN_COUNTRY: Code = Code {
     title_en: "country code is not an ISO 3166-1 country",
 };
 
-pub(crate) const CODES: &[Code] = &[DESTINATION_NOT_PARTY, ITEM_NUMBER_SEQUENCE, NOT_POSITIVE, NO_GOODS, UNKNOWN_COUNTRY];
+pub(crate) const CODES: &[Code] =
+    &[DESTINATION_NOT_PARTY, ITEM_NUMBER_SEQUENCE, NOT_POSITIVE, NO_GOODS, UNKNOWN_COUNTRY];
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     unknown_countries(cx, out);

@@ -104,9 +104,9 @@ impl Rulebook {
         if top.schema_version != 1 {
             return Err(invalid("rulebook.toml", "schema_version", "unsupported schema_version (expected 1)"));
         }
-        let countries_text = files.get(countries::COUNTRIES_FILE).ok_or_else(|| {
-            invalid(countries::COUNTRIES_FILE, "", "the rulebook has no country list")
-        })?;
+        let countries_text = files
+            .get(countries::COUNTRIES_FILE)
+            .ok_or_else(|| invalid(countries::COUNTRIES_FILE, "", "the rulebook has no country list"))?;
         if countries_text.len() > top.limits.max_input_bytes {
             return Err(too_large(countries::COUNTRIES_FILE, top.limits.max_input_bytes));
         }
@@ -360,7 +360,11 @@ mod tests {
                 ("print.marks_max_chars", a.print.marks_max_chars.status, a.print.marks_max_chars.value.is_some()),
             ];
             for (key, status, has_value) in opt {
-                assert!(!(status == Status::Unconfirmed && has_value), "{}: {key} is unconfirmed but has a value", a.code);
+                assert!(
+                    !(status == Status::Unconfirmed && has_value),
+                    "{}: {key} is unconfirmed but has a value",
+                    a.code
+                );
             }
         }
     }
