@@ -68,6 +68,8 @@ def certificate(agreement, destination, n, consignee_country=None):
         },
         "invoice": {"number": f"HM26-{agreement.upper()}-{n}", "date": "2026-04-12", "trade_term": "FOB", "currency": "USD"},
         "goods": goods(n),
+        "customs_registration_code": "3318960243",
+        "attachments": [{"kind": "commercial_invoice", "name": "invoice.pdf", "media_type": "application/pdf"}],
         "dates": {"shipment": "2026-04-20", "application": "2026-04-15"},
     }
 

@@ -124,7 +124,9 @@ impl Rulebook {
             return Err(invalid("agreements/", "", "no agreement files"));
         }
         let content = content::load(&files)?;
-        Ok(Rulebook { inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements, content, countries }) })
+        Ok(Rulebook {
+            inner: Arc::new(Inner { version: top.version, limits: top.limits, agreements, content, countries }),
+        })
     }
 
     /// The rulebook's version string.
