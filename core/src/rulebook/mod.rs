@@ -280,7 +280,7 @@ mod tests {
         assert!(rb.limits().max_goods > 0);
     }
 
-    /// Every certificate type CCPIT issues (issue 2, item 3).
+    /// Every certificate type the CCPIT system can produce.
     const ALL_TYPES: [&str; 23] = [
         "non_preferential",
         "processing",
