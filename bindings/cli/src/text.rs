@@ -50,8 +50,13 @@ pub fn rules(r: &Value) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "rulebook {}", s(r, "version"));
     let _ = writeln!(out, "{:<18} {:<10} {:>6} {:<5} {:<6} name", "code", "form", "items", "basis", "back");
+    let mut conflicts = false;
     for a in r.get("agreements").and_then(Value::as_array).cloned().unwrap_or_default() {
-        let limit = a.get("item_limit").and_then(Value::as_u64).map_or("—".to_string(), |n| n.to_string());
+        let mut limit = a.get("item_limit").and_then(Value::as_u64).map_or("—".to_string(), |n| n.to_string());
+        if s(&a, "item_limit_status") == "conflict" {
+            limit.push('*');
+            conflicts = true;
+        }
         let back = if a.get("back_page").and_then(Value::as_bool).unwrap_or(false) { "yes" } else { "no" };
         let _ = writeln!(
             out,
@@ -64,6 +69,24 @@ pub fn rules(r: &Value) -> String {
             s(&a, "name_zh"),
             s(&a, "name_en")
         );
+        let list = |key: &str| {
+            let items: Vec<String> = a
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(|x| if x == "*" { "any".to_string() } else { x.to_string() }))
+                .collect();
+            if items.is_empty() {
+                "—".to_string()
+            } else {
+                items.join(" ")
+            }
+        };
+        let _ = writeln!(out, "{:<18} parties: {}; criteria: {}", "", list("parties"), list("criteria"));
+    }
+    if conflicts {
+        let _ = writeln!(out, "* 常见问题（系统行为）与印制格式不一致，以常见问题为准 / the FAQ (system behaviour) and the printed form disagree; the FAQ applies");
     }
     out
 }

@@ -2,6 +2,7 @@
 
 use super::{Context, Outcome};
 use crate::finding::{Code, Finding, Path, Severity};
+use crate::model::{Country, MaterialOrigin};
 use rust_decimal::Decimal;
 
 pub(crate) const DESTINATION_NOT_PARTY: Code = Code {
@@ -29,9 +30,18 @@ pub(crate) const NO_GOODS: Code = Code {
     title_en: "the certificate has no goods items",
 };
 
-pub(crate) const CODES: &[Code] = &[DESTINATION_NOT_PARTY, ITEM_NUMBER_SEQUENCE, NOT_POSITIVE, NO_GOODS];
+pub(crate) const UNKNOWN_COUNTRY: Code = Code {
+    code: "unknown_country",
+    severity: Severity::Error,
+    title_zh: "国家或地区代码不存在",
+    title_en: "country code is not an ISO 3166-1 country",
+};
+
+pub(crate) const CODES: &[Code] =
+    &[DESTINATION_NOT_PARTY, ITEM_NUMBER_SEQUENCE, NOT_POSITIVE, NO_GOODS, UNKNOWN_COUNTRY];
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
+    unknown_countries(cx, out);
     let parties = &cx.agreement.parties;
     let dest = cx.cert.destination.as_str();
     if !parties.value.iter().any(|p| p == "*" || p == dest) {
@@ -87,5 +97,93 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
                 ));
             }
         }
+    }
+}
+
+/// Every country code in the certificate, with its path, must be in the rulebook's country list.
+fn unknown_countries(cx: &Context<'_>, out: &mut Outcome) {
+    let cert = cx.cert;
+    let mut found: Vec<(String, &Country)> = vec![("destination".to_string(), &cert.destination)];
+    let parties = [
+        ("exporter", Some(&cert.exporter)),
+        ("consignee", Some(&cert.consignee)),
+        ("producer", cert.producer.as_ref()),
+        ("intermediary", cert.intermediary.as_ref()),
+        ("invoice.issuer", cert.invoice.issuer.as_ref()),
+    ];
+    for (key, party) in parties {
+        if let Some(c) = party.and_then(|p| p.country.as_ref()) {
+            found.push((format!("{key}.country"), c));
+        }
+    }
+    let products = Path::root().key("products");
+    for (i, product) in cert.products.iter().enumerate() {
+        let at = products.index(i);
+        if let Some(m) = &product.manufacturer {
+            found.push((at.key("manufacturer").key("country").into(), &m.country));
+        }
+        for (j, material) in product.materials.iter().enumerate() {
+            if let MaterialOrigin::Country(c) = &material.origin {
+                found.push((at.key("materials").index(j).key("origin").into(), c));
+            }
+        }
+    }
+    for (path, country) in found {
+        let code = country.as_str();
+        if cx.rulebook.country(code).is_none() {
+            out.push(Finding::new(
+                &UNKNOWN_COUNTRY,
+                path,
+                "ISO 3166-1 (rules/lists/countries.csv)",
+                format!("国家或地区代码 {code} 不在 ISO 3166-1 国家列表中"),
+                format!("country code {code} is not in the ISO 3166-1 country list"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check;
+    use crate::model::Certificate;
+    use crate::rulebook::Rulebook;
+
+    fn example() -> serde_json::Value {
+        let text = include_str!("../../../examples/certificates/non_preferential.json");
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn findings(v: serde_json::Value) -> Vec<(String, String)> {
+        let rb = Rulebook::builtin().unwrap();
+        let cert: Certificate = serde_json::from_value(v).unwrap();
+        let a = rb.agreement(&cert.agreement).unwrap();
+        check(&cert, a, &rb, None).findings.into_iter().map(|f| (f.code, f.path)).collect()
+    }
+
+    #[test]
+    fn unknown_countries_are_found_with_their_path() {
+        let mut v = example();
+        v["destination"] = "XX".into();
+        v["consignee"]["country"] = "QQ".into();
+        v["products"] = serde_json::json!([{
+            "id": "P-1", "hs_code": "851671", "name_en": "KETTLE", "currency": "USD",
+            "manufacturer": { "name_zh": "某厂", "address": "宁波", "country": "ZZ" },
+            "materials": [
+                { "name": "STEEL", "origin": "CN", "value": "1" },
+                { "name": "CHIP", "origin": "YY", "value": "1" },
+                { "name": "GLUE", "origin": "unknown", "value": "1" }
+            ]
+        }]);
+        let got = findings(v);
+        let unknown: Vec<&str> = got.iter().filter(|(c, _)| c == "unknown_country").map(|(_, p)| p.as_str()).collect();
+        assert_eq!(
+            unknown,
+            ["destination", "consignee.country", "products[0].manufacturer.country", "products[0].materials[1].origin"]
+        );
+    }
+
+    #[test]
+    fn known_countries_pass() {
+        assert!(findings(example()).iter().all(|(c, _)| c != "unknown_country"));
     }
 }

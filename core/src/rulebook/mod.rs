@@ -2,12 +2,14 @@
 
 mod agreement;
 mod content;
+mod countries;
 mod fact;
 mod limits;
 mod valuation;
 
 pub use agreement::*;
 pub use content::{ContentData, ContentTexts, HsMigration};
+pub use countries::CountryInfo;
 pub use fact::*;
 pub use limits::*;
 pub use valuation::*;
@@ -44,6 +46,7 @@ struct Inner {
     agreements: BTreeMap<String, Agreement>,
     content: ContentData,
     valuation: ValuationData,
+    countries: BTreeMap<String, CountryInfo>,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -104,13 +107,20 @@ impl Rulebook {
         if top.schema_version != 1 {
             return Err(invalid("rulebook.toml", "schema_version", "unsupported schema_version (expected 1)"));
         }
+        let countries_text = files
+            .get(countries::COUNTRIES_FILE)
+            .ok_or_else(|| invalid(countries::COUNTRIES_FILE, "", "the rulebook has no country list"))?;
+        if countries_text.len() > top.limits.max_input_bytes {
+            return Err(too_large(countries::COUNTRIES_FILE, top.limits.max_input_bytes));
+        }
+        let countries = countries::parse(countries_text)?;
         let mut agreements = BTreeMap::new();
         for (path, text) in files.under("agreements/", ".toml") {
             if text.len() > top.limits.max_input_bytes {
                 return Err(too_large(path, top.limits.max_input_bytes));
             }
             let a: Agreement = parse_toml(path, text)?;
-            validate_agreement(path, &a)?;
+            validate_agreement(path, &a, &countries)?;
             agreements.insert(a.code.clone(), a);
         }
         if agreements.is_empty() {
@@ -118,7 +128,15 @@ impl Rulebook {
         }
         let content = content::load(&files)?;
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
-        let inner = Inner { version: top.version, limits: top.limits, agreements, content, valuation };
+        #[rustfmt::skip]
+        let inner = Inner {
+            version: top.version,
+            limits: top.limits,
+            agreements,
+            content,
+            valuation,
+            countries,
+        };
         Ok(Rulebook { inner: Arc::new(inner) })
     }
 
@@ -150,6 +168,16 @@ impl Rulebook {
     /// Every certificate type, sorted by code.
     pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
         self.inner.agreements.values()
+    }
+
+    /// The country with this ISO 3166-1 alpha-2 code, if the country list has it.
+    pub fn country(&self, code: &str) -> Option<&CountryInfo> {
+        self.inner.countries.get(code)
+    }
+
+    /// Every country of the list, sorted by code.
+    pub fn countries(&self) -> impl Iterator<Item = &CountryInfo> {
+        self.inner.countries.values()
     }
 }
 
@@ -207,13 +235,28 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<
     })
 }
 
-fn validate_agreement(path: &str, a: &Agreement) -> Result<()> {
+fn validate_agreement(path: &str, a: &Agreement, countries: &BTreeMap<String, CountryInfo>) -> Result<()> {
     let stem = path.trim_start_matches("agreements/").trim_end_matches(".toml");
     if a.code != stem {
         return Err(invalid(path, "code", &format!("code `{}` must equal the file name `{stem}`", a.code)));
     }
     if a.schema_version != 1 {
         return Err(invalid(path, "schema_version", "unsupported schema_version (expected 1)"));
+    }
+    let lists = [
+        ("parties", &a.parties.value),
+        ("cumulation", &a.cumulation.value),
+        ("print.manual_stamp_destinations", &a.print.manual_stamp_destinations.value),
+        ("print.download_only_destinations", &a.print.download_only_destinations.value),
+        ("print.quantity_only_destinations", &a.print.quantity_only_destinations.value),
+    ];
+    for (key, codes) in lists {
+        for (i, code) in codes.iter().enumerate() {
+            if code != "*" && !countries.contains_key(code) {
+                let why = format!("`{code}` is not in {} (nor `*`)", countries::COUNTRIES_FILE);
+                return Err(invalid(path, &format!("{key}.value[{i}]"), &why));
+            }
+        }
     }
     let value = serde_json::to_value(a).map_err(|e| invalid(path, "", &e.to_string()))?;
     require_sources(path, "", &value)
@@ -251,6 +294,143 @@ mod tests {
         let rb = Rulebook::builtin().unwrap();
         assert!(rb.agreement("non_preferential").is_some());
         assert!(rb.limits().max_goods > 0);
+    }
+
+    /// Every certificate type the CCPIT system can produce.
+    const ALL_TYPES: [&str; 23] = [
+        "non_preferential",
+        "processing",
+        "re_export",
+        "asean",
+        "rcep",
+        "apta",
+        "ecfa",
+        "chile",
+        "pakistan",
+        "new_zealand",
+        "singapore",
+        "peru",
+        "costa_rica",
+        "switzerland",
+        "iceland",
+        "korea",
+        "australia",
+        "georgia",
+        "mauritius",
+        "serbia",
+        "cambodia",
+        "nicaragua",
+        "ecuador",
+    ];
+
+    fn edited(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
+        let mut files = builtin_files();
+        let text = files.iter_mut().find(|(p, _)| p == path).map(|(_, t)| t).unwrap();
+        assert!(text.contains(from), "{path} has no `{from}`");
+        *text = text.replacen(from, to, 1);
+        files
+    }
+
+    #[test]
+    fn every_certificate_type_is_present_and_parses() {
+        let rb = Rulebook::builtin().unwrap();
+        let codes: Vec<&str> = rb.agreements().map(|a| a.code.as_str()).collect();
+        assert_eq!(codes.len(), ALL_TYPES.len(), "{codes:?}");
+        for code in ALL_TYPES {
+            let a = rb.agreement(code).unwrap_or_else(|| panic!("missing agreement `{code}`"));
+            assert_eq!(a.template, code, "one template per type");
+            let expected_language = if code == "ecfa" { "zh" } else { "en" };
+            assert_eq!(a.print.language.value, expected_language, "{code}");
+            assert_eq!(a.signing_deadline.is_some(), code == "apta", "{code}: signing_deadline only for APTA");
+            assert_eq!(a.declaration_window_days.is_some(), code == "ecfa", "{code}: declaration window only for ECFA");
+        }
+    }
+
+    #[test]
+    fn item_limits_follow_faq_q128() {
+        let rb = Rulebook::builtin().unwrap();
+        for a in rb.agreements() {
+            let want = match a.code.as_str() {
+                "new_zealand" | "peru" | "costa_rica" | "iceland" | "australia" => Some(20),
+                "switzerland" | "chile" => Some(50),
+                _ => None,
+            };
+            assert_eq!(a.item_limit.value, want, "{}", a.code);
+        }
+        for code in ["chile", "switzerland", "ecfa"] {
+            assert_eq!(rb.agreement(code).unwrap().item_limit.status, Status::Conflict, "{code}");
+        }
+    }
+
+    #[test]
+    fn unconfirmed_optional_facts_carry_no_value() {
+        let rb = Rulebook::builtin().unwrap();
+        for a in rb.agreements() {
+            let opt = [
+                ("form_name", a.form_name.status, a.form_name.value.is_some()),
+                ("type_code", a.type_code.status, a.type_code.value.is_some()),
+                ("effective_from", a.effective_from.status, a.effective_from.value.is_some()),
+                ("item_limit", a.item_limit.status, a.item_limit.value.is_some()),
+                ("general_rule", a.general_rule.status, a.general_rule.value.is_some()),
+                ("de_minimis", a.de_minimis.status, a.de_minimis.value.is_some()),
+                ("validity_months", a.validity_months.status, a.validity_months.value.is_some()),
+                ("print.hs_digits", a.print.hs_digits.status, a.print.hs_digits.value.is_some()),
+                ("print.marks_max_chars", a.print.marks_max_chars.status, a.print.marks_max_chars.value.is_some()),
+            ];
+            for (key, status, has_value) in opt {
+                assert!(
+                    !(status == Status::Unconfirmed && has_value),
+                    "{}: {key} is unconfirmed but has a value",
+                    a.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn country_list_covers_iso_and_agreements() {
+        let rb = Rulebook::builtin().unwrap();
+        assert_eq!(rb.countries().count(), 249);
+        assert_eq!(rb.country("CN").and_then(|c| c.name_zh.as_deref()), Some("中国"));
+        assert_eq!(rb.country("NZ").map(|c| c.name_en.as_str()), Some("New Zealand"));
+        assert!(rb.country("XX").is_none());
+        for a in rb.agreements() {
+            for p in a.parties.value.iter().filter(|p| *p != "*") {
+                let c = rb.country(p).unwrap();
+                assert!(c.name_zh.is_some(), "{}: party {p} has no Chinese name", a.code);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_country_in_agreement_names_file_and_key() {
+        let files = edited("agreements/asean.toml", "\"VN\"]", "\"XX\"]");
+        let err = Rulebook::from_files(Files(files)).unwrap_err();
+        assert_eq!(err.code, "rulebook_invalid");
+        assert_eq!(err.path, "agreements/asean.toml: parties.value[9]");
+        assert!(err.message.en.contains("`XX`"), "{}", err.message.en);
+    }
+
+    #[test]
+    fn missing_country_list_is_an_error() {
+        let files = builtin_files().into_iter().filter(|(p, _)| p != countries::COUNTRIES_FILE).collect();
+        let err = Rulebook::from_files(Files(files)).unwrap_err();
+        assert!(err.path.contains("lists/countries.csv"), "{}", err.path);
+    }
+
+    #[test]
+    fn fact_without_source_is_refused() {
+        let files = edited("agreements/rcep.toml", "source = \"FAQ Q45\"", "source = \" \"");
+        let err = Rulebook::from_files(Files(files)).unwrap_err();
+        assert_eq!(err.path, "agreements/rcep.toml: print.back_page");
+    }
+
+    #[test]
+    fn from_dir_reads_the_shipped_rules() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+        let rb = Rulebook::from_dir(dir).unwrap();
+        assert_eq!(rb.agreements().count(), ALL_TYPES.len());
+        assert_eq!(rb.countries().count(), Rulebook::builtin().unwrap().countries().count());
     }
 
     #[test]

@@ -1,0 +1,30 @@
+//! Every bundled example certificate is valid and clean under the checks.
+
+use origo::Rulebook;
+use std::path::Path;
+
+#[test]
+fn example_certificates_are_clean() {
+    let rb = Rulebook::builtin().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/certificates");
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let cert: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let request = serde_json::json!({ "certificate": cert }).to_string();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let report = origo::api::call("check", &request, &rb).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(report["ok"], true, "{name}: {report}");
+        let errors = report["findings"].as_array().into_iter().flatten().filter(|f| f["severity"] == "error").count();
+        assert_eq!(errors, 0, "{name}: {report}");
+        assert_eq!(report["agreement"], name.as_str(), "{name}: the file is named after its agreement");
+        seen.push(name);
+    }
+    seen.sort();
+    for want in ["apta", "asean", "ecfa", "new_zealand", "non_preferential", "rcep"] {
+        assert!(seen.iter().any(|s| s == want), "examples/certificates/{want}.json is missing");
+    }
+}
