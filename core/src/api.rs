@@ -5,13 +5,28 @@
 
 use crate::error::{Error, Result};
 use crate::rulebook::Rulebook;
-use crate::{catalogue, json, schema};
+use crate::{catalogue, identity, json, lifecycle, schema};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Every operation name [`call`] accepts.
-pub const OPERATIONS: &[&str] = &["check", "codes", "convert", "rules", "schema"];
+pub const OPERATIONS: &[&str] = &[
+    "check",
+    "codes",
+    "convert",
+    "copy_check",
+    "delegation_apply",
+    "enterprise_change",
+    "invoice_check",
+    "lifecycle_apply",
+    "lifecycle_table",
+    "personnel_apply",
+    "rules",
+    "schema",
+    "signatory_check",
+    "validate_id",
+];
 
 /// Runs operation `op` on a JSON request and returns the JSON answer.
 ///
@@ -27,6 +42,21 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
         }
         "codes" => to_value(&catalogue::entries()),
         "convert" => to_value(&crate::valuation::convert_request(&json::from_value(req)?, rulebook)?),
+        "copy_check" => to_value(&lifecycle::check_copy(rulebook, &json::from_value(req)?)?),
+        "delegation_apply" => to_value(&lifecycle::apply_delegation(&json::from_value(req)?)),
+        "enterprise_change" => to_value(&lifecycle::classify_change(rulebook.lifecycle(), &json::from_value(req)?)),
+        "invoice_check" => to_value(&lifecycle::check_invoice(rulebook, &json::from_value(req)?)?),
+        "lifecycle_apply" => to_value(&lifecycle::apply(rulebook, &json::from_value(req)?)?),
+        "lifecycle_table" => {
+            let _: Empty = json::from_value(req)?;
+            to_value(&lifecycle_table(rulebook))
+        }
+        "personnel_apply" => to_value(&lifecycle::apply_personnel(rulebook.lifecycle(), &json::from_value(req)?)),
+        "signatory_check" => to_value(&lifecycle::check_signatory(&json::from_value(req)?)),
+        "validate_id" => {
+            let r: identity::IdRequest = json::from_value(req)?;
+            to_value(&identity::validate(rulebook.lifecycle(), r.kind, &r.value))
+        }
         "rules" => to_value(&rules_summary(rulebook)),
         "schema" => {
             let r: SchemaRequest = json::from_value(req)?;
@@ -59,6 +89,22 @@ struct CheckRequest {
     certificate: Value,
     #[serde(default)]
     today: Option<NaiveDate>,
+}
+
+/// A request without fields.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+/// `lifecycle_table`: the names of the axes and every cell.
+fn lifecycle_table(rb: &Rulebook) -> Value {
+    let names = |v: Vec<&str>| Value::from(v);
+    serde_json::json!({
+        "states": names(lifecycle::State::ALL.iter().map(|s| s.as_str()).collect()),
+        "actions": names(lifecycle::Action::ALL.iter().map(|a| a.as_str()).collect()),
+        "roles": names(crate::rulebook::Role::ALL.iter().map(|r| r.as_str()).collect()),
+        "rows": lifecycle::table(rb.lifecycle()),
+    })
 }
 
 #[derive(Debug, Deserialize)]

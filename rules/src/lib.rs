@@ -49,6 +49,7 @@ rule_files![
     "agreements/serbia.toml",
     "agreements/singapore.toml",
     "agreements/switzerland.toml",
+    "lifecycle.toml",
     "lists/content.toml",
     "lists/countries.csv",
     "lists/currencies.csv",

@@ -43,11 +43,58 @@ enum Command {
         #[arg(default_value = "certificate")]
         name: String,
     },
+    /// Validate an identifier: exit 0 valid, 1 invalid (with the reason).
+    Id {
+        /// Which identifier.
+        #[arg(value_enum)]
+        kind: IdKind,
+        /// The identifier as entered (quote it if it has spaces).
+        value: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The certificate lifecycle.
+    Lifecycle {
+        #[command(subcommand)]
+        command: LifecycleCommand,
+    },
     /// List every finding and error code.
     Codes {
         /// json or markdown.
         #[arg(long, default_value = "json")]
         format: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum IdKind {
+    /// Unified Social Credit Code (GB 32100-2015).
+    Uscc,
+    /// Resident ID number (GB 11643-1999).
+    Resident,
+    /// Account name of the online system (FAQ Q48).
+    Account,
+    /// Mainland mobile number.
+    Mobile,
+}
+
+#[derive(Subcommand, Debug)]
+enum LifecycleCommand {
+    /// Print the transition table: every state × action × role.
+    Table {
+        /// A rulebook directory to use instead of the built-in one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Apply one action to a record (a `lifecycle_apply` request as JSON): exit 0 allowed, 1 refused.
+    Apply {
+        /// Request JSON file (`-` for standard input).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -160,6 +207,15 @@ fn print_json(v: &Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
 }
 
+/// Exit 0 when the answer's `flag` is true, 1 otherwise.
+fn exit_by(answer: &Value, flag: &str) -> ExitCode {
+    if answer.get(flag).and_then(Value::as_bool).unwrap_or(false) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Check { file, common, today } => {
@@ -209,6 +265,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rb = Rulebook::builtin()?;
             print_json(&origo::api::call("schema", &json!({ "name": name }).to_string(), &rb)?);
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Id { kind, value, common } => {
+            let rb = rulebook(&common)?;
+            let kind = match kind {
+                IdKind::Uscc => "uscc",
+                IdKind::Resident => "resident",
+                IdKind::Account => "account",
+                IdKind::Mobile => "mobile",
+            };
+            let answer = origo::api::call("validate_id", &json!({ "kind": kind, "value": value }).to_string(), &rb)?;
+            match common.format {
+                Format::Json => print_json(&answer),
+                Format::Text => print!("{}", text::id_answer(&answer)),
+            }
+            Ok(exit_by(&answer, "valid"))
+        }
+        Command::Lifecycle { command: LifecycleCommand::Table { rules, format } } => {
+            let rb = rulebook(&Common { rules, format })?;
+            match format {
+                Format::Json => print_json(&origo::api::call("lifecycle_table", "{}", &rb)?),
+                Format::Text => print!("{}", origo::lifecycle::table_text(rb.lifecycle())),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lifecycle { command: LifecycleCommand::Apply { file, common } } => {
+            let rb = rulebook(&common)?;
+            let answer = origo::api::call("lifecycle_apply", &read_input(&file)?, &rb)?;
+            match common.format {
+                Format::Json => print_json(&answer),
+                Format::Text => print!("{}", text::decision(&answer)),
+            }
+            Ok(exit_by(&answer, "allowed"))
         }
         Command::Codes { format } => {
             if format == "markdown" {

@@ -101,3 +101,43 @@ pub fn conversion(c: &Value) -> String {
     }
     out
 }
+
+fn reason_lines(out: &mut String, r: &Value) {
+    let _ = writeln!(out, "  {}", s(r, "zh"));
+    let _ = writeln!(out, "  {}", s(r, "en"));
+    if !s(r, "source").is_empty() {
+        let _ = writeln!(out, "  依据 / source: {}", s(r, "source"));
+    }
+}
+
+/// A `validate_id` answer.
+pub fn id_answer(a: &Value) -> String {
+    let mut out = String::new();
+    if a.get("valid").and_then(Value::as_bool).unwrap_or(false) {
+        let _ = writeln!(out, "有效 / valid: {} {}", s(a, "kind"), s(a, "value"));
+        return out;
+    }
+    let reason = a.get("reason").cloned().unwrap_or(Value::Null);
+    let _ = writeln!(out, "无效 / invalid [{}]: {} {}", s(&reason, "code"), s(a, "kind"), s(a, "value"));
+    reason_lines(&mut out, &reason);
+    if let Some(n) = a.get("normalized").and_then(Value::as_str) {
+        let _ = writeln!(out, "  建议 / did you mean: {n}");
+    }
+    out
+}
+
+/// A `lifecycle_apply` decision.
+pub fn decision(d: &Value) -> String {
+    let mut out = String::new();
+    if d.get("allowed").and_then(Value::as_bool).unwrap_or(false) {
+        let _ = writeln!(out, "允许 / allowed -> {}", s(d, "state"));
+        for e in d.get("effects").and_then(Value::as_array).into_iter().flatten() {
+            let _ = writeln!(out, "  effect: {e}");
+        }
+        return out;
+    }
+    let r = d.get("refusal").cloned().unwrap_or(Value::Null);
+    let _ = writeln!(out, "拒绝 / refused [{}] (state stays {})", s(&r, "code"), s(d, "state"));
+    reason_lines(&mut out, &r);
+    out
+}

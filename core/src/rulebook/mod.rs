@@ -4,6 +4,7 @@ mod agreement;
 mod content;
 mod countries;
 mod fact;
+mod lifecycle;
 mod limits;
 mod valuation;
 
@@ -11,6 +12,7 @@ pub use agreement::*;
 pub use content::{ContentData, ContentTexts, HsMigration};
 pub use countries::CountryInfo;
 pub use fact::*;
+pub use lifecycle::*;
 pub use limits::*;
 pub use valuation::*;
 
@@ -47,6 +49,7 @@ struct Inner {
     content: ContentData,
     valuation: ValuationData,
     countries: BTreeMap<String, CountryInfo>,
+    lifecycle: LifecycleRules,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -128,6 +131,7 @@ impl Rulebook {
         }
         let content = content::load(&files)?;
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
+        let lifecycle = parse_lifecycle(&files, &top.limits)?;
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
@@ -136,6 +140,7 @@ impl Rulebook {
             content,
             valuation,
             countries,
+            lifecycle,
         };
         Ok(Rulebook { inner: Arc::new(inner) })
     }
@@ -163,6 +168,11 @@ impl Rulebook {
     /// Trade terms, currencies, insurance conventions, rounding (`valuation.toml`, `lists/currencies.csv`).
     pub fn valuation(&self) -> &ValuationData {
         &self.inner.valuation
+    }
+
+    /// Lifecycle, copy, identifier and role policy (`lifecycle.toml`).
+    pub fn lifecycle(&self) -> &LifecycleRules {
+        &self.inner.lifecycle
     }
 
     /// Every certificate type, sorted by code.
@@ -233,6 +243,19 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<
         let inner = e.into_inner();
         invalid(file, if key == "." { "" } else { &key }, inner.message().trim())
     })
+}
+
+fn parse_lifecycle(files: &Files, limits: &Limits) -> Result<LifecycleRules> {
+    const FILE: &str = "lifecycle.toml";
+    let text = files.get(FILE).ok_or_else(|| invalid(FILE, "", "the rulebook has no lifecycle.toml"))?;
+    if text.len() > limits.max_input_bytes {
+        return Err(too_large(FILE, limits.max_input_bytes));
+    }
+    let rules: LifecycleRules = parse_toml(FILE, text)?;
+    rules.validate(FILE, crate::lifecycle::is_known_action)?;
+    let value = serde_json::to_value(&rules).map_err(|e| invalid(FILE, "", &e.to_string()))?;
+    require_sources(FILE, "", &value)?;
+    Ok(rules)
 }
 
 fn validate_agreement(path: &str, a: &Agreement, countries: &BTreeMap<String, CountryInfo>) -> Result<()> {

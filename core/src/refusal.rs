@@ -1,0 +1,35 @@
+//! Refusals: an action or identifier origo declined, with the code and the reason in two languages.
+//!
+//! A refusal is a domain answer (like a finding), not an [`Error`](crate::Error): the request was
+//! read, and the rules say no. Nothing the host passed in is changed by a refusal.
+
+use crate::finding::Code;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Why an action or an identifier was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Refusal {
+    /// Stable code from the catalogue (ERRORS.md).
+    pub code: String,
+    /// The reason in Chinese.
+    pub zh: String,
+    /// The reason in English.
+    pub en: String,
+    /// Where the rule comes from, e.g. `FAQ Q21`; empty for malformed input.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+impl Refusal {
+    /// A refusal of a catalogued kind.
+    pub fn new(code: &Code, source: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Refusal { code: code.code.to_string(), zh: zh.into(), en: en.into(), source: source.into() }
+    }
+}
+
+/// A catalogue entry for a refusal code.
+pub(crate) const fn code(code: &'static str, title_zh: &'static str, title_en: &'static str) -> Code {
+    Code { code, severity: crate::finding::Severity::Error, title_zh, title_en }
+}
