@@ -203,8 +203,14 @@ fn read_input(path: &PathBuf) -> Result<String, Error> {
     })
 }
 
+/// Writes to stdout; a closed pipe (`origo ... | head`) ends the output quietly instead of panicking.
+fn out(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
+    out(&(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()) + "\n"));
 }
 
 /// Exit 0 when the answer's `flag` is true, 1 otherwise.
@@ -225,7 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let report = origo::api::call("check", &request.to_string(), &rb)?;
             match common.format {
                 Format::Json => print_json(&report),
-                Format::Text => print!("{}", text::report(&report)),
+                Format::Text => out(&text::report(&report)),
             }
             let ok = report.get("ok").and_then(Value::as_bool).unwrap_or(false);
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -248,7 +254,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let answer = origo::api::call("convert", &Value::Object(request).to_string(), &rb)?;
             match a.common.format {
                 Format::Json => print_json(&answer),
-                Format::Text => print!("{}", text::conversion(&answer)),
+                Format::Text => out(&text::conversion(&answer)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -257,7 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rules = origo::api::call("rules", "{}", &rb)?;
             match common.format {
                 Format::Json => print_json(&rules),
-                Format::Text => print!("{}", text::rules(&rules)),
+                Format::Text => out(&text::rules(&rules)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -277,7 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let answer = origo::api::call("validate_id", &json!({ "kind": kind, "value": value }).to_string(), &rb)?;
             match common.format {
                 Format::Json => print_json(&answer),
-                Format::Text => print!("{}", text::id_answer(&answer)),
+                Format::Text => out(&text::id_answer(&answer)),
             }
             Ok(exit_by(&answer, "valid"))
         }
@@ -285,7 +291,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rb = rulebook(&Common { rules, format })?;
             match format {
                 Format::Json => print_json(&origo::api::call("lifecycle_table", "{}", &rb)?),
-                Format::Text => print!("{}", origo::lifecycle::table_text(rb.lifecycle())),
+                Format::Text => out(&origo::lifecycle::table_text(rb.lifecycle())),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -294,13 +300,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let answer = origo::api::call("lifecycle_apply", &read_input(&file)?, &rb)?;
             match common.format {
                 Format::Json => print_json(&answer),
-                Format::Text => print!("{}", text::decision(&answer)),
+                Format::Text => out(&text::decision(&answer)),
             }
             Ok(exit_by(&answer, "allowed"))
         }
         Command::Codes { format } => {
             if format == "markdown" {
-                print!("{}", origo::catalogue::markdown());
+                out(&origo::catalogue::markdown());
             } else {
                 print_json(&origo::api::call("codes", "{}", &Rulebook::builtin()?)?);
             }
