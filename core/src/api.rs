@@ -14,10 +14,13 @@ use serde_json::Value;
 pub const OPERATIONS: &[&str] = &[
     "check",
     "codes",
+    "compare_agreements",
     "convert",
     "copy_check",
     "delegation_apply",
+    "determine_origin",
     "enterprise_change",
+    "import_products",
     "invoice_check",
     "lifecycle_apply",
     "lifecycle_table",
@@ -56,6 +59,21 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
         "validate_id" => {
             let r: identity::IdRequest = json::from_value(req)?;
             to_value(&identity::validate(rulebook.lifecycle(), r.kind, &r.value))
+        }
+        "determine_origin" => {
+            let r: DetermineRequest = json::from_value(req)?;
+            let product = product_value(r.product)?;
+            let agreement = known_agreement(rulebook, &r.agreement)?;
+            to_value(&crate::origin::determine(&product, agreement, rulebook, r.destination.as_ref())?)
+        }
+        "compare_agreements" => {
+            let r: CompareRequest = json::from_value(req)?;
+            let product = product_value(r.product)?;
+            to_value(&crate::origin::compare(&product, &r.destination, rulebook)?)
+        }
+        "import_products" => {
+            let r: ImportRequest = json::from_value(req)?;
+            to_value(&crate::origin::import::import(&r.goods_csv, &r.materials_csv, rulebook))
         }
         "rules" => to_value(&rules_summary(rulebook)),
         "schema" => {
@@ -104,6 +122,48 @@ fn lifecycle_table(rb: &Rulebook) -> Value {
         "actions": names(lifecycle::Action::ALL.iter().map(|a| a.as_str()).collect()),
         "roles": names(crate::rulebook::Role::ALL.iter().map(|r| r.as_str()).collect()),
         "rows": lifecycle::table(rb.lifecycle()),
+    })
+}
+
+/// `determine_origin`: a product pre-review, an agreement code and optionally the destination.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetermineRequest {
+    product: Value,
+    agreement: String,
+    #[serde(default)]
+    destination: Option<crate::model::Country>,
+}
+
+/// `compare_agreements`: a product pre-review and the destination.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompareRequest {
+    product: Value,
+    destination: crate::model::Country,
+}
+
+/// `import_products`: the goods and materials tables as CSV text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportRequest {
+    goods_csv: String,
+    materials_csv: String,
+}
+
+fn product_value(v: Value) -> Result<crate::Product> {
+    json::from_value(v).map_err(|e| prefix(e, "product"))
+}
+
+fn known_agreement<'a>(rb: &'a Rulebook, code: &str) -> Result<&'a crate::rulebook::Agreement> {
+    rb.agreement(code).ok_or_else(|| {
+        let known: Vec<&str> = rb.agreements().map(|a| a.code.as_str()).collect();
+        Error::new(
+            "unknown_agreement",
+            "agreement",
+            format!("未知证书类型 `{code}`；可用：{}", known.join("、")),
+            format!("unknown certificate type `{code}`; known: {}", known.join(", ")),
+        )
     })
 }
 

@@ -18,6 +18,7 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("too_many_goods", "商品项过多", "more goods items than the input bound"),
     err("too_many_materials", "原材料过多", "more materials than the input bound"),
     err("too_many_products", "产品过多", "more products than the input bound"),
+    err("product_invalid", "产品预审数据无法用于原产地判定", "a product pre-review no origin rule can be applied to"),
     err("unknown_agreement", "未知证书类型", "the rulebook has no such certificate type"),
     err("unknown_operation", "未知操作", "no such operation"),
     err("unknown_schema", "未知模式", "no such schema"),

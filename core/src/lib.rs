@@ -20,6 +20,7 @@ pub mod identity;
 pub mod json;
 pub mod lifecycle;
 pub mod model;
+pub mod origin;
 mod refusal;
 mod report;
 pub mod rulebook;

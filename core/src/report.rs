@@ -47,4 +47,7 @@ pub struct Derived {
     /// Trade term, FOB total and each item's values (FAQ Q109).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuation: Option<crate::valuation::Valuation>,
+    /// Each goods item's origin criterion as determined from its pre-review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origin: Vec<crate::origin::ItemOrigin>,
 }

@@ -55,6 +55,8 @@ rule_files![
     "lists/currencies.csv",
     "lists/ecfa_early_harvest.csv",
     "lists/hs_migrations.csv",
+    "lists/minimal_operations.csv",
+    "lists/origin_criteria.csv",
     "rulebook.toml",
     "valuation.toml",
 ];

@@ -32,6 +32,33 @@ enum Command {
     },
     /// Convert a price between trade terms (to FOB by default) and show the formula (FAQ Q17, Q18).
     Convert(Box<ConvertArgs>),
+    /// Decide a product's origin criterion under an agreement (with the trace), or rank every
+    /// agreement covering a destination (`--compare`).
+    Origin {
+        /// Product pre-review JSON file (`-` for standard input).
+        file: PathBuf,
+        /// Agreement code, e.g. `asean`, `rcep`.
+        #[arg(long, required_unless_present = "compare")]
+        agreement: Option<String>,
+        /// Destination country (ISO alpha-2).
+        #[arg(long = "to", required_if_eq("compare", "true"))]
+        to: Option<String>,
+        /// Evaluate every agreement covering the destination and rank them.
+        #[arg(long)]
+        compare: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Import product pre-reviews from the goods and materials tables (CSV).
+    ImportProducts {
+        /// Goods table (one row per product, with its serial number).
+        goods: PathBuf,
+        /// Materials table (each row names its goods serial number).
+        materials: PathBuf,
+        /// A rulebook directory to use instead of the built-in one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// List the certificate types of the rulebook with their key facts.
     Rules {
         #[command(flatten)]
@@ -257,6 +284,52 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Format::Text => out(&text::conversion(&answer)),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Origin { file, agreement, to, compare, common } => {
+            let rb = rulebook(&common)?;
+            let product: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
+            let (answer, ok) = if compare {
+                let a = origo::api::call(
+                    "compare_agreements",
+                    &json!({ "product": product, "destination": to }).to_string(),
+                    &rb,
+                )?;
+                let ok = a.get("originating").and_then(Value::as_array).is_some_and(|v| !v.is_empty());
+                (a, ok)
+            } else {
+                let req = json!({ "product": product, "agreement": agreement, "destination": to });
+                let a = origo::api::call("determine_origin", &req.to_string(), &rb)?;
+                let ok = a.get("originating").and_then(Value::as_bool).unwrap_or(false);
+                (a, ok)
+            };
+            match common.format {
+                Format::Json => print_json(&answer),
+                Format::Text if compare => out(&text::comparison(&answer)),
+                Format::Text => out(&text::origin_decision(&answer)),
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::ImportProducts { goods, materials, rules } => {
+            let rb = match rules {
+                Some(dir) => Rulebook::from_dir(dir)?,
+                None => Rulebook::builtin()?,
+            };
+            let req = json!({ "goods_csv": read_input(&goods)?, "materials_csv": read_input(&materials)? });
+            let answer = origo::api::call("import_products", &req.to_string(), &rb)?;
+            if answer.get("ok").and_then(Value::as_bool).unwrap_or(false) {
+                print_json(answer.get("products").unwrap_or(&Value::Null));
+                return Ok(ExitCode::SUCCESS);
+            }
+            for e in answer.get("errors").and_then(Value::as_array).into_iter().flatten() {
+                let file = e.get("file").and_then(Value::as_str).unwrap_or("");
+                let row = e.get("row").and_then(Value::as_u64).unwrap_or(0);
+                let col = e.get("column").and_then(Value::as_str).unwrap_or("");
+                let msg = e.get("message").cloned().unwrap_or(Value::Null);
+                let en = msg.get("en").and_then(Value::as_str).unwrap_or("");
+                let zh = msg.get("zh").and_then(Value::as_str).unwrap_or("");
+                eprintln!("{file}:{row}:{col}: {en} / {zh}");
+            }
+            Ok(ExitCode::from(2))
         }
         Command::Rules { common } => {
             let rb = rulebook(&common)?;

@@ -141,3 +141,63 @@ pub fn decision(d: &Value) -> String {
     reason_lines(&mut out, &r);
     out
 }
+
+/// An origin decision with its trace.
+pub fn origin_decision(d: &Value) -> String {
+    let mut out = String::new();
+    let originating = d.get("originating").and_then(Value::as_bool).unwrap_or(false);
+    let _ = writeln!(out, "原产地判定 / Origin — {} — {}", s(d, "agreement"), s(d, "product"));
+    let _ = writeln!(
+        out,
+        "{}",
+        if originating {
+            "结论：原产 / Result: originating"
+        } else {
+            "结论：非原产 / Result: not originating"
+        }
+    );
+    let criterion = d.get("criterion").and_then(Value::as_str).unwrap_or("—");
+    let _ = writeln!(out, "原产地标准 / Criterion: {criterion} ({})", s(d, "criterion_status"));
+    if let Some(r) = d.get("rule").filter(|r| !r.is_null()) {
+        let _ = writeln!(out, "规则 / Rule: {} [{}] ({})", s(r, "text"), s(r, "kind"), s(r, "source"));
+    }
+    for key in ["rvc", "non_originating_share", "rounding", "fob"] {
+        if let Some(v) = d.get(key).and_then(Value::as_str) {
+            let _ = writeln!(out, "{key}: {v}");
+        }
+    }
+    for n in d.get("notes").and_then(Value::as_array).into_iter().flatten() {
+        let _ = writeln!(out, "注意 / Note: {} / {}", s(n, "zh"), s(n, "en"));
+    }
+    let _ = writeln!(out, "\n过程 / Trace:");
+    for (i, step) in d.get("trace").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let mark = match step.get("passed").and_then(Value::as_bool) {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "·",
+        };
+        let msg = step.get("message").cloned().unwrap_or(Value::Null);
+        let _ = writeln!(out, "{:>3}. {mark} [{}] {}", i + 1, s(step, "kind"), s(&msg, "en"));
+        let _ = writeln!(out, "        {}", s(&msg, "zh"));
+    }
+    out
+}
+
+/// A ranked comparison of agreements.
+pub fn comparison(c: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "可用协定 / Agreements for {}", s(c, "destination"));
+    for (i, d) in c.get("decisions").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let originating = d.get("originating").and_then(Value::as_bool).unwrap_or(false);
+        let _ = writeln!(
+            out,
+            "{:>2}. {:<14} {:<16} {:<22} {}",
+            i + 1,
+            s(d, "agreement"),
+            if originating { "originating" } else { "not originating" },
+            d.get("criterion").and_then(Value::as_str).unwrap_or("—"),
+            s(d, "criterion_status")
+        );
+    }
+    out
+}

@@ -2,6 +2,7 @@
 
 mod content;
 mod item_limit;
+mod origin;
 mod print;
 mod structure;
 mod valuation;
@@ -47,11 +48,12 @@ impl Outcome {
 type Pass = fn(&Context<'_>, &mut Outcome);
 
 /// The rule families, in the order their findings appear.
-const PASSES: &[Pass] = &[structure::check, item_limit::check, content::check, print::check, valuation::check];
+const PASSES: &[Pass] =
+    &[structure::check, item_limit::check, content::check, print::check, valuation::check, origin::check];
 
 /// Codes of every finding the checks can produce.
 pub(crate) const CODES: &[&[Code]] =
-    &[structure::CODES, item_limit::CODES, content::CODES, print::CODES, valuation::CODES];
+    &[structure::CODES, item_limit::CODES, content::CODES, print::CODES, valuation::CODES, origin::CODES];
 
 /// Checks a parsed certificate against the rulebook. Rule violations are findings, never errors.
 pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, today: Option<NaiveDate>) -> Report {

@@ -50,10 +50,31 @@ pub struct Product {
     /// Processing steps carried out in China.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub processing: Vec<String>,
+    /// Production involves a chemical reaction (the `CR` criterion of RCEP).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chemical_reaction: bool,
+    /// Costs per unit besides materials, for build-up value content: `RVC(40, build-up)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
     /// The exporter's answer to "was production in China only these minimal operations?" (FAQ Q110):
     /// the codes of the operations ticked, empty when none applies; absent when not asked yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimal_operations: Option<Vec<String>>,
+}
+
+/// Costs of one unit of product other than materials (RCEP Art. 3.5 build-up formula).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Direct labour cost.
+    pub direct_labour: Decimal,
+    /// Direct overhead cost.
+    pub direct_overhead: Decimal,
+    /// Profit.
+    pub profit: Decimal,
+    /// Other costs.
+    #[serde(default)]
+    pub other: Decimal,
 }
 
 /// Review status of a pre-review.

@@ -50,6 +50,7 @@ struct Inner {
     valuation: ValuationData,
     countries: BTreeMap<String, CountryInfo>,
     lifecycle: LifecycleRules,
+    origin: crate::origin::Tables,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -132,6 +133,11 @@ impl Rulebook {
         let content = content::load(&files)?;
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
         let lifecycle = parse_lifecycle(&files, &top.limits)?;
+        let origin = crate::origin::Tables::load(
+            files.0.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            &agreements,
+            &top.limits,
+        )?;
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
@@ -141,6 +147,7 @@ impl Rulebook {
             valuation,
             countries,
             lifecycle,
+            origin,
         };
         Ok(Rulebook { inner: Arc::new(inner) })
     }
@@ -173,6 +180,20 @@ impl Rulebook {
     /// Lifecycle, copy, identifier and role policy (`lifecycle.toml`).
     pub fn lifecycle(&self) -> &LifecycleRules {
         &self.inner.lifecycle
+    }
+
+    /// The origin tables: product-specific rules, minimal operations, printed criteria.
+    pub fn origin(&self) -> &crate::origin::Tables {
+        &self.inner.origin
+    }
+
+    /// The embedded rulebook plus extra files (test fixtures).
+    #[cfg(test)]
+    pub(crate) fn with_extra(extra: &[(&str, &str)]) -> Result<Rulebook> {
+        let mut files: Vec<(String, String)> =
+            origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        files.extend(extra.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+        Rulebook::from_files(Files(files))
     }
 
     /// Every certificate type, sorted by code.

@@ -1,0 +1,343 @@
+//! Evaluating a parsed rule against a product, writing every step into the trace.
+
+use super::expr::{change_name, dotted, Measure, Rule, Test, ValueTest};
+use super::Step;
+use crate::error::{Error, Result};
+use crate::model::{HsCode, Product, ValueBasis};
+use crate::rulebook::DeMinimis;
+use rust_decimal::Decimal;
+
+/// One material as the rules see it.
+#[derive(Debug)]
+pub(crate) struct Mat<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: Decimal,
+    pub(crate) hs: Option<&'a HsCode>,
+    /// Chinese material: always originating.
+    pub(crate) domestic: bool,
+    /// Material of a party whose materials accumulate under the agreement.
+    pub(crate) party: bool,
+}
+
+impl Mat<'_> {
+    pub(crate) fn originating(&self, accumulate: bool) -> bool {
+        self.domestic || (accumulate && self.party)
+    }
+}
+
+/// What the rules need besides the rule itself.
+#[derive(Debug)]
+pub(crate) struct Cx<'a> {
+    pub(crate) product: &'a Product,
+    pub(crate) mats: Vec<Mat<'a>>,
+    /// The agreement's valuation basis, used when a value test names none.
+    pub(crate) basis: ValueBasis,
+    pub(crate) de_minimis: Option<&'a DeMinimis>,
+    pub(crate) de_minimis_source: &'a str,
+}
+
+/// The result of evaluating a rule or a part of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Res {
+    pub(crate) passed: bool,
+    /// A value test (RVC/NM) was part of what passed.
+    pub(crate) value_used: bool,
+    /// A tariff-change test passed only through de minimis.
+    pub(crate) de_minimis: bool,
+    /// The tariff-change level that passed, if any.
+    pub(crate) level: Option<u8>,
+    /// Chemical reaction passed.
+    pub(crate) chemical: bool,
+    /// Value content (percent, exact) of the value test evaluated.
+    pub(crate) rvc: Option<Decimal>,
+    /// Non-originating share (percent, exact) of the value test evaluated.
+    pub(crate) nm: Option<Decimal>,
+}
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+fn overflow() -> Error {
+    Error::new(
+        "product_invalid",
+        "product",
+        "产品价值过大，无法精确计算",
+        "the product's values are too large to compute exactly",
+    )
+}
+
+/// Sums values exactly, refusing overflow.
+pub(crate) fn sum(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal> {
+    values.try_fold(Decimal::ZERO, |a, v| a.checked_add(v).ok_or_else(overflow))
+}
+
+/// `a × 100 / b`, exact to 28 significant digits.
+pub(crate) fn percent(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.checked_mul(HUNDRED).and_then(|x| x.checked_div(b)).ok_or_else(overflow)
+}
+
+/// Evaluates `rule`; `accumulate` = materials of cumulation parties count as originating.
+pub(crate) fn eval(rule: &Rule, cx: &Cx<'_>, accumulate: bool, trace: &mut Vec<Step>) -> Result<Res> {
+    match rule {
+        Rule::Or { rules } => {
+            let mut first: Option<Res> = None;
+            let mut last = Res::default();
+            for r in rules {
+                let res = eval(r, cx, accumulate, trace)?;
+                if res.passed && first.is_none() {
+                    first = Some(res.clone());
+                }
+                last = res;
+            }
+            let passed = first.is_some();
+            trace.push(Step::new("or", Some(rule), Some(passed)).msg(
+                if passed { "至少一个选择性标准满足" } else { "所有选择性标准均不满足" },
+                if passed { "at least one alternative is met" } else { "no alternative is met" },
+            ));
+            Ok(first.unwrap_or(Res { passed: false, ..last }))
+        }
+        Rule::And { rules } => {
+            let mut out = Res { passed: true, ..Res::default() };
+            for r in rules {
+                let res = eval(r, cx, accumulate, trace)?;
+                out.passed &= res.passed;
+                out.value_used |= res.value_used;
+                out.de_minimis |= res.de_minimis;
+                out.chemical |= res.chemical;
+                out.level = out.level.or(res.level);
+                out.rvc = out.rvc.or(res.rvc);
+                out.nm = out.nm.or(res.nm);
+            }
+            trace.push(Step::new("and", Some(rule), Some(out.passed)).msg(
+                if out.passed { "所有组合标准均满足" } else { "组合标准未全部满足" },
+                if out.passed { "every part is met" } else { "not every part is met" },
+            ));
+            Ok(out)
+        }
+        Rule::Test { test } => test_one(test, rule, cx, accumulate, trace),
+    }
+}
+
+fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Step>) -> Result<Res> {
+    match test {
+        Test::Wo => {
+            let passed = cx.product.wholly_obtained;
+            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+                if passed { "完全获得" } else { "产品不是完全获得" },
+                if passed { "wholly obtained" } else { "the product is not wholly obtained" },
+            ));
+            Ok(Res { passed, ..Res::default() })
+        }
+        Test::Pe => {
+            let n = cx.mats.iter().filter(|m| !m.originating(acc)).count();
+            let passed = n == 0;
+            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+                if passed { "全部原材料均为原产".to_string() } else { format!("{n} 种原材料非原产") },
+                if passed {
+                    "every material originates".to_string()
+                } else {
+                    format!("{n} materials do not originate")
+                },
+            ));
+            Ok(Res { passed, ..Res::default() })
+        }
+        Test::Cr => {
+            let passed = cx.product.chemical_reaction;
+            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+                if passed { "生产中发生化学反应" } else { "预审未声明化学反应" },
+                if passed {
+                    "production involves a chemical reaction"
+                } else {
+                    "the pre-review declares no chemical reaction"
+                },
+            ));
+            Ok(Res { passed, chemical: passed, ..Res::default() })
+        }
+        Test::Change { level, except } => change(*level, except, rule, cx, acc, trace),
+        Test::Value(v) => value(v, rule, cx, acc, trace),
+    }
+}
+
+fn change(
+    level: u8,
+    except: &[super::expr::HsRange],
+    rule: &Rule,
+    cx: &Cx<'_>,
+    acc: bool,
+    trace: &mut Vec<Step>,
+) -> Result<Res> {
+    let n = level as usize;
+    let name = change_name(level);
+    let product_hs = cx.product.hs_code.digits();
+    let Some(product_prefix) = product_hs.get(..n) else {
+        trace.push(Step::new("test", Some(rule), Some(false)).msg(
+            format!("产品 HS 编码 {product_hs} 不足 {n} 位，无法判断 {name}"),
+            format!("the product's HS code {product_hs} has fewer than {n} digits: {name} cannot be tested"),
+        ));
+        return Ok(Res::default());
+    };
+    let to = dotted(product_prefix);
+    let mut failing = Vec::new();
+    for (i, m) in cx.mats.iter().enumerate() {
+        if m.originating(acc) {
+            continue;
+        }
+        let name = m.name;
+        let (ok, zh, en) = match m.hs.map(HsCode::digits) {
+            None => {
+                (false, format!("{name}：非原产且无 HS 编码"), format!("{name}: non-originating and without HS code"))
+            }
+            Some(d) => match d.get(..n) {
+                None => {
+                    (false, format!("{name}：HS {d} 不足 {n} 位"), format!("{name}: HS {d} has fewer than {n} digits"))
+                }
+                Some(p) if p == product_prefix => {
+                    let p = dotted(p);
+                    (
+                        false,
+                        format!("{name}：HS {p} 与产品相同，未发生改变"),
+                        format!("{name}: HS {p} is the product's own: no change"),
+                    )
+                }
+                Some(p) => match except.iter().find(|r| r.contains(d)) {
+                    Some(r) => {
+                        let x = dotted(&r.from);
+                        (false, format!("{name}：来自例外税目 {x}"), format!("{name}: comes from the excepted {x}"))
+                    }
+                    None => {
+                        let p = dotted(p);
+                        (true, format!("{name}：{p} → {to}，发生改变"), format!("{name}: {p} → {to}: changes"))
+                    }
+                },
+            },
+        };
+        let mut step = Step::new("material", None, Some(ok)).msg(zh, en);
+        step.material = Some(i);
+        step.values.push(("value", m.value));
+        trace.push(step);
+        if !ok {
+            failing.push(m.value);
+        }
+    }
+    if failing.is_empty() {
+        trace.push(
+            Step::new("test", Some(rule), Some(true))
+                .msg(format!("全部非原产材料满足 {name}"), format!("every non-originating material meets {name}")),
+        );
+        return Ok(Res { passed: true, level: Some(level), ..Res::default() });
+    }
+    let failing_value = sum(failing.iter().copied())?;
+    if let Some(dm) = cx.de_minimis {
+        let base = price(cx.product, dm.basis);
+        if let Some(base) = base {
+            let limit = base.checked_mul(dm.percent).and_then(|x| x.checked_div(HUNDRED)).ok_or_else(overflow)?;
+            let ok = failing_value <= limit;
+            let mut step = Step::new("de_minimis", Some(rule), Some(ok)).msg(
+                format!(
+                    "未满足 {name} 的非原产材料价值 {failing_value}，微小含量上限 {}% × {base} = {limit}",
+                    dm.percent
+                ),
+                format!(
+                    "materials failing {name} are worth {failing_value}; de minimis allows {}% × {base} = {limit} ({})",
+                    dm.percent, cx.de_minimis_source
+                ),
+            );
+            step.values.push(("failing_value", failing_value));
+            step.values.push(("limit", limit));
+            trace.push(step);
+            if ok {
+                return Ok(Res { passed: true, level: Some(level), de_minimis: true, ..Res::default() });
+            }
+        }
+    }
+    trace.push(Step::new("test", Some(rule), Some(false)).msg(
+        format!("{} 种非原产材料未满足 {name}", failing.len()),
+        format!("{} non-originating materials fail {name}", failing.len()),
+    ));
+    Ok(Res::default())
+}
+
+/// The product's unit price on a basis.
+pub(crate) fn price(p: &Product, basis: ValueBasis) -> Option<Decimal> {
+    match basis {
+        ValueBasis::Fob => p.unit_fob,
+        ValueBasis::Exw => p.unit_exw,
+    }
+}
+
+fn basis_name(b: ValueBasis) -> &'static str {
+    match b {
+        ValueBasis::Fob => "FOB",
+        ValueBasis::Exw => "EXW",
+    }
+}
+
+fn value(v: &ValueTest, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Step>) -> Result<Res> {
+    let basis = v.basis.unwrap_or(cx.basis);
+    let bn = basis_name(basis);
+    let Some(total) = price(cx.product, basis) else {
+        trace.push(Step::new("test", Some(rule), Some(false)).msg(
+            format!("预审缺少单位 {bn} 价格，无法计算"),
+            format!("the pre-review has no unit {bn} price: cannot compute"),
+        ));
+        return Ok(Res::default());
+    };
+    let acc = acc && !v.domestic;
+    let vnm = sum(cx.mats.iter().filter(|m| !m.originating(acc)).map(|m| m.value))?;
+    let vom = sum(cx.mats.iter().filter(|m| m.originating(acc)).map(|m| m.value))?;
+    let nm = percent(vnm, total)?;
+    let mut step = Step::new("value", Some(rule), None);
+    step.values.push(("price", total));
+    step.values.push(("vnm", vnm));
+    step.values.push(("vom", vom));
+    step.values.push(("threshold", v.percent));
+    let (passed, rvc, zh, en) = match v.measure {
+        Measure::Nm => {
+            let passed =
+                vnm.checked_mul(HUNDRED).ok_or_else(overflow)? <= v.percent.checked_mul(total).ok_or_else(overflow)?;
+            let rvc = HUNDRED - nm;
+            (
+                passed,
+                rvc,
+                format!("非原产材料 {vnm} / {bn} {total} × 100 = {nm}%，上限 {}%", v.percent),
+                format!("non-originating materials {vnm} / {bn} {total} × 100 = {nm}%, at most {}%", v.percent),
+            )
+        }
+        Measure::Rvc if v.build_up => {
+            let Some(c) = &cx.product.costs else {
+                trace.push(Step::new("test", Some(rule), Some(false)).msg(
+                    "累加法需要预审填写直接人工、直接费用和利润",
+                    "build-up needs the pre-review's direct labour, overhead and profit",
+                ));
+                return Ok(Res::default());
+            };
+            let added = sum([vom, c.direct_labour, c.direct_overhead, c.profit, c.other].into_iter())?;
+            let rvc = percent(added, total)?;
+            step.values.push(("added", added));
+            let passed = added.checked_mul(HUNDRED).ok_or_else(overflow)?
+                >= v.percent.checked_mul(total).ok_or_else(overflow)?;
+            (
+                passed,
+                rvc,
+                format!("累加法：(原产材料 {vom} + 人工、费用、利润) {added} / {bn} {total} × 100 = {rvc}%，至少 {}%", v.percent),
+                format!("build-up: (originating materials {vom} + labour, overhead, profit) {added} / {bn} {total} × 100 = {rvc}%, at least {}%", v.percent),
+            )
+        }
+        Measure::Rvc => {
+            let kept = total - vnm;
+            let rvc = percent(kept, total)?;
+            let passed =
+                kept.checked_mul(HUNDRED).ok_or_else(overflow)? >= v.percent.checked_mul(total).ok_or_else(overflow)?;
+            (
+                passed,
+                rvc,
+                format!("扣减法：({bn} {total} − 非原产材料 {vnm}) / {total} × 100 = {rvc}%，至少 {}%", v.percent),
+                format!("build-down: ({bn} {total} − non-originating materials {vnm}) / {total} × 100 = {rvc}%, at least {}%", v.percent),
+            )
+        }
+    };
+    step.values.push(("rvc", rvc));
+    step.values.push(("nm", nm));
+    step.passed = Some(passed);
+    trace.push(step.msg(zh, en));
+    Ok(Res { passed, value_used: passed, rvc: Some(rvc), nm: Some(nm), ..Res::default() })
+}

@@ -1,0 +1,677 @@
+//! Origin determination: which criterion an agreement prints for a product, and why.
+//!
+//! The CCPIT system decides the origin criterion itself from the destination, the agreement and
+//! the product pre-review (FAQ Q20, Q77); so does [`determine`], returning the decision with a
+//! trace of every step (each material, each test, each number). Rules are data: each
+//! agreement's general rule, the product-specific tables `psr/<agreement>.csv` (longest HS
+//! prefix wins), the minimal operations and the printed codes live in the rulebook.
+
+mod eval;
+pub mod expr;
+pub mod import;
+pub mod psr;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use psr::{PsrTable, Tables};
+
+use crate::error::{Error, Result};
+use crate::finding::Message;
+use crate::model::{Country, MaterialOrigin, Product};
+use crate::rulebook::{Agreement, CertificateKind, Rulebook, Status};
+use eval::{Cx, Mat, Res};
+use expr::{Rule, Test};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One step of a determination's trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`,
+    /// `accumulation`, `criterion`, `manufacture`.
+    pub kind: &'static str,
+    /// The rule or test the step belongs to, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Index of the material in the bill of materials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub material: Option<usize>,
+    /// Whether the step's test is met; absent for information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    /// The numbers used (exact decimals as strings).
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_map")]
+    pub values: Vec<(&'static str, Decimal)>,
+    /// What happened, for people.
+    pub message: Message,
+}
+
+impl Step {
+    pub(crate) fn new(kind: &'static str, rule: Option<&Rule>, passed: Option<bool>) -> Step {
+        Step {
+            kind,
+            rule: rule.map(Rule::to_string),
+            material: None,
+            passed,
+            values: Vec::new(),
+            message: Message { zh: String::new(), en: String::new() },
+        }
+    }
+    pub(crate) fn msg(mut self, zh: impl Into<String>, en: impl Into<String>) -> Step {
+        self.message = Message { zh: zh.into(), en: en.into() };
+        self
+    }
+}
+
+/// Step values print as a JSON object in insertion order.
+fn as_map<S: serde::Serializer>(values: &[(&'static str, Decimal)], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(values.len()))?;
+    for (k, v) in values {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
+/// The rule a determination applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedRule {
+    /// The rule as written.
+    pub text: String,
+    /// `psr` (product-specific row) or `general` (the agreement's general rule).
+    pub kind: String,
+    /// The PSR row's HS prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hs_prefix: Option<String>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+/// The origin decision for one product under one agreement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Agreement code.
+    pub agreement: String,
+    /// The pre-review's id.
+    pub product: String,
+    /// The product originates under the agreement.
+    pub originating: bool,
+    /// The origin criterion exactly as printed (lines joined by a space), when there is one.
+    pub criterion: Option<String>,
+    /// The printed criterion line by line (RCEP prints ACU/DMI on extra lines).
+    pub criterion_lines: Vec<String>,
+    /// How certain the printed code is: `unconfirmed` when the agreement's codes are not sourced.
+    pub criterion_status: Status,
+    /// Why the product originates: `wo`, `pe`, `cr`, `general_ctc`, `general_rvc`, `psr_ctc`, `psr_rvc`.
+    pub outcome: Option<String>,
+    /// The rule applied.
+    pub rule: Option<AppliedRule>,
+    /// Regional value content in percent, exact (28 significant digits), of the value test used.
+    pub rvc: Option<Decimal>,
+    /// Non-originating materials in percent of the price, exact.
+    pub non_originating_share: Option<Decimal>,
+    /// The percentage as printed in the criterion.
+    pub printed_percent: Option<Decimal>,
+    /// How the printed percentage was rounded, with its source.
+    pub rounding: Option<String>,
+    /// Materials of other parties were needed (accumulation; RCEP `ACU`, APTA `C`).
+    pub accumulation: bool,
+    /// De minimis was needed for a tariff-change test (RCEP `DMI`).
+    pub de_minimis: bool,
+    /// FOB display on the form: `auto` (shown by the system) or `required` (the exporter must tick it), FAQ Q107.
+    pub fob: Option<String>,
+    /// Processing certificate box 11: the country with the largest material share (FAQ Q40).
+    pub manufacture_country: Option<Country>,
+    /// Processing steps must be shown: the product is on the Order 122 list (FAQ Q104).
+    pub processing_required: bool,
+    /// What the reader should know (unanswered questions, unconfirmed codes...).
+    pub notes: Vec<Message>,
+    /// Every step, in order.
+    pub trace: Vec<Step>,
+}
+
+/// One goods item's origin as derived by `check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemOrigin {
+    /// Index of the goods item.
+    pub item: usize,
+    /// The item's pre-review reference.
+    pub product_ref: Option<String>,
+    /// The product originates; absent when no determination was possible.
+    pub originating: Option<bool>,
+    /// The origin criterion as printed.
+    pub criterion: Option<String>,
+    /// How certain the printed code is.
+    pub criterion_status: Option<Status>,
+    /// FOB must be shown for this item (FAQ Q107).
+    pub show_fob: bool,
+    /// Processing certificate box 11 country (FAQ Q40).
+    pub manufacture_country: Option<Country>,
+    /// Exact regional value content in percent, when a value test decided.
+    pub rvc: Option<Decimal>,
+}
+
+fn bad(path: String, zh: String, en: String) -> Error {
+    Error::new("product_invalid", path, zh, en)
+}
+
+/// Refuses products no rule can be applied to: non-positive values, materials worth more than
+/// the product, unknown minimal-operation codes, too many materials.
+pub fn validate(p: &Product, rb: &Rulebook) -> Result<()> {
+    let max = rb.limits().max_materials;
+    if p.materials.len() > max {
+        return Err(Error::new(
+            "too_many_materials",
+            "product.materials",
+            format!("原材料有 {} 项，超过上限 {max}", p.materials.len()),
+            format!("{} materials, more than the limit of {max}", p.materials.len()),
+        ));
+    }
+    for (name, v) in [("unit_fob", p.unit_fob), ("unit_exw", p.unit_exw)] {
+        if v.is_some_and(|v| v <= Decimal::ZERO) {
+            return Err(bad(
+                format!("product.{name}"),
+                format!("{name} 必须大于零"),
+                format!("{name} must be above zero"),
+            ));
+        }
+    }
+    if let Some(c) = &p.costs {
+        if [c.direct_labour, c.direct_overhead, c.profit, c.other].iter().any(|v| *v < Decimal::ZERO) {
+            return Err(bad("product.costs".into(), "成本不能为负".into(), "costs must not be negative".into()));
+        }
+    }
+    for (i, m) in p.materials.iter().enumerate() {
+        if m.value <= Decimal::ZERO {
+            return Err(bad(
+                format!("product.materials[{i}].value"),
+                format!("原材料“{}”的价值必须大于零", m.name),
+                format!("material `{}` must have a value above zero", m.name),
+            ));
+        }
+    }
+    let total = eval::sum(p.materials.iter().map(|m| m.value))?;
+    let price = p.unit_fob.into_iter().chain(p.unit_exw).max();
+    if let Some(price) = price {
+        if total > price {
+            return Err(bad(
+                "product.materials".into(),
+                format!("原材料合计 {total} 超过产品单价 {price}"),
+                format!("materials total {total}, more than the product's unit price {price}"),
+            ));
+        }
+    }
+    for (i, code) in p.minimal_operations.iter().flatten().enumerate() {
+        if !rb.origin().knows_operation(code) {
+            return Err(bad(
+                format!("product.minimal_operations[{i}]"),
+                format!("未知微小加工代码 `{code}`"),
+                format!("unknown minimal-operation code `{code}` (see lists/minimal_operations.csv)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an agreement covers a destination.
+pub fn covers(a: &Agreement, destination: &Country) -> bool {
+    a.parties.value.iter().any(|p| p == "*" || p == destination.as_str())
+}
+
+/// Decides the product's origin under an agreement, with the printed criterion and the trace.
+pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Decision> {
+    validate(p, rb)?;
+    let tables = rb.origin();
+    let mut d = Decision {
+        agreement: a.code.clone(),
+        product: p.id.clone(),
+        originating: false,
+        criterion: None,
+        criterion_lines: Vec::new(),
+        criterion_status: a.criteria.status,
+        outcome: None,
+        rule: None,
+        rvc: None,
+        non_originating_share: None,
+        printed_percent: None,
+        rounding: None,
+        accumulation: false,
+        de_minimis: false,
+        fob: None,
+        manufacture_country: None,
+        processing_required: false,
+        notes: Vec::new(),
+        trace: Vec::with_capacity(2 * p.materials.len() + 8),
+    };
+    if let Some(dest) = destination.filter(|c| !covers(a, c)) {
+        d.notes.push(Message {
+            zh: format!("{} 不是{}的进口方", dest, a.name.value.zh),
+            en: format!("{dest} is not an importing party of {}", a.name.value.en),
+        });
+    }
+    let china = Country::china();
+    let mats: Vec<Mat<'_>> = p
+        .materials
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let (domestic, party) = match &m.origin {
+                MaterialOrigin::Country(c) => (*c == china, a.cumulation.value.iter().any(|x| x == c.as_str())),
+                MaterialOrigin::Unknown => (false, false),
+            };
+            let (o, name) = (m.origin_str(), &m.name);
+            let (zh, en) = if domestic {
+                (format!("{name}：中国原产"), format!("{name}: Chinese: originating"))
+            } else if party {
+                (
+                    format!("{name}：{o} 为累积方，计为原产"),
+                    format!("{name}: {o}: a cumulation party, counts as originating"),
+                )
+            } else if m.origin == MaterialOrigin::Unknown {
+                (format!("{name}：原产地不明，计为非原产"), format!("{name}: origin unknown: non-originating"))
+            } else {
+                (format!("{name}：{o} 原产，非原产材料"), format!("{name}: from {o}: non-originating"))
+            };
+            let mut s = Step::new("material", None, Some(domestic || party)).msg(zh, en);
+            s.material = Some(i);
+            s.values.push(("value", m.value));
+            d.trace.push(s);
+            Mat { name: &m.name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
+        })
+        .collect();
+    let cx = Cx {
+        product: p,
+        mats,
+        basis: a.valuation_basis.value,
+        de_minimis: a.de_minimis.value.as_ref(),
+        de_minimis_source: &a.de_minimis.source,
+    };
+    if a.kind == CertificateKind::Processing {
+        processing(p, tables, &mut d)?;
+    }
+    let non_originating = cx.mats.iter().any(|m| !m.originating(true));
+    if p.wholly_obtained {
+        d.trace.push(
+            Step::new("test", None, Some(true))
+                .msg("预审声明完全获得", "the pre-review declares the product wholly obtained"),
+        );
+        d.originating = true;
+        print(&mut d, a, tables, "wo", &Res { passed: true, ..Res::default() });
+        return Ok(d);
+    }
+    if non_originating && minimal_only(p, a, tables, &mut d) {
+        return Ok(d);
+    }
+    if !non_originating && prints(a, tables, "pe") {
+        d.accumulation = cx.mats.iter().any(|m| !m.originating(false));
+        d.trace.push(
+            Step::new("test", None, Some(true))
+                .msg("全部原材料均为原产", "every material originates: produced entirely"),
+        );
+        d.originating = true;
+        print(&mut d, a, tables, "pe", &Res { passed: true, ..Res::default() });
+        return Ok(d);
+    }
+    let hs = p.hs_code.digits();
+    let general;
+    let (rule, applied) = match tables.psr(&a.code).and_then(|t| t.lookup(hs)) {
+        Some(row) => (
+            &row.rule,
+            AppliedRule {
+                text: row.text.clone(),
+                kind: "psr".into(),
+                hs_prefix: Some(row.hs_prefix.clone()),
+                source: row.source.clone(),
+            },
+        ),
+        None => {
+            general = tables.general_rule(a, rb.limits().max_rule_chars)?;
+            match &general {
+                Some(rule) => (
+                    rule,
+                    AppliedRule {
+                        text: rule.to_string(),
+                        kind: "general".into(),
+                        hs_prefix: None,
+                        source: a.general_rule.source.clone(),
+                    },
+                ),
+                None => {
+                    d.notes.push(Message {
+                        zh: format!("HS {hs} 没有产品特定原产地规则，协定也没有一般规则：无法判定"),
+                        en: format!(
+                            "no product-specific rule for HS {hs} and no general rule: origin cannot be determined"
+                        ),
+                    });
+                    return Ok(d);
+                }
+            }
+        }
+    };
+    let mut s = Step::new("rule", Some(rule), None).msg(
+        format!(
+            "适用{}：{}（{}）",
+            if applied.kind == "psr" { "产品特定规则" } else { "一般规则" },
+            applied.text,
+            applied.source
+        ),
+        format!(
+            "applying the {} rule {} ({})",
+            if applied.kind == "psr" { "product-specific" } else { "general" },
+            applied.text,
+            applied.source
+        ),
+    );
+    s.rule = Some(applied.text.clone());
+    d.trace.push(s);
+    let psr = applied.kind == "psr";
+    d.rule = Some(applied);
+    let alternatives: &[Rule] = match rule {
+        Rule::Or { rules } => rules,
+        other => std::slice::from_ref(other),
+    };
+    let mut chosen: Option<(&Rule, Res)> = None;
+    for alt in alternatives {
+        let res = eval::eval(alt, &cx, true, &mut d.trace)?;
+        if d.rvc.is_none() {
+            d.rvc = res.rvc;
+            d.non_originating_share = res.nm;
+        }
+        if res.passed && chosen.is_none() {
+            chosen = Some((alt, res));
+        }
+    }
+    let Some((alt, res)) = chosen else {
+        d.trace.push(
+            Step::new("rule", Some(rule), Some(false))
+                .msg("不满足原产地规则：非原产", "the rule is not met: not originating"),
+        );
+        return Ok(d);
+    };
+    d.originating = true;
+    if res.rvc.is_some() {
+        d.rvc = res.rvc;
+        d.non_originating_share = res.nm;
+    }
+    if cx.mats.iter().any(|m| m.party && !m.domestic) {
+        let mut scratch = Vec::new();
+        d.accumulation = !eval::eval(alt, &cx, false, &mut scratch)?.passed;
+        d.trace.push(Step::new("accumulation", Some(alt), Some(true)).msg(
+            if d.accumulation { "须累积其他成员方原产材料方满足" } else { "不累积也满足" },
+            if d.accumulation {
+                "met only by counting other parties' materials (accumulation)"
+            } else {
+                "met without accumulation"
+            },
+        ));
+    }
+    d.de_minimis = res.de_minimis;
+    let outcome = match alt {
+        Rule::Test { test: Test::Wo } => "wo",
+        Rule::Test { test: Test::Pe } => "pe",
+        _ if res.chemical => "cr",
+        _ if res.value_used => {
+            if psr {
+                "psr_rvc"
+            } else {
+                "general_rvc"
+            }
+        }
+        _ if psr => "psr_ctc",
+        _ => "general_ctc",
+    };
+    print(&mut d, a, tables, outcome, &res);
+    Ok(d)
+}
+
+impl crate::model::Material {
+    fn origin_str(&self) -> &str {
+        match &self.origin {
+            MaterialOrigin::Country(c) => c.as_str(),
+            MaterialOrigin::Unknown => "unknown",
+        }
+    }
+}
+
+/// FAQ Q110: with non-originating materials, production of only minimal operations confers no origin.
+fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -> bool {
+    let (scope, list) = tables.minimal_operations(&a.code);
+    match &p.minimal_operations {
+        None => {
+            d.trace.push(
+                Step::new("gate", None, None)
+                    .msg("未回答微小加工问题（FAQ Q110）", "minimal-operations question not answered (FAQ Q110)"),
+            );
+            d.notes.push(Message {
+                zh: "产品含非原产材料，须先确认是否仅经过微小加工（FAQ Q110）".into(),
+                en: "the product has non-originating materials: confirm whether production was only minimal operations (FAQ Q110)".into(),
+            });
+            false
+        }
+        Some(codes) if codes.is_empty() => {
+            d.trace.push(
+                Step::new("gate", None, Some(true))
+                    .msg("生产不只是微小加工（FAQ Q110）", "production went beyond minimal operations (FAQ Q110)"),
+            );
+            false
+        }
+        Some(codes) => {
+            let found: Vec<_> = codes.iter().map(|c| list.iter().find(|m| &m.code == c)).collect();
+            if let Some(i) = found.iter().position(Option::is_none) {
+                d.trace.push(Step::new("gate", None, Some(true)).msg(
+                    format!("`{}` 不在 {scope} 的微小加工清单中", codes[i]),
+                    format!("`{}` is not a minimal operation under the {scope} list", codes[i]),
+                ));
+                return false;
+            }
+            let ops: Vec<_> = found.into_iter().flatten().collect();
+            let zh: Vec<&str> = ops.iter().map(|m| m.name_zh.as_str()).collect();
+            let en: Vec<&str> = ops.iter().map(|m| m.name_en.as_str()).collect();
+            let src: Vec<&str> = ops.iter().map(|m| m.source.as_str()).collect();
+            d.trace.push(Step::new("gate", None, Some(false)).msg(
+                format!("仅经过微小加工：{}，不赋予原产资格（{}）", zh.join("、"), src.join("; ")),
+                format!("only minimal operations: {}; they confer no origin ({})", en.join(", "), src.join("; ")),
+            ));
+            true
+        }
+    }
+}
+
+/// Q40 box 11 and Q104 processing steps for a processing certificate.
+fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
+    let mut shares: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for m in &p.materials {
+        if let MaterialOrigin::Country(c) = &m.origin {
+            let e = shares.entry(c.as_str()).or_default();
+            *e = eval::sum([*e, m.value].into_iter())?;
+        }
+    }
+    let best = shares.iter().fold(None::<(&str, Decimal)>, |b, (c, v)| match b {
+        Some((_, bv)) if bv >= *v => b,
+        _ => Some((c, *v)),
+    });
+    if let Some((c, v)) = best {
+        d.manufacture_country = Country::parse(c).ok();
+        let mut s = Step::new("manufacture", None, None).msg(
+            format!("第 11 栏制造国：{c}，原材料占比最高（{v}）（FAQ Q40）"),
+            format!("box 11 country of manufacture: {c}, the largest material share ({v}) (FAQ Q40)"),
+        );
+        s.values.push(("value", v));
+        d.trace.push(s);
+    }
+    let listed = tables.psr("non_preferential").and_then(|t| t.lookup(p.hs_code.digits()));
+    d.processing_required = listed.is_some();
+    if let Some(row) = listed {
+        d.trace.push(Step::new("manufacture", None, Some(!p.processing.is_empty())).msg(
+            format!("产品在海关 122 号令清单内（{}）：须填写加工工序（FAQ Q104）", row.hs_prefix),
+            format!(
+                "the product is on the Order 122 list ({}): processing steps must be shown (FAQ Q104)",
+                row.hs_prefix
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the agreement prints a code for this outcome (its own rows, or its criteria list).
+fn prints(a: &Agreement, tables: &Tables, outcome: &str) -> bool {
+    let mut rows = tables.criteria(&a.code).peekable();
+    if rows.peek().is_some() {
+        return rows.any(|r| r.outcome == outcome);
+    }
+    fallback(a, outcome).is_some()
+}
+
+/// A code from the agreement's `criteria` list when `lists/origin_criteria.csv` has no rows for it.
+fn fallback(a: &Agreement, outcome: &str) -> Option<String> {
+    let has = |c: &str| a.criteria.value.iter().any(|x| x == c);
+    let pick = |cands: &[&str]| cands.iter().find(|c| has(c)).map(|c| c.to_string());
+    match outcome {
+        "wo" => pick(&["WO", "P", "A"]),
+        "pe" => pick(&["PE", "WP"]),
+        "cr" => pick(&["CR"]),
+        "general_rvc" => a
+            .criteria
+            .value
+            .iter()
+            .find(|c| c.contains('%'))
+            .map(|_| "{rvc}%".to_string())
+            .or_else(|| pick(&["RVC", "PSR"])),
+        "general_ctc" => pick(&["CTH", "CTC", "PSR"]),
+        _ => pick(&["PSR"]),
+    }
+}
+
+fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &str) -> String {
+    let mut out = template.to_string();
+    for (key, v) in [("{rvc}", res.rvc), ("{nm}", res.nm)] {
+        if out.contains(key) {
+            let whole = v.unwrap_or(Decimal::ONE_HUNDRED).trunc();
+            d.printed_percent = Some(whole);
+            if rounding == "down" {
+                d.rounding = Some(format!("rounded down to a whole number ({source})"));
+            }
+            out = out.replace(key, &whole.to_string());
+        }
+    }
+    out.replace("{ctc}", expr::change_name(res.level.unwrap_or(4)))
+}
+
+/// Sets the printed criterion for an outcome.
+fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &Res) {
+    d.outcome = Some(outcome.to_string());
+    let rows: Vec<_> = tables.criteria(&a.code).collect();
+    if rows.is_empty() {
+        if a.criteria.value.is_empty() {
+            d.trace.push(
+                Step::new("criterion", None, None)
+                    .msg("该证书没有原产地标准栏", "the form has no origin-criterion box"),
+            );
+            return;
+        }
+        match fallback(a, outcome) {
+            Some(code) => {
+                let line =
+                    fill(&code, res, d, "down", "applied by analogy with Form E; unconfirmed for this agreement");
+                d.criterion_lines.push(line);
+            }
+            None => d.notes.push(Message {
+                zh: format!("协定的标准代码中没有适用于 `{outcome}` 的代码"),
+                en: format!("the agreement's criteria list has no code for `{outcome}`"),
+            }),
+        }
+        d.criterion_status = Status::Unconfirmed;
+        d.notes.push(Message {
+            zh: format!("{}的打印代码未经确认：取自协定的标准列表（{}）", a.name.value.zh, a.criteria.source),
+            en: format!(
+                "the printed codes of {} are unconfirmed: taken from the agreement's criteria list ({})",
+                a.name.value.en, a.criteria.source
+            ),
+        });
+    } else {
+        let cumulative = d.accumulation && res.value_used;
+        let row = rows
+            .iter()
+            .find(|r| cumulative && r.outcome == "cumulative_rvc")
+            .or_else(|| rows.iter().find(|r| r.outcome == outcome));
+        let Some(row) = row else {
+            d.notes.push(Message {
+                zh: format!("lists/origin_criteria.csv 中 {} 没有 `{outcome}` 的打印代码", a.code),
+                en: format!("lists/origin_criteria.csv has no printed code for `{outcome}` under {}", a.code),
+            });
+            return;
+        };
+        let line = fill(&row.printed, res, d, &row.rounding, &row.source);
+        d.criterion_lines.push(line);
+        d.criterion_status = row.status;
+        if !row.fob.is_empty() {
+            d.fob = Some(row.fob.clone());
+        }
+        for (flag, key) in [(d.accumulation, "acu"), (d.de_minimis, "dmi")] {
+            if let Some(extra) = rows.iter().find(|r| flag && r.outcome == key) {
+                d.criterion_lines.push(extra.printed.clone());
+            }
+        }
+        if row.status != Status::Confirmed {
+            d.notes.push(Message {
+                zh: format!("打印代码 `{}` 的依据不完整（{}）", row.printed, row.source),
+                en: format!("the printed code `{}` is {} ({})", row.printed, status_word(row.status), row.source),
+            });
+        }
+    }
+    d.criterion = (!d.criterion_lines.is_empty()).then(|| d.criterion_lines.join(" "));
+    let mut s = Step::new("criterion", None, None).msg(
+        format!("打印的原产地标准：{}", d.criterion.as_deref().unwrap_or("—")),
+        format!("printed criterion: {}", d.criterion.as_deref().unwrap_or("—")),
+    );
+    if let Some(pp) = d.printed_percent {
+        s.values.push(("printed_percent", pp));
+    }
+    d.trace.push(s);
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Confirmed => "confirmed",
+        Status::Partial => "partially sourced",
+        Status::Unconfirmed => "unconfirmed",
+        Status::Conflict => "in conflict between sources",
+    }
+}
+
+/// The side-by-side comparison of every agreement covering a destination.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The destination compared for.
+    pub destination: Country,
+    /// Codes of the agreements under which the product originates, best first.
+    pub originating: Vec<String>,
+    /// Every preferential agreement covering the destination: originating ones first, then those
+    /// whose printed code is confirmed, then by code.
+    pub decisions: Vec<Decision>,
+}
+
+/// Evaluates every preferential agreement covering `destination` and ranks them.
+pub fn compare(p: &Product, destination: &Country, rb: &Rulebook) -> Result<Comparison> {
+    let mut decisions = Vec::new();
+    for a in rb.agreements().filter(|a| a.kind == CertificateKind::Preferential && covers(a, destination)) {
+        decisions.push(determine(p, a, rb, Some(destination))?);
+    }
+    let rank = |s: Status| match s {
+        Status::Confirmed | Status::Conflict => 0,
+        Status::Partial => 1,
+        Status::Unconfirmed => 2,
+    };
+    decisions.sort_by(|x, y| {
+        (!x.originating, rank(x.criterion_status), &x.agreement).cmp(&(
+            !y.originating,
+            rank(y.criterion_status),
+            &y.agreement,
+        ))
+    });
+    let originating = decisions.iter().filter(|d| d.originating).map(|d| d.agreement.clone()).collect();
+    Ok(Comparison { destination: destination.clone(), originating, decisions })
+}

@@ -1,0 +1,317 @@
+//! The origin tables of the rulebook: product-specific rules (`psr/<agreement>.csv`), minimal
+//! operations (`lists/minimal_operations.csv`) and printed criterion codes
+//! (`lists/origin_criteria.csv`). Parsed once when the rulebook loads.
+
+use super::expr::{self, Rule};
+use crate::error::Result;
+use crate::rulebook::{invalid, Agreement, Limits, Status};
+use std::collections::BTreeMap;
+
+/// One product-specific rule row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PsrRow {
+    /// HS prefix (digits) the rule covers.
+    pub hs_prefix: String,
+    /// The rule as written.
+    pub text: String,
+    /// The parsed rule.
+    pub rule: Rule,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+/// A product-specific-rule table keyed by HS prefix: the longest matching prefix wins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PsrTable {
+    rows: BTreeMap<String, PsrRow>,
+}
+
+impl PsrTable {
+    /// Parses a table (`hs_prefix,rule,source`). Errors name the file, the row and the column.
+    pub fn parse(file: &str, text: &str, limits: &Limits) -> Result<PsrTable> {
+        let mut rows = BTreeMap::new();
+        for rec in records(file, text, &["hs_prefix", "rule", "source"], limits.max_psr_rows)? {
+            let (row, f) = rec?;
+            let hs: String = f[0].chars().filter(|c| *c != '.' && *c != ' ').collect();
+            if !matches!(hs.len(), 2 | 4 | 6 | 8 | 10) || !hs.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(at(file, row, "hs_prefix", &format!("`{}` is not an HS prefix of 2-10 digits", f[0])));
+            }
+            let rule = expr::parse(&f[1], limits.max_rule_chars)
+                .map_err(|e| at(file, row, &format!("rule, column {}", e.column), &e.message))?;
+            if f[2].trim().is_empty() {
+                return Err(at(file, row, "source", "every row needs a source"));
+            }
+            let entry = PsrRow { hs_prefix: hs.clone(), text: f[1].trim().to_string(), rule, source: f[2].clone() };
+            if rows.insert(hs.clone(), entry).is_some() {
+                return Err(at(file, row, "hs_prefix", &format!("prefix {hs} appears twice")));
+            }
+        }
+        Ok(PsrTable { rows })
+    }
+
+    /// The row with the longest prefix of `hs`.
+    pub fn lookup(&self, hs: &str) -> Option<&PsrRow> {
+        (2..=hs.len()).rev().find_map(|n| hs.get(..n).and_then(|p| self.rows.get(p)))
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// One minimal operation of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinimalOperation {
+    /// Agreement code whose list this is (`non_preferential` = the Chinese rules, FAQ Q110).
+    pub scope: String,
+    /// Stable code the pre-review's answer uses.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// How a printed criterion is obtained for one outcome of one agreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionRow {
+    /// Agreement code.
+    pub agreement: String,
+    /// Outcome key: `wo`, `pe`, `cr`, `general_ctc`, `general_rvc`, `psr_ctc`, `psr_rvc`,
+    /// `cumulative_rvc`, or the extra lines `acu`, `dmi`.
+    pub outcome: String,
+    /// Printed text; `{rvc}` / `{nm}` / `{ctc}` are replaced by the content, the non-originating
+    /// share (whole numbers, see `rounding`) or the tariff-change level.
+    pub printed: String,
+    /// FOB display on the form: `auto` (the system shows it), `required` (the exporter must tick it) or empty.
+    pub fob: String,
+    /// Rounding of printed percentages: `down` (to a whole number) or empty.
+    pub rounding: String,
+    /// How well the row is sourced.
+    pub status: Status,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// Outcome keys a criterion row may use.
+pub const OUTCOMES: &[&str] =
+    &["wo", "pe", "cr", "general_ctc", "general_rvc", "psr_ctc", "psr_rvc", "cumulative_rvc", "acu", "dmi"];
+
+/// Every origin table of a rulebook.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    pub(crate) psr: BTreeMap<String, PsrTable>,
+    /// Each agreement's general rule: its text and the parsed rule.
+    pub(crate) general: BTreeMap<String, (String, Rule)>,
+    pub(crate) minimal: Vec<MinimalOperation>,
+    pub(crate) criteria: Vec<CriterionRow>,
+}
+
+impl Tables {
+    /// Loads the tables from the rulebook files; `agreements` supplies the general rules to parse.
+    pub(crate) fn load<'a>(
+        files: impl Iterator<Item = (&'a str, &'a str)>,
+        agreements: &BTreeMap<String, Agreement>,
+        limits: &Limits,
+    ) -> Result<Tables> {
+        let mut t = Tables::default();
+        for (path, text) in files {
+            if text.len() > limits.max_input_bytes {
+                return Err(invalid(path, "", &format!("larger than {} bytes", limits.max_input_bytes)));
+            }
+            if let Some(code) = path.strip_prefix("psr/").and_then(|p| p.strip_suffix(".csv")) {
+                if !agreements.contains_key(code) {
+                    return Err(invalid(path, "", &format!("no agreement `{code}` for this table")));
+                }
+                t.psr.insert(code.to_string(), PsrTable::parse(path, text, limits)?);
+            } else if path == "lists/minimal_operations.csv" {
+                t.minimal = parse_minimal(path, text, limits)?;
+            } else if path == "lists/origin_criteria.csv" {
+                t.criteria = parse_criteria(path, text, limits)?;
+            }
+        }
+        for (code, a) in agreements {
+            if let Some(text) = &a.general_rule.value {
+                let file = format!("agreements/{code}.toml");
+                let rule = expr::parse(text, limits.max_rule_chars)
+                    .map_err(|e| invalid(&file, &format!("general_rule, column {}", e.column), &e.message))?;
+                t.general.insert(code.clone(), (text.clone(), rule));
+            }
+        }
+        Ok(t)
+    }
+
+    /// The product-specific-rule table of an agreement, if the rulebook has one.
+    pub fn psr(&self, agreement: &str) -> Option<&PsrTable> {
+        self.psr.get(agreement)
+    }
+
+    /// The minimal operations that apply under an agreement: its own list, or the Chinese
+    /// non-preferential list (FAQ Q110) when it has none.
+    pub fn minimal_operations<'a>(&'a self, agreement: &'a str) -> (&'a str, Vec<&'a MinimalOperation>) {
+        let own: Vec<_> = self.minimal.iter().filter(|m| m.scope == agreement).collect();
+        if own.is_empty() {
+            ("non_preferential", self.minimal.iter().filter(|m| m.scope == "non_preferential").collect())
+        } else {
+            (agreement, own)
+        }
+    }
+
+    /// An agreement's general rule, parsed at load; an agreement value built by the host (not
+    /// from the rulebook) has its rule parsed here.
+    pub(crate) fn general_rule(&self, a: &Agreement, max_chars: usize) -> Result<Option<Rule>> {
+        let Some(text) = &a.general_rule.value else { return Ok(None) };
+        if let Some((_, rule)) = self.general.get(&a.code).filter(|(t, _)| t == text) {
+            return Ok(Some(rule.clone()));
+        }
+        let file = format!("agreements/{}.toml", a.code);
+        expr::parse(text, max_chars)
+            .map(Some)
+            .map_err(|e| invalid(&file, &format!("general_rule, column {}", e.column), &e.message))
+    }
+
+    /// Whether any list knows this operation code.
+    pub fn knows_operation(&self, code: &str) -> bool {
+        self.minimal.iter().any(|m| m.code == code)
+    }
+
+    /// The printed-criterion rows of an agreement.
+    pub fn criteria<'a>(&'a self, agreement: &'a str) -> impl Iterator<Item = &'a CriterionRow> + 'a {
+        self.criteria.iter().filter(move |r| r.agreement == agreement)
+    }
+}
+
+type Record = Result<(usize, Vec<String>)>;
+
+/// Reads a CSV with exactly these columns; yields (1-based line, fields).
+fn records(file: &str, text: &str, columns: &[&str], max_rows: usize) -> Result<Vec<Record>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| invalid(file, "row 1", &e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header != columns {
+        return Err(invalid(file, "row 1", &format!("columns must be {}", columns.join(","))));
+    }
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        if i >= max_rows {
+            return Err(invalid(file, &format!("row {}", i + 2), &format!("more than {max_rows} rows")));
+        }
+        out.push(match rec {
+            Ok(r) => {
+                let line = r.position().map_or(i + 2, |p| p.line() as usize);
+                Ok((line, r.iter().map(|f| f.trim().to_string()).collect()))
+            }
+            Err(e) => Err(invalid(file, &format!("row {}", i + 2), &e.to_string())),
+        });
+    }
+    Ok(out)
+}
+
+fn at(file: &str, row: usize, column: &str, why: &str) -> crate::Error {
+    invalid(file, &format!("row {row}, {column}"), why)
+}
+
+fn parse_minimal(file: &str, text: &str, limits: &Limits) -> Result<Vec<MinimalOperation>> {
+    let mut out: Vec<MinimalOperation> = Vec::new();
+    for rec in records(file, text, &["scope", "code", "name_zh", "name_en", "source"], limits.max_list_len)? {
+        let (row, f) = rec?;
+        for (i, name) in ["scope", "code", "name_zh", "name_en", "source"].iter().enumerate() {
+            if f[i].is_empty() {
+                return Err(at(file, row, name, "must not be empty"));
+            }
+        }
+        if out.iter().any(|m| m.scope == f[0] && m.code == f[1]) {
+            return Err(at(file, row, "code", &format!("`{}` appears twice for `{}`", f[1], f[0])));
+        }
+        let [scope, code, name_zh, name_en, source] =
+            <[String; 5]>::try_from(f).map_err(|_| at(file, row, "", "expected 5 columns"))?;
+        out.push(MinimalOperation { scope, code, name_zh, name_en, source });
+    }
+    Ok(out)
+}
+
+fn parse_criteria(file: &str, text: &str, limits: &Limits) -> Result<Vec<CriterionRow>> {
+    let cols = ["agreement", "outcome", "printed", "fob", "rounding", "status", "source"];
+    let mut out: Vec<CriterionRow> = Vec::new();
+    for rec in records(file, text, &cols, limits.max_list_len)? {
+        let (row, f) = rec?;
+        if !OUTCOMES.contains(&f[1].as_str()) {
+            return Err(at(file, row, "outcome", &format!("must be one of {}", OUTCOMES.join(", "))));
+        }
+        if !matches!(f[3].as_str(), "" | "auto" | "required") {
+            return Err(at(file, row, "fob", "must be empty, `auto` or `required`"));
+        }
+        let has_pct = f[2].contains("{rvc}") || f[2].contains("{nm}");
+        if has_pct != (f[4] == "down") || !matches!(f[4].as_str(), "" | "down") {
+            return Err(at(file, row, "rounding", "`down` exactly when `printed` holds {rvc} or {nm}"));
+        }
+        let status = match f[5].as_str() {
+            "confirmed" => Status::Confirmed,
+            "partial" => Status::Partial,
+            "unconfirmed" => Status::Unconfirmed,
+            _ => return Err(at(file, row, "status", "must be confirmed, partial or unconfirmed")),
+        };
+        if f[0].is_empty() || f[2].is_empty() || f[6].is_empty() {
+            return Err(at(file, row, "agreement/printed/source", "must not be empty"));
+        }
+        if out.iter().any(|r| r.agreement == f[0] && r.outcome == f[1]) {
+            return Err(at(file, row, "outcome", "appears twice for this agreement"));
+        }
+        let [agreement, outcome, printed, fob, rounding, _, source] =
+            <[String; 7]>::try_from(f).map_err(|_| at(file, row, "", "expected 7 columns"))?;
+        out.push(CriterionRow { agreement, outcome, printed, fob, rounding, status, source });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        crate::Rulebook::builtin().unwrap().limits().clone()
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        let t = PsrTable::parse(
+            "psr/x.csv",
+            "hs_prefix,rule,source\n15,CC,a\n1511,CTH except from 15.11,b\n151110,CTSH,c\n",
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(t.lookup("1511900000").unwrap().hs_prefix, "1511");
+        assert_eq!(t.lookup("15111000").unwrap().hs_prefix, "151110");
+        assert_eq!(t.lookup("150100").unwrap().hs_prefix, "15");
+        assert!(t.lookup("8501").is_none());
+    }
+
+    #[test]
+    fn errors_name_file_row_and_column() {
+        let e =
+            PsrTable::parse("psr/x.csv", "hs_prefix,rule,source\n15,CC,a\n16,CTH or RVC(,b\n", &limits()).unwrap_err();
+        assert_eq!(e.path, "psr/x.csv: row 3, rule, column 12", "{}", e.message.en);
+        let e = PsrTable::parse("psr/x.csv", "hs_prefix,rule,source\n151,CC,a\n", &limits()).unwrap_err();
+        assert_eq!(e.path, "psr/x.csv: row 2, hs_prefix");
+        let e = PsrTable::parse("psr/x.csv", "hs,rule\n", &limits()).unwrap_err();
+        assert_eq!(e.path, "psr/x.csv: row 1");
+        let e = PsrTable::parse("psr/x.csv", "hs_prefix,rule,source\n15,CC,a\n15,CTH,b\n", &limits()).unwrap_err();
+        assert_eq!(e.path, "psr/x.csv: row 3, hs_prefix");
+        let mut small = limits();
+        small.max_psr_rows = 1;
+        let e = PsrTable::parse("psr/x.csv", "hs_prefix,rule,source\n15,CC,a\n16,CC,a\n", &small).unwrap_err();
+        assert!(e.message.en.contains("more than 1 rows"));
+    }
+}
