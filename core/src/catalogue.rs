@@ -19,6 +19,8 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("too_many_materials", "原材料过多", "more materials than the input bound"),
     err("too_many_products", "产品过多", "more products than the input bound"),
     err("unknown_agreement", "未知证书类型", "the rulebook has no such certificate type"),
+    err("unknown_policy", "未知工作日规则", "the rulebook has no such working-day policy"),
+    err("date_out_of_range", "日期超出范围", "a computed date is outside the supported range"),
     err("unknown_operation", "未知操作", "no such operation"),
     err("unknown_schema", "未知模式", "no such schema"),
     err("rulebook_invalid", "规则库文件有误", "a rulebook file is malformed"),

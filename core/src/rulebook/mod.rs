@@ -50,6 +50,7 @@ struct Inner {
     valuation: ValuationData,
     countries: BTreeMap<String, CountryInfo>,
     lifecycle: LifecycleRules,
+    calendar: crate::calendar::Calendar,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -132,6 +133,11 @@ impl Rulebook {
         let content = content::load(&files)?;
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
         let lifecycle = parse_lifecycle(&files, &top.limits)?;
+        let calendar = crate::calendar::Calendar::load(
+            files.under("calendar/", ".csv"),
+            required(&files, "calendar/policies.toml")?,
+            required(&files, "calendar/deadlines.toml")?,
+        )?;
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
@@ -141,6 +147,7 @@ impl Rulebook {
             valuation,
             countries,
             lifecycle,
+            calendar,
         };
         Ok(Rulebook { inner: Arc::new(inner) })
     }
@@ -175,6 +182,11 @@ impl Rulebook {
         &self.inner.lifecycle
     }
 
+    /// The working-day calendar, its policies and the system-date rules.
+    pub fn calendar(&self) -> &crate::calendar::Calendar {
+        &self.inner.calendar
+    }
+
     /// Every certificate type, sorted by code.
     pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
         self.inner.agreements.values()
@@ -189,6 +201,10 @@ impl Rulebook {
     pub fn countries(&self) -> impl Iterator<Item = &CountryInfo> {
         self.inner.countries.values()
     }
+}
+
+fn required<'a>(files: &'a Files, path: &'a str) -> Result<(&'a str, &'a str)> {
+    files.get(path).map(|t| (path, t)).ok_or_else(|| invalid(path, "", "the rulebook has no such file"))
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
