@@ -47,4 +47,7 @@ pub struct Derived {
     /// Trade term, FOB total and each item's values (FAQ Q109).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valuation: Option<crate::valuation::Valuation>,
+    /// Every deadline that applies: latest signing date, retroactive window, validity, reissue.
+    #[serde(default)]
+    pub deadlines: crate::check::deadlines::Deadlines,
 }

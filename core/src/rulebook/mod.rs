@@ -138,6 +138,14 @@ impl Rulebook {
             required(&files, "calendar/policies.toml")?,
             required(&files, "calendar/deadlines.toml")?,
         )?;
+        for a in agreements.values() {
+            if let Some(rule) = &a.signing_deadline {
+                if calendar.workdays(Some(&rule.value.policy)).is_err() {
+                    let path = format!("agreements/{}.toml", a.code);
+                    return Err(invalid(&path, "signing_deadline.value.policy", "no such policy in calendar/policies.toml"));
+                }
+            }
+        }
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
