@@ -7,7 +7,11 @@
 //! reported as a warning instead of an error: the library never fails a certificate on a guess.
 
 use super::{Context, Outcome};
-use crate::calendar::{DateRules, Workdays};
+use crate::api::{prefix, to_value};
+use crate::calendar::{Calendar, DateRules, Workdays};
+use crate::error::{Error, Result};
+use crate::json;
+use crate::rulebook::Rulebook;
 use crate::finding::{Code, Finding, Severity};
 use crate::model::{Certificate, Dates};
 use crate::rulebook::Agreement;
@@ -267,21 +271,61 @@ fn dated(cert: &Certificate) -> Vec<(&'static str, NaiveDate)> {
     .collect()
 }
 
-/// `n` working days after `from`, with a warning when the count leaves the calendar's years.
-fn working_days_after(cx: &Context<'_>, wd: &Workdays<'_>, from: NaiveDate, n: u32, path: &str, out: &mut Outcome) -> Option<(NaiveDate, bool)> {
-    let to = wd.add(from, n)?;
-    let cal = cx.rulebook.calendar();
-    let Some(year) = cal.first_uncovered(from, to) else { return Some((to, true)) };
-    let years: Vec<String> = cal.years().map(|y| y.year.to_string()).collect();
-    let span = format!("{}–{}", years.first().map_or("", String::as_str), years.last().map_or("", String::as_str));
-    out.push(Finding::new(
+/// The `calendar_year_not_covered` warning when `from..=to` reaches a year without calendar data.
+pub(crate) fn calendar_warning(cal: &Calendar, from: NaiveDate, to: NaiveDate, path: &str) -> Option<Finding> {
+    let year = cal.first_uncovered(from, to)?;
+    let years: Vec<i32> = cal.years().map(|y| y.year).collect();
+    let span = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => String::new(),
+    };
+    Some(Finding::new(
         &CALENDAR_YEAR_NOT_COVERED,
         path,
         "rules/calendar",
-        format!("{year} 年不在节假日日历（{span}）内：{from} 后 {n} 个工作日按周末计算为 {to}，结果不确定"),
-        format!("{year} is not in the holiday calendar ({span}): {n} working days after {from} counted with weekends only give {to}, which is not certain"),
-    ));
-    Some((to, false))
+        format!("{year} 年不在节假日日历（{span}）内：只按周末计算，结果不确定"),
+        format!("{year} is not in the holiday calendar ({span}): counted with weekends only, not certain"),
+    ))
+}
+
+/// `n` working days after `from`, and whether the calendar covered the count (else a warning).
+fn working_days_after(cx: &Context<'_>, wd: &Workdays<'_>, from: NaiveDate, n: u32, path: &str, out: &mut Outcome) -> Option<(NaiveDate, bool)> {
+    let to = wd.add(from, n)?;
+    match calendar_warning(cx.rulebook.calendar(), from, to, path) {
+        Some(f) => {
+            out.push(f);
+            Some((to, false))
+        }
+        None => Some((to, true)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemDatesRequest {
+    certificate: serde_json::Value,
+    events: SystemEvents,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionRequest {
+    today: NaiveDate,
+}
+
+/// The `system_dates {certificate, events}` and `retention_window {today}` operations.
+pub(crate) fn api(op: &str, req: serde_json::Value, rb: &Rulebook) -> Result<serde_json::Value> {
+    let rules = rb.calendar().date_rules();
+    if op == "system_dates" {
+        let r: SystemDatesRequest = json::from_value(req)?;
+        let cert: Certificate = json::from_value(r.certificate).map_err(|e| prefix(e, "certificate"))?;
+        return to_value(&system_dates(&cert, &r.events, rules));
+    }
+    let r: RetentionRequest = json::from_value(req)?;
+    let w = retention_window(r.today, rules).ok_or_else(|| {
+        Error::new("date_out_of_range", "today", "日期超出范围", "the date is past the supported range")
+    })?;
+    to_value(&w)
 }
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
