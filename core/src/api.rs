@@ -62,7 +62,9 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
             let r: identity::IdRequest = json::from_value(req)?;
             to_value(&identity::validate(rulebook.lifecycle(), r.kind, &r.value))
         }
-        "calendar_is_workday" | "calendar_add_workdays" | "calendar_info" => crate::calendar::api::call(op, req, rulebook),
+        "calendar_is_workday" | "calendar_add_workdays" | "calendar_info" => {
+            crate::calendar::api::call(op, req, rulebook)
+        }
         "system_dates" | "retention_window" => crate::check::deadlines::api(op, req, rulebook),
         "rules" => to_value(&rules_summary(rulebook)),
         "schema" => {

@@ -139,9 +139,10 @@ fn works(kind: Option<DayKind>, weekend: bool, p: &Policy) -> bool {
 }
 
 impl Calendar {
-    /// Builds the calendar from `calendar/<year>.csv` files, `calendar/policies.toml` and
-    /// `calendar/deadlines.toml`. Errors name the file and the line or key.
-    pub(crate) fn load<'a>(
+    /// Builds the calendar from `(path, text)` pairs of `calendar/<year>.csv` files,
+    /// `calendar/policies.toml` and `calendar/deadlines.toml`. Errors name the file and the line
+    /// or key. [`Rulebook`](crate::Rulebook) does this for its own files.
+    pub fn load<'a>(
         year_files: impl Iterator<Item = (&'a str, &'a str)>,
         policies: (&str, &str),
         deadlines: (&str, &str),
@@ -328,11 +329,32 @@ impl<'a> Workdays<'a> {
     }
 }
 
-/// One CSV line's fields, trimmed (quotes allowed).
-fn fields(line: &str) -> std::result::Result<csv::StringRecord, csv::Error> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).trim(csv::Trim::All).from_reader(line.as_bytes());
-    reader.records().next().unwrap_or_else(|| Ok(csv::StringRecord::new()))
+/// One CSV line's fields, trimmed; a field may be quoted (`"a, b"`, `""` for a quote).
+fn fields(line: &str) -> std::result::Result<Vec<String>, &'static str> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', false) if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', true) => quoted = false,
+            (',', false) => out.push(std::mem::take(&mut field).trim().to_string()),
+            _ => field.push(c),
+        }
+    }
+    if quoted {
+        return Err("unterminated quote");
+    }
+    out.push(field.trim().to_string());
+    Ok(out)
 }
 
 fn read_year(
@@ -359,12 +381,15 @@ fn read_year(
     for (i, text_line) in lines {
         let line = i as u64 + 1;
         let at = format!("line {line}");
-        let record = fields(text_line).map_err(|e| invalid(path, &at, &e.to_string()))?;
+        let record = fields(text_line).map_err(|e| invalid(path, &at, e))?;
         if record.len() != 4 {
             return Err(invalid(path, &at, &format!("{} fields; a row is date,kind,name,source", record.len())));
         }
-        let field = |i: usize| record.get(i).unwrap_or("");
-        let date = NaiveDate::parse_from_str(field(0), "%Y-%m-%d")
+        let field = |i: usize| record.get(i).map_or("", String::as_str);
+        let date = (field(0).len() == 10)
+            .then(|| field(0).parse::<NaiveDate>().ok())
+            .flatten()
+            .ok_or(())
             .map_err(|_| invalid(path, &at, &format!("`{}` is not a date (YYYY-MM-DD)", field(0))))?;
         let kind = match field(1) {
             "holiday" => DayKind::Holiday,
@@ -384,7 +409,11 @@ fn read_year(
             return Err(invalid(path, &at, &format!("{date} is a weekend day: it cannot be an in-lieu rest weekday")));
         }
         if kind == DayKind::Workday && !weekend {
-            return Err(invalid(path, &at, &format!("{date} is a weekday: only weekend days are make-up working days")));
+            return Err(invalid(
+                path,
+                &at,
+                &format!("{date} is a weekday: only weekend days are make-up working days"),
+            ));
         }
         if let Some((f, l)) = seen.get(&date) {
             let what = if entries.get(&date).is_some_and(|e| e.kind != kind) { "contradicts" } else { "repeats" };
@@ -490,7 +519,8 @@ pub(crate) mod api {
             _ => {
                 let _: Info = json::from_value(req)?;
                 let years: Vec<&YearInfo> = cal.years().collect();
-                let policies: Vec<PolicyInfo<'_>> = cal.policies().map(|(name, policy)| PolicyInfo { name, policy }).collect();
+                let policies: Vec<PolicyInfo<'_>> =
+                    cal.policies().map(|(name, policy)| PolicyInfo { name, policy }).collect();
                 to_value(&serde_json::json!({
                     "years": years.iter().map(|y| y.year).collect::<Vec<_>>(),
                     "files": years,

@@ -10,11 +10,11 @@ use super::{Context, Outcome};
 use crate::api::{prefix, to_value};
 use crate::calendar::{Calendar, DateRules, Workdays};
 use crate::error::{Error, Result};
-use crate::json;
-use crate::rulebook::Rulebook;
 use crate::finding::{Code, Finding, Severity};
+use crate::json;
 use crate::model::{Certificate, Dates};
 use crate::rulebook::Agreement;
+use crate::rulebook::Rulebook;
 use chrono::{Days, Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -216,7 +216,10 @@ pub fn system_dates(cert: &Certificate, events: &SystemEvents, rules: &DateRules
                     format!("dates.{field}"),
                     source,
                     format!("{zh}由系统自动记录为 {s}，证书填写的 {o} 将被替换"),
-                    format!("the system records the {} as {s}; the certificate's {o} will be replaced", field.replace('_', " ")),
+                    format!(
+                        "the system records the {} as {s}; the certificate's {o} will be replaced",
+                        field.replace('_', " ")
+                    ),
                 ));
             }
         }
@@ -289,7 +292,14 @@ pub(crate) fn calendar_warning(cal: &Calendar, from: NaiveDate, to: NaiveDate, p
 }
 
 /// `n` working days after `from`, and whether the calendar covered the count (else a warning).
-fn working_days_after(cx: &Context<'_>, wd: &Workdays<'_>, from: NaiveDate, n: u32, path: &str, out: &mut Outcome) -> Option<(NaiveDate, bool)> {
+fn working_days_after(
+    cx: &Context<'_>,
+    wd: &Workdays<'_>,
+    from: NaiveDate,
+    n: u32,
+    path: &str,
+    out: &mut Outcome,
+) -> Option<(NaiveDate, bool)> {
     let to = wd.add(from, n)?;
     match calendar_warning(cx.rulebook.calendar(), from, to, path) {
         Some(f) => {
@@ -453,8 +463,12 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
     let mut certain = true;
     let after = match (r.grace_working_days, r.grace_days) {
         (Some(n), _) => {
-            let Ok(wd) = cx.rulebook.calendar().workdays(None) else { return };
-            let Some((x, sure)) = working_days_after(cx, &wd, reference, n, ref_path, out) else { return };
+            let Ok(wd) = cx.rulebook.calendar().workdays(None) else {
+                return;
+            };
+            let Some((x, sure)) = working_days_after(cx, &wd, reference, n, ref_path, out) else {
+                return;
+            };
             certain = sure;
             x
         }
@@ -525,14 +539,25 @@ mod tests {
 
     fn base() -> (Certificate, Agreement, Rulebook) {
         let rb = Rulebook::builtin().unwrap();
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/certificates/non_preferential.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/certificates/non_preferential.json"
+        ))
+        .unwrap();
         let cert: Certificate = serde_json::from_str(&text).unwrap();
         let a = rb.agreement("non_preferential").unwrap().clone();
         (cert, a, rb)
     }
 
     fn apta(a: &mut Agreement, policy: &str) {
-        a.retroactive = fact(Retroactive { allowed: false, grace_days: None, grace_working_days: None, within_months: None, marking: None, placement: None });
+        a.retroactive = fact(Retroactive {
+            allowed: false,
+            grace_days: None,
+            grace_working_days: None,
+            within_months: None,
+            marking: None,
+            placement: None,
+        });
         a.signing_deadline = Some(fact(SigningDeadline { working_days_after_shipment: 3, policy: policy.into() }));
     }
 
@@ -547,7 +572,12 @@ mod tests {
     #[test]
     fn apta_both_readings_of_the_issue_example() {
         let (mut cert, mut a, rb) = base();
-        cert.dates = Dates { shipment: Some(d("2026-09-30")), application: Some(d("2026-09-29")), signing: Some(d("2026-10-09")), ..Dates::default() };
+        cert.dates = Dates {
+            shipment: Some(d("2026-09-30")),
+            application: Some(d("2026-09-29")),
+            signing: Some(d("2026-10-09")),
+            ..Dates::default()
+        };
         apta(&mut a, "statutory_holidays_only");
         let r = run(&cert, &a, &rb, None);
         assert_eq!(r.derived.deadlines.latest_signing, Some(d("2026-10-08")));
@@ -578,7 +608,14 @@ mod tests {
     #[test]
     fn retroactive_window_grace_and_flag() {
         let (mut cert, mut a, rb) = base();
-        a.retroactive = fact(Retroactive { allowed: true, grace_days: Some(3), grace_working_days: None, within_months: Some(12), marking: Some("ISSUED RETROACTIVELY".into()), placement: None });
+        a.retroactive = fact(Retroactive {
+            allowed: true,
+            grace_days: Some(3),
+            grace_working_days: None,
+            within_months: Some(12),
+            marking: Some("ISSUED RETROACTIVELY".into()),
+            placement: None,
+        });
         cert.dates = Dates { shipment: Some(d("2026-03-10")), application: Some(d("2026-03-13")), ..Dates::default() };
         let r = run(&cert, &a, &rb, None);
         assert_eq!(r.derived.deadlines.retroactive_after, Some(d("2026-03-13")));
@@ -605,7 +642,14 @@ mod tests {
     #[test]
     fn retroactive_grace_in_working_days_spans_spring_festival() {
         let (mut cert, mut a, rb) = base();
-        a.retroactive = fact(Retroactive { allowed: true, grace_days: None, grace_working_days: Some(7), within_months: Some(12), marking: None, placement: None });
+        a.retroactive = fact(Retroactive {
+            allowed: true,
+            grace_days: None,
+            grace_working_days: Some(7),
+            within_months: Some(12),
+            marking: None,
+            placement: None,
+        });
         cert.dates = Dates { shipment: Some(d("2026-02-12")), application: Some(d("2026-02-26")), ..Dates::default() };
         let r = run(&cert, &a, &rb, None);
         // 02-13, 02-14 (make-up Saturday), 02-24, 02-25, 02-26, 02-27, 02-28 (make-up Saturday).
@@ -618,10 +662,22 @@ mod tests {
         let (mut cert, mut a, rb) = base();
         a.declaration_window_days = Some(fact(90));
         a.validity_months.value = Some(12);
-        a.retroactive = fact(Retroactive { allowed: true, grace_days: None, grace_working_days: None, within_months: None, marking: Some("补发".into()), placement: None });
+        a.retroactive = fact(Retroactive {
+            allowed: true,
+            grace_days: None,
+            grace_working_days: None,
+            within_months: None,
+            marking: Some("补发".into()),
+            placement: None,
+        });
         let r = run(&cert, &a, &rb, None);
         assert!(codes(&r).contains(&("declaration_date_missing".into(), Severity::Error)));
-        cert.dates = Dates { declaration: Some(d("2026-01-10")), application: Some(d("2026-01-09")), signing: Some(d("2026-04-11")), ..Dates::default() };
+        cert.dates = Dates {
+            declaration: Some(d("2026-01-10")),
+            application: Some(d("2026-01-09")),
+            signing: Some(d("2026-04-11")),
+            ..Dates::default()
+        };
         let r = run(&cert, &a, &rb, None);
         assert_eq!(r.derived.deadlines.latest_signing, Some(d("2026-04-10")));
         assert_eq!(r.derived.deadlines.valid_until, Some(d("2027-04-11")));
@@ -648,9 +704,16 @@ mod tests {
         let (mut cert, _, rb) = base();
         let rules = rb.calendar().date_rules();
         cert.dates.application = Some(d("2026-03-04"));
-        let ev = SystemEvents { submitted: Some(d("2026-03-05")), approved: Some(d("2026-03-06")), approving_office_location: Some("宁波".into()) };
+        let ev = SystemEvents {
+            submitted: Some(d("2026-03-05")),
+            approved: Some(d("2026-03-06")),
+            approving_office_location: Some("宁波".into()),
+        };
         let s = system_dates(&cert, &ev, rules);
-        assert_eq!((s.application, s.signing, s.signing_place.as_deref()), (Some(d("2026-03-05")), Some(d("2026-03-06")), Some("宁波")));
+        assert_eq!(
+            (s.application, s.signing, s.signing_place.as_deref()),
+            (Some(d("2026-03-05")), Some(d("2026-03-06")), Some("宁波"))
+        );
         assert_eq!(s.findings.len(), 1);
         assert_eq!(s.findings[0].path, "dates.application");
         let old = SystemEvents { submitted: Some(d("2024-03-05")), ..SystemEvents::default() };

@@ -142,7 +142,11 @@ impl Rulebook {
             if let Some(rule) = &a.signing_deadline {
                 if calendar.workdays(Some(&rule.value.policy)).is_err() {
                     let path = format!("agreements/{}.toml", a.code);
-                    return Err(invalid(&path, "signing_deadline.value.policy", "no such policy in calendar/policies.toml"));
+                    return Err(invalid(
+                        &path,
+                        "signing_deadline.value.policy",
+                        "no such policy in calendar/policies.toml",
+                    ));
                 }
             }
         }
