@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::json;
 use crate::model::{Certificate, Dates};
-use crate::rulebook::Agreement;
 use crate::rulebook::Rulebook;
+use crate::rulebook::{Agreement, Status};
 use chrono::{Days, Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -436,8 +436,9 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
     let (a, d) = (cx.agreement, &cx.cert.dates);
     let fact = &a.retroactive;
     let flag = cx.cert.flags.issued_retroactively;
-    // An unconfirmed window decides nothing (non-preferential certificates have no treaty window).
-    if !fact.is_certain() {
+    // An unconfirmed window decides nothing (non-preferential certificates have no treaty window);
+    // a partly sourced one is applied, but its findings are warnings.
+    if fact.status == Status::Unconfirmed {
         return;
     }
     let r = &fact.value;
@@ -460,7 +461,7 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
         (d.shipment, "dates.shipment")
     };
     let Some(reference) = reference else { return };
-    let mut certain = true;
+    let mut certain = fact.is_certain();
     let after = match (r.grace_working_days, r.grace_days) {
         (Some(n), _) => {
             let Ok(wd) = cx.rulebook.calendar().workdays(None) else {
@@ -469,7 +470,7 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
             let Some((x, sure)) = working_days_after(cx, &wd, reference, n, ref_path, out) else {
                 return;
             };
-            certain = sure;
+            certain &= sure;
             x
         }
         (None, n) => match reference.checked_add_days(Days::new(n.unwrap_or(0).into())) {
@@ -518,7 +519,7 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
                 format!("补发期限至 {until}（自 {reference} 起），{when} 已超过"),
                 format!("retroactive issuance is possible until {until} (from {reference}); {when} is later"),
             );
-            out.push(if d.signing.is_some() { f } else { f.with_severity(Severity::Warning) });
+            out.push(if d.signing.is_some() && fact.is_certain() { f } else { f.with_severity(Severity::Warning) });
         }
     }
 }
@@ -526,7 +527,7 @@ fn retroactive(cx: &Context<'_>, applied: Option<NaiveDate>, deadlines: &mut Dea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rulebook::{Fact, Retroactive, SigningDeadline, Status};
+    use crate::rulebook::{Fact, Retroactive, SigningDeadline};
     use crate::Rulebook;
 
     fn d(s: &str) -> NaiveDate {
@@ -637,6 +638,25 @@ mod tests {
         cert.dates = Dates { shipment: Some(d("2026-03-10")), ..Dates::default() };
         let r = run(&cert, &a, &rb, Some(d("2026-04-01")));
         assert_eq!(r.derived.deadlines.retroactive, Some(true));
+    }
+
+    #[test]
+    fn partly_sourced_window_warns() {
+        let (mut cert, mut a, rb) = base();
+        a.retroactive = fact(Retroactive {
+            allowed: true,
+            grace_days: Some(3),
+            grace_working_days: None,
+            within_months: Some(12),
+            marking: None,
+            placement: None,
+        });
+        a.retroactive.status = Status::Partial;
+        cert.dates = Dates { shipment: Some(d("2026-03-10")), application: Some(d("2026-03-20")), ..Dates::default() };
+        let r = run(&cert, &a, &rb, None);
+        assert!(codes(&r).contains(&("retroactive_flag_missing".into(), Severity::Warning)), "{:?}", codes(&r));
+        a.retroactive.status = Status::Unconfirmed;
+        assert!(run(&cert, &a, &rb, None).findings.is_empty());
     }
 
     #[test]
