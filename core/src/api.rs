@@ -12,6 +12,9 @@ use serde_json::Value;
 
 /// Every operation name [`call`] accepts.
 pub const OPERATIONS: &[&str] = &[
+    "calendar_add_workdays",
+    "calendar_info",
+    "calendar_is_workday",
     "check",
     "codes",
     "compare_agreements",
@@ -25,9 +28,11 @@ pub const OPERATIONS: &[&str] = &[
     "lifecycle_apply",
     "lifecycle_table",
     "personnel_apply",
+    "retention_window",
     "rules",
     "schema",
     "signatory_check",
+    "system_dates",
     "validate_id",
 ];
 
@@ -75,6 +80,10 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
             let r: ImportRequest = json::from_value(req)?;
             to_value(&crate::origin::import::import(&r.goods_csv, &r.materials_csv, rulebook))
         }
+        "calendar_is_workday" | "calendar_add_workdays" | "calendar_info" => {
+            crate::calendar::api::call(op, req, rulebook)
+        }
+        "system_dates" | "retention_window" => crate::check::deadlines::api(op, req, rulebook),
         "rules" => to_value(&rules_summary(rulebook)),
         "schema" => {
             let r: SchemaRequest = json::from_value(req)?;
@@ -184,12 +193,12 @@ pub fn check_value(certificate: Value, today: Option<NaiveDate>, rulebook: &Rule
     crate::check_certificate(&cert, rulebook, today)
 }
 
-fn prefix(mut e: Error, at: &str) -> Error {
+pub(crate) fn prefix(mut e: Error, at: &str) -> Error {
     e.path = if e.path.is_empty() { at.to_string() } else { format!("{at}.{}", e.path) };
     e
 }
 
-fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+pub(crate) fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| {
         Error::new("internal_error", "", format!("无法输出结果：{e}"), format!("cannot serialise the answer: {e}"))
     })

@@ -20,6 +20,8 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("too_many_products", "产品过多", "more products than the input bound"),
     err("product_invalid", "产品预审数据无法用于原产地判定", "a product pre-review no origin rule can be applied to"),
     err("unknown_agreement", "未知证书类型", "the rulebook has no such certificate type"),
+    err("unknown_policy", "未知工作日规则", "the rulebook has no such working-day policy"),
+    err("date_out_of_range", "日期超出范围", "a computed date is outside the supported range"),
     err("unknown_operation", "未知操作", "no such operation"),
     err("unknown_schema", "未知模式", "no such schema"),
     err("rulebook_invalid", "规则库文件有误", "a rulebook file is malformed"),

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod api;
+pub mod calendar;
 pub mod catalogue;
 pub mod check;
 mod error;

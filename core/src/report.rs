@@ -50,4 +50,7 @@ pub struct Derived {
     /// Each goods item's origin criterion as determined from its pre-review.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origin: Vec<crate::origin::ItemOrigin>,
+    /// Every deadline that applies: latest signing date, retroactive window, validity, reissue.
+    #[serde(default)]
+    pub deadlines: crate::check::deadlines::Deadlines,
 }

@@ -85,6 +85,11 @@ enum Command {
         #[command(subcommand)]
         command: LifecycleCommand,
     },
+    /// Working days: is a date one, add N of them, which years the calendar covers.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// List every finding and error code.
     Codes {
         /// json or markdown.
@@ -168,6 +173,34 @@ struct ConvertArgs {
     duties: Option<String>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    /// Whether DATE (YYYY-MM-DD) is a working day.
+    IsWorkday {
+        date: String,
+        /// Working-day policy, e.g. working_calendar or statutory_holidays_only.
+        #[arg(long)]
+        policy: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The N-th working day after DATE.
+    AddWorkdays {
+        date: String,
+        n: u32,
+        /// Working-day policy, e.g. working_calendar or statutory_holidays_only.
+        #[arg(long)]
+        policy: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Years covered, their sources, and the policies.
+    Info {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -343,6 +376,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Schema { name } => {
             let rb = Rulebook::builtin()?;
             print_json(&origo::api::call("schema", &json!({ "name": name }).to_string(), &rb)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command } => {
+            let (op, request, common) = match command {
+                CalendarCommand::IsWorkday { date, policy, common } => {
+                    ("calendar_is_workday", json!({ "date": date, "policy": policy }), common)
+                }
+                CalendarCommand::AddWorkdays { date, n, policy, common } => {
+                    ("calendar_add_workdays", json!({ "date": date, "days": n, "policy": policy }), common)
+                }
+                CalendarCommand::Info { common } => ("calendar_info", json!({}), common),
+            };
+            let rb = rulebook(&common)?;
+            let answer = origo::api::call(op, &request.to_string(), &rb)?;
+            match common.format {
+                Format::Json => print_json(&answer),
+                Format::Text => print!("{}", text::calendar(&answer)),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Id { kind, value, common } => {

@@ -201,3 +201,43 @@ pub fn comparison(c: &Value) -> String {
     }
     out
 }
+
+/// A calendar answer as one or a few lines, with any coverage warning.
+pub fn calendar(r: &Value) -> String {
+    let mut out = String::new();
+    if let Some(years) = r.get("years").and_then(Value::as_array) {
+        let years: Vec<String> = years.iter().map(Value::to_string).collect();
+        let _ = writeln!(out, "years: {}", years.join(", "));
+        for f in r.get("files").and_then(Value::as_array).cloned().unwrap_or_default() {
+            let sources: Vec<&str> =
+                f.get("sources").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let _ = writeln!(
+                out,
+                "  {} ({} rows): {}",
+                s(&f, "file"),
+                f.get("rows").unwrap_or(&Value::Null),
+                sources.join(" | ")
+            );
+        }
+        let _ = writeln!(out, "default policy: {}", s(r, "default_policy"));
+        for p in r.get("policies").and_then(Value::as_array).cloned().unwrap_or_default() {
+            let _ = writeln!(out, "  {}: {}", s(&p, "name"), s(&p, "description"));
+        }
+        return out;
+    }
+    let policy = s(r, "policy");
+    if let Some(result) = r.get("result").and_then(Value::as_str) {
+        let days = r.get("days").unwrap_or(&Value::Null);
+        let _ = writeln!(out, "{result}  ({days} working days after {}, {policy})", s(r, "date"));
+    } else {
+        let work = r.get("workday").and_then(Value::as_bool).unwrap_or(false);
+        let what = if work { "working day / 工作日" } else { "day off / 休息日" };
+        let day = r.get("day").map(|d| format!(" — {}", s(d, "name"))).unwrap_or_default();
+        let _ = writeln!(out, "{}: {what}{day}  ({policy})", s(r, "date"));
+    }
+    for f in r.get("findings").and_then(Value::as_array).cloned().unwrap_or_default() {
+        let msg = f.get("message").cloned().unwrap_or(Value::Null);
+        let _ = writeln!(out, "[{}] {}: {}", s(&f, "severity"), s(&f, "code"), s(&msg, "en"));
+    }
+    out
+}

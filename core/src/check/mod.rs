@@ -1,6 +1,7 @@
 //! Checking a certificate: one module per rule family, each a pass over the same context.
 
 mod content;
+pub mod deadlines;
 mod item_limit;
 mod origin;
 mod print;
@@ -48,12 +49,26 @@ impl Outcome {
 type Pass = fn(&Context<'_>, &mut Outcome);
 
 /// The rule families, in the order their findings appear.
-const PASSES: &[Pass] =
-    &[structure::check, item_limit::check, content::check, print::check, valuation::check, origin::check];
+const PASSES: &[Pass] = &[
+    structure::check,
+    item_limit::check,
+    content::check,
+    print::check,
+    valuation::check,
+    origin::check,
+    deadlines::check,
+];
 
 /// Codes of every finding the checks can produce.
-pub(crate) const CODES: &[&[Code]] =
-    &[structure::CODES, item_limit::CODES, content::CODES, print::CODES, valuation::CODES, origin::CODES];
+pub(crate) const CODES: &[&[Code]] = &[
+    structure::CODES,
+    item_limit::CODES,
+    content::CODES,
+    print::CODES,
+    valuation::CODES,
+    origin::CODES,
+    deadlines::CODES,
+];
 
 /// Checks a parsed certificate against the rulebook. Rule violations are findings, never errors.
 pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, today: Option<NaiveDate>) -> Report {

@@ -51,6 +51,7 @@ struct Inner {
     countries: BTreeMap<String, CountryInfo>,
     lifecycle: LifecycleRules,
     origin: crate::origin::Tables,
+    calendar: crate::calendar::Calendar,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -92,10 +93,10 @@ impl Rulebook {
 
     /// A rulebook from in-memory files, `(path relative to the rulebook root, text)`, e.g.
     /// `("agreements/asean.toml", "...")`: for hosts without a file system (WASM) and for tests.
+    /// When a path is given twice, the later text wins (so a host can override embedded files).
     pub fn from_texts(files: impl IntoIterator<Item = (String, String)>) -> Result<Rulebook> {
-        let mut files: Vec<(String, String)> = files.into_iter().collect();
-        files.sort();
-        Rulebook::from_files(Files(files))
+        let unique: BTreeMap<String, String> = files.into_iter().collect();
+        Rulebook::from_files(Files(unique.into_iter().collect()))
     }
 
     fn from_files(files: Files) -> Result<Rulebook> {
@@ -138,6 +139,23 @@ impl Rulebook {
             &agreements,
             &top.limits,
         )?;
+        let calendar = crate::calendar::Calendar::load(
+            files.under("calendar/", ".csv"),
+            required(&files, "calendar/policies.toml")?,
+            required(&files, "calendar/deadlines.toml")?,
+        )?;
+        for a in agreements.values() {
+            if let Some(rule) = &a.signing_deadline {
+                if calendar.workdays(Some(&rule.value.policy)).is_err() {
+                    let path = format!("agreements/{}.toml", a.code);
+                    return Err(invalid(
+                        &path,
+                        "signing_deadline.value.policy",
+                        "no such policy in calendar/policies.toml",
+                    ));
+                }
+            }
+        }
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
@@ -148,6 +166,7 @@ impl Rulebook {
             countries,
             lifecycle,
             origin,
+            calendar,
         };
         Ok(Rulebook { inner: Arc::new(inner) })
     }
@@ -190,10 +209,14 @@ impl Rulebook {
     /// The embedded rulebook plus extra files (test fixtures).
     #[cfg(test)]
     pub(crate) fn with_extra(extra: &[(&str, &str)]) -> Result<Rulebook> {
-        let mut files: Vec<(String, String)> =
-            origo_rules::FILES.iter().map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        let mut files = builtin_files();
         files.extend(extra.iter().map(|(p, t)| (p.to_string(), t.to_string())));
-        Rulebook::from_files(Files(files))
+        Rulebook::from_texts(files)
+    }
+
+    /// The working-day calendar, its policies and the system-date rules.
+    pub fn calendar(&self) -> &crate::calendar::Calendar {
+        &self.inner.calendar
     }
 
     /// Every certificate type, sorted by code.
@@ -210,6 +233,10 @@ impl Rulebook {
     pub fn countries(&self) -> impl Iterator<Item = &CountryInfo> {
         self.inner.countries.values()
     }
+}
+
+fn required<'a>(files: &'a Files, path: &'a str) -> Result<(&'a str, &'a str)> {
+    files.get(path).map(|t| (path, t)).ok_or_else(|| invalid(path, "", "the rulebook has no such file"))
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
