@@ -26,6 +26,18 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("unknown_schema", "未知模式", "no such schema"),
     err("rulebook_invalid", "规则库文件有误", "a rulebook file is malformed"),
     err("rulebook_unreadable", "规则库文件无法读取", "a rulebook file cannot be read"),
+    err("unknown_template", "没有该证书类型的模板", "no template for the certificate type"),
+    err("no_back_page", "该证书没有背页", "the form has no back page"),
+    err("page_out_of_range", "页码超出范围", "no such page in the document"),
+    err("too_many_pages", "页数超过上限", "the document has more pages than the bound"),
+    err("image_too_large", "图片过大", "an image larger than the bound"),
+    err("image_invalid", "图片无法读取", "an image that is not a PNG, JPEG, GIF or WebP"),
+    err("font_too_large", "字体过大", "a font larger than the bound"),
+    err("font_invalid", "字体无法解析", "a font that cannot be parsed"),
+    err("goods_item_too_long", "商品项过长", "a goods item too long to print on one sheet"),
+    err("render_failed", "排版失败", "the document could not be laid out"),
+    err("output_format", "输出格式未知", "the output file's extension is not .pdf, .svg or .png"),
+    err("output_unwritable", "输出文件无法写入", "the output file cannot be written"),
     err("internal_error", "内部错误", "a bug in origo: please report it"),
 ];
 

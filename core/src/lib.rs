@@ -23,6 +23,8 @@ pub mod lifecycle;
 pub mod model;
 pub mod origin;
 mod refusal;
+#[cfg(feature = "render")]
+pub mod render;
 mod report;
 pub mod rulebook;
 pub mod schema;

@@ -90,6 +90,39 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Render a certificate to PDF, SVG or PNG (the format comes from the output's extension).
+    #[cfg(feature = "render")]
+    Render {
+        /// Certificate JSON file (`-` for standard input).
+        file: PathBuf,
+        /// Output file: `.pdf`, `.svg` or `.png`.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Only this page (1-based); SVG and PNG give page 1 without it.
+        #[arg(long)]
+        page: Option<std::num::NonZeroUsize>,
+        /// Only the back page (overleaf notes), for forms that have one.
+        #[arg(long)]
+        back: bool,
+        /// The commercial invoice generated from the certificate instead of the certificate.
+        #[arg(long)]
+        invoice: bool,
+        /// Draw the form grid even for a pre-printed form.
+        #[arg(long)]
+        preview: bool,
+        /// Seal image, placed where electronic sealing is allowed.
+        #[arg(long)]
+        seal: Option<PathBuf>,
+        /// Signature image, placed with the seal.
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        /// PNG resolution in dots per inch.
+        #[arg(long, default_value_t = 144)]
+        dpi: u16,
+        /// A rulebook directory to use instead of the built-in one.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// List every finding and error code.
     Codes {
         /// json or markdown.
@@ -269,6 +302,38 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+#[cfg(feature = "render")]
+fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        Error::new(
+            "input_unreadable",
+            path.display().to_string(),
+            format!("无法读取 `{}`：{e}", path.display()),
+            format!("cannot read `{}`: {e}", path.display()),
+        )
+    })
+}
+
+/// Writes beside the target and renames, so a failed run never leaves a partial file.
+#[cfg(feature = "render")]
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let unwritable = |e: std::io::Error| {
+        Error::new(
+            "output_unwritable",
+            path.display().to_string(),
+            format!("无法写入 `{}`：{e}", path.display()),
+            format!("cannot write `{}`: {e}", path.display()),
+        )
+    };
+    std::fs::write(&tmp, bytes).map_err(unwritable)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        unwritable(e)
+    })
+}
+
 fn print_json(v: &Value) {
     out(&(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()) + "\n"));
 }
@@ -427,6 +492,41 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Format::Text => out(&text::decision(&answer)),
             }
             Ok(exit_by(&answer, "allowed"))
+        }
+        #[cfg(feature = "render")]
+        Command::Render { file, output, page, back, invoice, preview, seal, signature, dpi, rules } => {
+            let rb = match rules {
+                Some(dir) => Rulebook::from_dir(dir)?,
+                None => Rulebook::builtin()?,
+            };
+            let cert: origo::Certificate = origo::json::read(&read_input(&file)?, rb.limits())?;
+            let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("pdf") => origo::render::Format::Pdf,
+                Some("svg") => origo::render::Format::Svg,
+                Some("png") => origo::render::Format::Png,
+                _ => {
+                    return Err(Error::new(
+                        "output_format",
+                        output.display().to_string(),
+                        "输出文件须以 .pdf、.svg 或 .png 结尾",
+                        "the output file must end in .pdf, .svg or .png",
+                    ))
+                }
+            };
+            let options = origo::render::RenderOptions {
+                format,
+                page,
+                back,
+                document: if invoice { origo::render::Document::Invoice } else { origo::render::Document::Certificate },
+                png_dpi: dpi,
+                preview,
+                seal: seal.as_ref().map(read_bytes).transpose()?,
+                signature: signature.as_ref().map(read_bytes).transpose()?,
+                ..Default::default()
+            };
+            let bytes = origo::render::render(&cert, &rb, None, &options)?;
+            write_atomically(&output, &bytes)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Codes { format } => {
             if format == "markdown" {

@@ -1,0 +1,25 @@
+//! Warm render of a one-page Form E to PDF (fonts and templates already parsed).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use origo::render::{render, RenderOptions};
+use origo::{Certificate, Rulebook};
+
+fn form_e() -> Certificate {
+    let text = include_str!("../../examples/certificates/non_preferential.json");
+    let mut cert: Certificate = serde_json::from_str(text).expect("example parses");
+    cert.agreement = "asean".to_string();
+    cert.certificate_no = Some("E263300000001".to_string());
+    cert.dates.signing = cert.dates.application;
+    cert
+}
+
+fn bench(c: &mut Criterion) {
+    let rb = Rulebook::builtin().expect("builtin rulebook");
+    let cert = form_e();
+    let opts = RenderOptions::default();
+    render(&cert, &rb, None, &opts).expect("renders");
+    c.bench_function("render_form_e_pdf_warm", |b| b.iter(|| render(&cert, &rb, None, &opts).expect("renders")));
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,332 @@
+//! Rendering certificates and commercial invoices to PDF, SVG or PNG with Typst.
+//!
+//! The certificate reaches the template only as the virtual file `/data.json` (a view model of
+//! plain strings), never as markup, so no field can run Typst code. The world is sandboxed (see
+//! [`world`]); fonts and templates are parsed once per process; caches are trimmed after each
+//! render so a long-running host stays flat in memory.
+
+mod view;
+mod world;
+
+use crate::{Certificate, Error, Report, Result, Rulebook};
+use chrono::{Datelike, NaiveDate};
+use std::num::NonZeroUsize;
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::layout::PageRanges;
+use typst::text::Font;
+use typst::visualize::{ExchangeFormat, RasterImage};
+use typst_layout::PagedDocument;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// A PDF of all pages (or the one selected).
+    #[default]
+    Pdf,
+    /// An SVG of one page.
+    Svg,
+    /// A PNG of one page.
+    Png,
+}
+
+/// Which document to produce from the certificate data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Document {
+    /// The certificate: front sheet, continuation sheets, overleaf where the form has one.
+    #[default]
+    Certificate,
+    /// The commercial invoice generated from the certificate (FAQ Q96).
+    Invoice,
+}
+
+/// The original a certified true copy (duplicate) stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateOf {
+    /// The original certificate's number.
+    pub number: String,
+    /// The original's issue date.
+    pub date: NaiveDate,
+}
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Output format.
+    pub format: Format,
+    /// One page (1-based); PDF gives all pages without it, SVG and PNG the first.
+    pub page: Option<NonZeroUsize>,
+    /// Only the overleaf (back) page, for printing the back of the sheet separately (FAQ Q45).
+    pub back: bool,
+    /// Certificate or commercial invoice.
+    pub document: Document,
+    /// PNG resolution in dots per inch.
+    pub png_dpi: u16,
+    /// Draw the form grid even for a pre-printed form (a preview instead of data-only output).
+    pub preview: bool,
+    /// Seal image (PNG, JPEG, GIF or WebP), placed only where electronic sealing is allowed.
+    pub seal: Option<Vec<u8>>,
+    /// Signature image, placed with the seal.
+    pub signature: Option<Vec<u8>>,
+    /// Extra fonts (TTF/OTF/TTC) for characters the embedded font lacks.
+    pub fonts: Vec<Vec<u8>>,
+    /// Serial number of this print (a reprint keeps the number and changes the serial, FAQ Q33).
+    pub serial: Option<String>,
+    /// Where a verifier checks the certificate; the QR code holds this URL + the number.
+    pub verify_url: Option<String>,
+    /// Print as a certified true copy of this original.
+    pub duplicate_of: Option<DuplicateOf>,
+    /// Print as the replacement of this certificate number.
+    pub replaces: Option<String>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            format: Format::Pdf,
+            page: None,
+            back: false,
+            document: Document::Certificate,
+            png_dpi: 144,
+            preview: false,
+            seal: None,
+            signature: None,
+            fonts: Vec::new(),
+            serial: None,
+            verify_url: None,
+            duplicate_of: None,
+            replaces: None,
+        }
+    }
+}
+
+/// Stable codes of render errors (registered in the catalogue).
+pub(crate) mod codes {
+    pub(crate) const UNKNOWN_TEMPLATE: &str = "unknown_template";
+    pub(crate) const NO_BACK_PAGE: &str = "no_back_page";
+    pub(crate) const PAGE_OUT_OF_RANGE: &str = "page_out_of_range";
+    pub(crate) const TOO_MANY_PAGES: &str = "too_many_pages";
+    pub(crate) const IMAGE_TOO_LARGE: &str = "image_too_large";
+    pub(crate) const IMAGE_INVALID: &str = "image_invalid";
+    pub(crate) const FONT_TOO_LARGE: &str = "font_too_large";
+    pub(crate) const FONT_INVALID: &str = "font_invalid";
+    pub(crate) const GOODS_ITEM_TOO_LONG: &str = "goods_item_too_long";
+    pub(crate) const RENDER_FAILED: &str = "render_failed";
+}
+
+/// Renders a certificate (or its commercial invoice).
+///
+/// `report` is the check report of the same certificate; its derived print decisions take over
+/// from the certificate's own fields as the check families provide them.
+pub fn render(cert: &Certificate, rulebook: &Rulebook, report: Option<&Report>, options: &RenderOptions) -> Result<Vec<u8>> {
+    let out = compile(cert, rulebook, report, options).and_then(|(doc, today)| export(&doc, options, rulebook.limits().max_pages, today));
+    // Trim typst's memo caches so a long-running host stays flat in memory.
+    typst::comemo::evict(10);
+    out
+}
+
+/// Lays the document out; [`render`] exports it.
+pub(crate) fn compile(
+    cert: &Certificate,
+    rulebook: &Rulebook,
+    _report: Option<&Report>,
+    options: &RenderOptions,
+) -> Result<(PagedDocument, Datetime)> {
+    let limits = rulebook.limits();
+    let shared = world::shared().ok_or_else(|| internal("the embedded templates or fonts failed to load"))?;
+    let agreement = rulebook.agreement(&cert.agreement);
+    let template = agreement.map_or(cert.agreement.as_str(), |a| a.template.as_str());
+    let main = match options.document {
+        Document::Invoice => shared.invoice(),
+        Document::Certificate => shared.form(template).ok_or_else(|| {
+            Error::new(
+                codes::UNKNOWN_TEMPLATE,
+                "agreement",
+                format!("没有证书类型 `{template}` 的模板"),
+                format!("no template for certificate type `{template}`"),
+            )
+        })?,
+    };
+    let has_back = agreement.map_or(origo_templates::OVERLEAF.contains(&template), |a| a.print.back_page.value);
+    if options.back && (!has_back || options.document == Document::Invoice) {
+        return Err(Error::new(
+            codes::NO_BACK_PAGE,
+            "back",
+            format!("`{template}` 证书没有背页"),
+            format!("the `{template}` form has no back page"),
+        ));
+    }
+    let preprinted = agreement.map_or(template == "costa_rica", |a| a.print.preprinted_form.value);
+    let plain = preprinted && !options.preview && options.document == Document::Certificate;
+    // Switch point: `derived.print.manual_stamp` / electronic seal allowed. Without the
+    // agreement's facts no electronic seal is placed (the conservative choice).
+    let manual_stamp = agreement.is_none_or(|a| {
+        let list = &a.print.manual_stamp_destinations.value;
+        list.iter().any(|c| c == "*" || c == cert.destination.as_str())
+    });
+    let sealed = !manual_stamp && !plain;
+
+    let mut files = Vec::new();
+    let seal = image("seal", options.seal.as_deref(), limits.max_image_bytes)?;
+    let signature = image("signature", options.signature.as_deref(), limits.max_image_bytes)?;
+    for (path, img) in [("/img/seal", &seal), ("/img/signature", &signature)] {
+        if let (Some(bytes), Some(fid)) = (img, world::id(path)) {
+            files.push((fid, bytes.clone()));
+        }
+    }
+    let host_fonts = fonts(&options.fonts, limits.max_font_bytes)?;
+
+    let src = view::Sources {
+        agreement,
+        template,
+        max_pages: limits.max_pages,
+        seal: sealed && seal.is_some(),
+        signature: sealed && signature.is_some(),
+        plain,
+        with_back: has_back,
+    };
+    let data = data_json(&view::build(cert, options, src))?;
+    files.push((world::id("/data.json").ok_or_else(|| internal("data path"))?, Bytes::new(data)));
+
+    let today = today(cert).ok_or_else(|| internal("certificate date out of range"))?;
+    let world = world::FormWorld::new(shared, main.clone(), files, host_fonts, today);
+    let doc = typst::compile::<PagedDocument>(&world).output.map_err(|diags| compile_error(&diags))?;
+    Ok((doc, today))
+}
+
+/// The data file: the view model with break points in very long words.
+fn data_json(view: &view::View) -> Result<Vec<u8>> {
+    let mut value = serde_json::to_value(view).map_err(|e| internal(&e.to_string()))?;
+    fn walk(v: &mut serde_json::Value, key: &str) {
+        match v {
+            serde_json::Value::String(s) if key != "qr" => *s = view::breakable(s, 24),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, key)),
+            serde_json::Value::Object(o) => o.iter_mut().for_each(|(k, x)| walk(x, k)),
+            _ => {}
+        }
+    }
+    walk(&mut value, "");
+    serde_json::to_vec(&value).map_err(|e| internal(&e.to_string()))
+}
+
+/// The document date: signing, else application, else invoice date.
+fn today(cert: &Certificate) -> Option<Datetime> {
+    let d = cert.dates.signing.or(cert.dates.application).unwrap_or(cert.invoice.date);
+    Datetime::from_ymd(d.year(), u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?)
+}
+
+fn image(what: &str, bytes: Option<&[u8]>, max: usize) -> Result<Option<Bytes>> {
+    let Some(bytes) = bytes else { return Ok(None) };
+    if bytes.len() > max {
+        return Err(Error::new(
+            codes::IMAGE_TOO_LARGE,
+            what,
+            format!("图片 {what} 有 {} 字节，超过上限 {max}", bytes.len()),
+            format!("the {what} image has {} bytes, more than the bound of {max}", bytes.len()),
+        ));
+    }
+    let invalid = |why: &str| {
+        Error::new(
+            codes::IMAGE_INVALID,
+            what,
+            format!("图片 {what} 无法读取（需 PNG、JPEG、GIF 或 WebP）：{why}"),
+            format!("the {what} image cannot be read (PNG, JPEG, GIF or WebP needed): {why}"),
+        )
+    };
+    let format = ExchangeFormat::detect(bytes).ok_or_else(|| invalid("unknown format"))?;
+    let data = Bytes::new(bytes.to_vec());
+    RasterImage::plain(data.clone(), format).map_err(|e| invalid(&e))?;
+    Ok(Some(data))
+}
+
+fn fonts(list: &[Vec<u8>], max: usize) -> Result<Vec<Font>> {
+    let mut out = Vec::new();
+    for (i, bytes) in list.iter().enumerate() {
+        let path = format!("fonts[{i}]");
+        if bytes.len() > max {
+            return Err(Error::new(
+                codes::FONT_TOO_LARGE,
+                path,
+                format!("字体有 {} 字节，超过上限 {max}", bytes.len()),
+                format!("the font has {} bytes, more than the bound of {max}", bytes.len()),
+            ));
+        }
+        let before = out.len();
+        out.extend(Font::iter(Bytes::new(bytes.clone())));
+        if out.len() == before {
+            return Err(Error::new(
+                codes::FONT_INVALID,
+                path,
+                "字体无法解析（需 TTF、OTF 或 TTC）",
+                "the font cannot be parsed (TTF, OTF or TTC needed)",
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn compile_error(diags: &[typst::diag::SourceDiagnostic]) -> Error {
+    let message = diags.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
+    if message.contains("would have more than") {
+        return Error::new(codes::TOO_MANY_PAGES, "goods", format!("页数超过上限：{message}"), message);
+    }
+    if message.contains("too long to print") {
+        return Error::new(codes::GOODS_ITEM_TOO_LONG, "goods", format!("商品项文字过长，一页印不下：{message}"), message);
+    }
+    Error::new(codes::RENDER_FAILED, "", format!("排版失败：{message}"), format!("rendering failed: {message}"))
+}
+
+fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: Datetime) -> Result<Vec<u8>> {
+    let pages = doc.pages().len();
+    if pages > max_pages {
+        return Err(Error::new(
+            codes::TOO_MANY_PAGES,
+            "goods",
+            format!("文件将有 {pages} 页，超过上限 {max_pages}"),
+            format!("the document would have {pages} pages, more than the bound of {max_pages}"),
+        ));
+    }
+    // The back page is the last; otherwise the selected page, or the first for images.
+    let selected = if options.back { NonZeroUsize::new(pages) } else { options.page };
+    if let Some(p) = selected.filter(|p| p.get() > pages) {
+        return Err(Error::new(
+            codes::PAGE_OUT_OF_RANGE,
+            "page",
+            format!("没有第 {p} 页（共 {pages} 页）"),
+            format!("there is no page {p} (the document has {pages})"),
+        ));
+    }
+    let index = selected.map_or(0, |p| p.get() - 1);
+    match options.format {
+        Format::Pdf => {
+            let opts = typst_pdf::PdfOptions {
+                ident: Smart::Custom("origo".to_string()),
+                timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+                page_ranges: selected.map(|p| PageRanges::new(vec![Some(p)..=Some(p)])),
+                ..Default::default()
+            };
+            typst_pdf::pdf(doc, &opts).map_err(|d| compile_error(&d))
+        }
+        Format::Svg => {
+            let page = doc.pages().get(index).ok_or_else(|| internal("no page"))?;
+            Ok(typst_svg::svg(page, &typst_svg::SvgOptions::default()).into_bytes())
+        }
+        Format::Png => {
+            let page = doc.pages().get(index).ok_or_else(|| internal("no page"))?;
+            let pixmap = typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt: pixel_per_pt(options.png_dpi), ..Default::default() });
+            pixmap.encode_png().map_err(|e| internal(&e.to_string()))
+        }
+    }
+}
+
+/// Typst takes the raster scale as a float; it only sizes the output image.
+#[allow(clippy::float_arithmetic)]
+fn pixel_per_pt(dpi: u16) -> typst::utils::Scalar {
+    typst::utils::Scalar::new(f64::from(dpi) / 72.0)
+}
+
+fn internal(what: &str) -> Error {
+    Error::new("internal_error", "", format!("内部错误：{what}"), format!("internal error: {what}"))
+}
+
+#[cfg(test)]
+mod tests;

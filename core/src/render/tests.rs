@@ -1,0 +1,270 @@
+use super::*;
+use crate::model::{Flags, GoodsItem};
+use typst::layout::{Frame, FrameItem};
+
+const EXAMPLE: &str = include_str!("../../../examples/certificates/non_preferential.json");
+
+fn rulebook() -> Rulebook {
+    Rulebook::builtin().unwrap()
+}
+
+/// The bundled example turned into a certificate of another type, with every box filled.
+pub(super) fn sample(code: &str) -> Certificate {
+    let mut cert: Certificate = serde_json::from_str(EXAMPLE).unwrap();
+    cert.agreement = code.to_string();
+    cert.certificate_no = Some(format!("{}26330A0001", code.chars().next().unwrap_or('C').to_ascii_uppercase()));
+    cert.producer = Some(cert.exporter.clone());
+    cert.remarks = Some("ORDER NO. PO-7781".to_string());
+    cert.dates.signing = cert.dates.application;
+    cert.dates.signing_place = Some("NINGBO".to_string());
+    cert.flags = Flags { issued_retroactively: true, ..Flags::default() };
+    cert
+}
+
+/// The builtin rulebook with a tighter page bound, loaded from a scratch directory.
+fn rulebook_with_max_pages(n: usize) -> Rulebook {
+    let dir = std::env::temp_dir().join(format!("origo-render-{}-{n}", std::process::id()));
+    for f in origo_rules::FILES {
+        let path = dir.join(f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = if f.path == "rulebook.toml" {
+            let at = f.text.find("max_pages").unwrap();
+            let end = at + f.text[at..].find('\n').unwrap();
+            format!("{}max_pages = {n}{}", &f.text[..at], &f.text[end..])
+        } else {
+            f.text.to_string()
+        };
+        std::fs::write(path, text).unwrap();
+    }
+    let rb = Rulebook::from_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    rb
+}
+
+fn png(cert: &Certificate, page: usize) -> Vec<u8> {
+    let opts = RenderOptions { format: Format::Png, png_dpi: 54, page: NonZeroUsize::new(page), ..RenderOptions::default() };
+    render(cert, &rulebook(), None, &opts).unwrap()
+}
+
+fn texts(frame: &Frame, out: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Text(t) => out.push_str(&t.text),
+            FrameItem::Group(g) => texts(&g.frame, out),
+            _ => {}
+        }
+    }
+}
+
+fn document_text(cert: &Certificate, options: &RenderOptions) -> String {
+    let (doc, _) = compile(cert, &rulebook(), None, options).unwrap();
+    let mut s = String::new();
+    for page in doc.pages() {
+        texts(&page.frame, &mut s);
+    }
+    s
+}
+
+/// Share of pixels whose colour differs noticeably between two PNGs of the same size.
+fn difference(a: &[u8], b: &[u8]) -> Option<f64> {
+    let decode = |bytes: &[u8]| {
+        RasterImage::plain(Bytes::new(bytes.to_vec()), ExchangeFormat::Png).ok().map(|i| i.dynamic().to_rgba8())
+    };
+    let (a, b) = (decode(a)?, decode(b)?);
+    if a.dimensions() != b.dimensions() {
+        return None;
+    }
+    let differing = a.pixels().zip(b.pixels()).filter(|(p, q)| p.0.iter().zip(q.0.iter()).any(|(x, y)| x.abs_diff(*y) > 48)).count();
+    #[allow(clippy::float_arithmetic)]
+    Some(differing as f64 / (a.width() * a.height()) as f64)
+}
+
+#[test]
+fn every_form_matches_its_reference_png() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/ref");
+    let bless = std::env::var_os("ORIGO_BLESS").is_some();
+    let mut failures = Vec::new();
+    for (code, _) in origo_templates::FORMS {
+        let got = png(&sample(code), 1);
+        let path = format!("{dir}/{code}.png");
+        if bless {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&path).unwrap_or_default();
+        match difference(&got, &want) {
+            Some(d) if d < 0.01 => {}
+            other => failures.push(format!("{code}: {other:?} of the pixels differ (run with ORIGO_BLESS=1 after checking)")),
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn the_invoice_and_back_pages_render() {
+    let rb = rulebook();
+    let cert = sample("asean");
+    let invoice = RenderOptions { document: Document::Invoice, ..RenderOptions::default() };
+    assert!(render(&cert, &rb, None, &invoice).unwrap().starts_with(b"%PDF"));
+    let text = document_text(&cert, &invoice);
+    assert!(text.contains("COMMERCIALINVOICE") || text.contains("COMMERCIAL"), "{text}");
+    for code in origo_templates::OVERLEAF {
+        let back = RenderOptions { back: true, format: Format::Svg, ..RenderOptions::default() };
+        let svg = render(&sample(code), &rb, None, &back).unwrap();
+        assert!(svg.starts_with(b"<svg"), "{code}");
+    }
+    let err = render(&sample("korea"), &rb, None, &RenderOptions { back: true, ..RenderOptions::default() }).unwrap_err();
+    assert_eq!(err.code, codes::NO_BACK_PAGE);
+}
+
+#[test]
+fn same_input_gives_identical_pdf_bytes() {
+    let rb = rulebook();
+    let cert = sample("rcep");
+    let a = render(&cert, &rb, None, &RenderOptions::default()).unwrap();
+    let b = render(&cert, &rb, None, &RenderOptions::default()).unwrap();
+    assert!(a.starts_with(b"%PDF"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn typst_syntax_in_every_text_field_renders_literally_and_reads_nothing() {
+    let payload = r#"#read("/etc/passwd") ] [ $x^2$ *bold* _em_ @label <tag> \ \\ // c /* c */ #eval("1+1") #include "/etc/hostname""#;
+    let long = "W".repeat(300);
+    let mut cert = sample("non_preferential");
+    let p = format!("{payload} {long}");
+    cert.exporter.name = p.clone();
+    cert.exporter.address = Some(p.clone());
+    cert.consignee.name = p.clone();
+    cert.remarks = Some(p.clone());
+    cert.transport.port_of_loading = Some(p.clone());
+    cert.transport.vessel = Some(p.clone());
+    cert.invoice.number = p.clone();
+    cert.dates.signing_place = Some(p.clone());
+    cert.certificate_no = Some(p.clone());
+    for g in &mut cert.goods {
+        g.name = p.clone();
+        g.marks = Some(p.clone());
+        g.unit = p.clone();
+    }
+    for code in ["non_preferential", "asean", "korea", "ecfa"] {
+        cert.agreement = code.to_string();
+        let text = document_text(&cert, &RenderOptions::default());
+        let flat: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
+        let want: String = payload.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(flat.matches(&want).count() >= 10, "{code}: payload not printed literally:\n{flat}");
+        assert!(flat.contains(&long), "{code}: long word lost");
+        assert!(!text.contains("root:"), "{code}: read a file");
+    }
+}
+
+#[test]
+fn five_hundred_goods_items_run_onto_numbered_continuation_sheets() {
+    let rb = rulebook();
+    let mut cert = sample("asean");
+    let item = cert.goods[0].clone();
+    cert.goods = (1..=500).map(|i| GoodsItem { item_no: i, ..item.clone() }).collect();
+    let (doc, _) = compile(&cert, &rb, None, &RenderOptions::default()).unwrap();
+    let pages = doc.pages().len();
+    assert!((10..=120).contains(&pages), "{pages} pages");
+    let mut last = String::new();
+    texts(&doc.pages()[pages - 2].frame, &mut last);
+    assert!(last.contains("500"), "the last sheet holds item 500: {last}");
+    let mut first = String::new();
+    texts(&doc.pages()[0].frame, &mut first);
+    assert!(first.contains("CONTINUED"), "{first}");
+
+    let tight = rulebook_with_max_pages(5);
+    let err = render(&cert, &tight, None, &RenderOptions::default()).unwrap_err();
+    assert_eq!(err.code, codes::TOO_MANY_PAGES);
+}
+
+#[test]
+fn bad_input_fails_clearly() {
+    let rb = rulebook();
+    let mut cert = sample("asean");
+    cert.agreement = "atlantis".to_string();
+    assert_eq!(render(&cert, &rb, None, &RenderOptions::default()).unwrap_err().code, codes::UNKNOWN_TEMPLATE);
+
+    let cert = sample("asean");
+    let not_image = RenderOptions { seal: Some(b"GIF89a not really".to_vec()), ..RenderOptions::default() };
+    assert_eq!(render(&cert, &rb, None, &not_image).unwrap_err().code, codes::IMAGE_INVALID);
+    let text = RenderOptions { signature: Some(b"hello".to_vec()), ..RenderOptions::default() };
+    assert_eq!(render(&cert, &rb, None, &text).unwrap_err().code, codes::IMAGE_INVALID);
+    let huge = RenderOptions { seal: Some(vec![0; 50 * 1024 * 1024]), ..RenderOptions::default() };
+    assert_eq!(render(&cert, &rb, None, &huge).unwrap_err().code, codes::IMAGE_TOO_LARGE);
+    let font = RenderOptions { fonts: vec![b"not a font".to_vec()], ..RenderOptions::default() };
+    assert_eq!(render(&cert, &rb, None, &font).unwrap_err().code, codes::FONT_INVALID);
+    let page = RenderOptions { page: NonZeroUsize::new(40), ..RenderOptions::default() };
+    assert_eq!(render(&cert, &rb, None, &page).unwrap_err().code, codes::PAGE_OUT_OF_RANGE);
+
+    let mut long = sample("asean");
+    long.goods[0].description = Some("LINE\n".repeat(400));
+    assert_eq!(render(&long, &rb, None, &RenderOptions::default()).unwrap_err().code, codes::GOODS_ITEM_TOO_LONG);
+}
+
+#[test]
+fn chinese_text_uses_the_embedded_font() {
+    let mut cert = sample("ecfa");
+    cert.goods[0].description = Some("电热水壶 600箱".to_string());
+    let text = document_text(&cert, &RenderOptions::default());
+    assert!(text.contains("海峡两岸经济合作框架协议") && text.contains("电热水壶"), "{text}");
+    let (doc, _) = compile(&cert, &rulebook(), None, &RenderOptions::default()).unwrap();
+    fn tofu(frame: &Frame) -> usize {
+        frame
+            .items()
+            .map(|(_, i)| match i {
+                FrameItem::Text(t) => t.glyphs.iter().filter(|g| g.id == 0).count(),
+                FrameItem::Group(g) => tofu(&g.frame),
+                _ => 0,
+            })
+            .sum()
+    }
+    assert_eq!(doc.pages().iter().map(|p| tofu(&p.frame)).sum::<usize>(), 0);
+}
+
+/// Peak memory over 1,000 renders in one process stays flat (run with `--ignored`; Linux only).
+#[test]
+#[ignore]
+fn a_thousand_renders_keep_memory_flat() {
+    fn hwm_kb() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+    let rb = rulebook();
+    let mut cert = sample("asean");
+    let mut after_100 = 0;
+    for i in 0..1000 {
+        cert.certificate_no = Some(format!("E2633{i:08}"));
+        render(&cert, &rb, None, &RenderOptions::default()).unwrap();
+        if i == 99 {
+            after_100 = hwm_kb();
+        }
+    }
+    let after_1000 = hwm_kb();
+    eprintln!("peak RSS after 100 renders: {after_100} kB, after 1000: {after_1000} kB");
+    assert!(after_1000 < after_100 + after_100 / 5, "memory grew: {after_100} kB -> {after_1000} kB");
+}
+
+/// Writes every form's pages as 100 dpi PNGs into `$ORIGO_REVIEW_DIR` for a person to look at
+/// (run with `--ignored`).
+#[test]
+#[ignore]
+fn write_pages_for_review() {
+    let Some(dir) = std::env::var_os("ORIGO_REVIEW_DIR") else { return };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rb = rulebook();
+    for (code, _) in origo_templates::FORMS {
+        let cert = sample(code);
+        let (doc, _) = compile(&cert, &rb, None, &RenderOptions::default()).unwrap();
+        for page in 1..=doc.pages().len() {
+            let opts = RenderOptions { format: Format::Png, png_dpi: 100, page: NonZeroUsize::new(page), ..RenderOptions::default() };
+            std::fs::write(dir.join(format!("{code}-{page}.png")), render(&cert, &rb, None, &opts).unwrap()).unwrap();
+        }
+    }
+    let invoice = RenderOptions { document: Document::Invoice, format: Format::Png, png_dpi: 100, ..RenderOptions::default() };
+    std::fs::write(dir.join("invoice-1.png"), render(&sample("asean"), &rb, None, &invoice).unwrap()).unwrap();
+}

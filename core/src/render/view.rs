@@ -1,0 +1,471 @@
+//! The view model: everything a template prints, as plain strings, built from the certificate.
+//!
+//! Templates only place these strings; all wording decisions live here, so each field can later
+//! take the check report's derived value instead (see [`Sources`]).
+
+use super::{Document, RenderOptions};
+use crate::model::{GoodsItem, PackagingMode, Party, TransportMode};
+use crate::rulebook::Agreement;
+use crate::Certificate;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The data file `/data.json` every template reads.
+#[derive(Debug, Serialize)]
+pub(crate) struct View {
+    pub form: FormInfo,
+    pub number: String,
+    pub serial: String,
+    pub issued_in: String,
+    pub endorsements: Vec<String>,
+    pub flags: Flags,
+    pub text: Texts,
+    pub transport: TransportView,
+    pub goods: Vec<Row>,
+    pub end_row: Row,
+    pub totals_row: Row,
+    pub continued: String,
+    pub declaration: Declaration,
+    pub certification: Certification,
+    pub invoice: InvoiceView,
+    pub seal: bool,
+    pub signature: bool,
+    pub qr: Vec<String>,
+    pub reference: String,
+    pub warning: String,
+    pub plain: bool,
+    pub with_back: bool,
+    pub max_pages: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct FormInfo {
+    pub code: String,
+    pub title: String,
+    pub language: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Flags {
+    pub retro: bool,
+    pub exhibition: bool,
+    pub movement: bool,
+    pub third_party: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Texts {
+    pub exporter: String,
+    pub consignee: String,
+    pub producer: String,
+    pub transport: String,
+    pub destination: String,
+    pub remarks: String,
+    pub official: String,
+    pub origin_country: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct TransportView {
+    pub departure: String,
+    pub vessel: String,
+    pub loading: String,
+    pub discharge: String,
+    pub via: String,
+}
+
+/// One printed goods row; the forms pick the keys their columns show.
+#[derive(Debug, Default, Clone, Serialize)]
+pub(crate) struct Row {
+    pub item: String,
+    pub marks: String,
+    pub desc: String,
+    pub hs: String,
+    pub hs_line: String,
+    pub criterion: String,
+    pub qty: String,
+    pub gross: String,
+    pub value: String,
+    pub qty_value: String,
+    pub invoice: String,
+    pub origin_country: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Declaration {
+    pub origin: String,
+    pub importing: String,
+    pub place_date: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Certification {
+    pub place_date: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct InvoiceView {
+    pub number: String,
+    pub date: String,
+    pub trade_term: String,
+    pub currency: String,
+    pub total: String,
+}
+
+/// What the printed values come from until the check report's derived values replace them:
+/// the agreement facts the renderer needs, resolved by the caller.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sources<'a> {
+    pub agreement: Option<&'a Agreement>,
+    pub template: &'a str,
+    pub max_pages: usize,
+    pub seal: bool,
+    pub signature: bool,
+    pub plain: bool,
+    pub with_back: bool,
+}
+
+/// Builds the view model.
+pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> View {
+    let zh = src.template == "ecfa";
+    let language = if zh { "zh" } else { "en" };
+    let title = src
+        .agreement
+        .map(|a| a.form_title.value.clone())
+        .unwrap_or_else(|| src.template.to_ascii_uppercase());
+    let issued_date = cert.dates.signing.or(cert.dates.application);
+    let place = cert.dates.signing_place.clone().unwrap_or_else(|| "CHINA".to_string());
+    let mut goods: Vec<Row> = cert.goods.iter().map(|g| row(cert, g, src)).collect();
+    if let Some(first) = goods.first_mut() {
+        first.invoice = invoice_text(cert);
+    }
+    let number = cert.certificate_no.clone().unwrap_or_default();
+    let reference = reference_text(cert, opts, &number, issued_date);
+    let qr = if number.is_empty() || src.plain { Vec::new() } else { qr_matrix(&qr_payload(cert, opts, &number, issued_date)) };
+    View {
+        form: FormInfo { code: src.template.to_string(), title, language: language.to_string() },
+        number,
+        serial: opts.serial.clone().unwrap_or_default(),
+        issued_in: "THE PEOPLE'S REPUBLIC OF CHINA".to_string(),
+        endorsements: endorsements(cert, opts, src, zh),
+        flags: Flags {
+            retro: cert.flags.issued_retroactively,
+            exhibition: cert.flags.exhibition,
+            movement: cert.flags.movement,
+            third_party: cert.flags.third_party_invoicing,
+        },
+        text: Texts {
+            exporter: party(&cert.exporter, zh, via(cert)),
+            consignee: party(&cert.consignee, zh, None),
+            producer: producer(cert),
+            transport: route(cert),
+            destination: cert.destination.to_string(),
+            remarks: remarks(cert),
+            official: String::new(),
+            origin_country: "CHINA".to_string(),
+        },
+        transport: TransportView {
+            departure: cert.transport.departure_date.map(date).unwrap_or_default(),
+            vessel: cert.transport.vessel.clone().unwrap_or_default(),
+            loading: cert.transport.port_of_loading.clone().unwrap_or_default(),
+            discharge: cert.transport.port_of_discharge.clone().unwrap_or_default(),
+            via: cert.transport.via.clone().unwrap_or_default(),
+        },
+        end_row: Row { desc: "* * *".to_string(), ..Row::default() },
+        totals_row: totals(cert),
+        goods,
+        continued: if zh { "(续页)".to_string() } else { "(CONTINUED ON NEXT SHEET)".to_string() },
+        declaration: Declaration {
+            origin: "CHINA".to_string(),
+            importing: cert.destination.to_string(),
+            place_date: cert.dates.application.map(|d| format!("{place}  {}", date(d))).unwrap_or_default(),
+        },
+        certification: Certification {
+            place_date: cert.dates.signing.map(|d| format!("{place}  {}", date(d))).unwrap_or_default(),
+        },
+        invoice: InvoiceView {
+            number: cert.invoice.number.clone(),
+            date: date(cert.invoice.date),
+            trade_term: cert.invoice.trade_term.clone().unwrap_or_default(),
+            currency: cert.invoice.currency.to_string(),
+            total: cert
+                .invoice
+                .amount
+                .map(|a| format!("{} {}", cert.invoice.currency, money(a)))
+                .or_else(|| fob_total(cert))
+                .unwrap_or_default(),
+        },
+        seal: src.seal,
+        signature: src.signature,
+        qr,
+        reference,
+        warning: if zh { "如有任何涂改、损毁或者填写不清均将导致本原产地证书失效".to_string() } else { String::new() },
+        plain: src.plain,
+        with_back: src.with_back && opts.document == Document::Certificate,
+        max_pages: src.max_pages,
+    }
+}
+
+/// Dates as the forms print them, e.g. `MAR. 02, 2026` (locale-free).
+fn date(d: NaiveDate) -> String {
+    d.format("%b. %d, %Y").to_string().to_ascii_uppercase()
+}
+
+/// `32400.00` -> `32,400.00`.
+fn money(d: Decimal) -> String {
+    let s = d.round_dp(2).to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |r| ("-", r));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{out}")
+    } else {
+        format!("{sign}{out}.{frac:0<2}")
+    }
+}
+
+fn party(p: &Party, zh: bool, via: Option<&Party>) -> String {
+    let name = if zh { p.name_zh.as_deref().unwrap_or(&p.name) } else { &p.name };
+    let mut s = name.to_string();
+    if let Some(a) = &p.address {
+        s.push('\n');
+        s.push_str(a);
+    }
+    if let Some(v) = via {
+        s.push_str("\nVIA ");
+        s.push_str(&party(v, zh, None));
+    }
+    s
+}
+
+/// The intermediary of a "VIA" double header (FAQ Q80).
+fn via(cert: &Certificate) -> Option<&Party> {
+    cert.intermediary.as_ref().filter(|_| cert.print.double_header)
+}
+
+fn producer(cert: &Certificate) -> String {
+    if cert.print.manufacturer_confidential {
+        return "AVAILABLE TO THE COMPETENT AUTHORITY UPON REQUEST".to_string();
+    }
+    cert.producer.as_ref().map(|p| party(p, false, None)).unwrap_or_default()
+}
+
+/// Box "means of transport and route": `FROM A TO B BY SEA VIA C`.
+fn route(cert: &Certificate) -> String {
+    let t = &cert.transport;
+    let mut parts = Vec::new();
+    if let Some(p) = &t.port_of_loading {
+        parts.push(format!("FROM {p}"));
+    }
+    if let Some(p) = &t.port_of_discharge {
+        parts.push(format!("TO {p}"));
+    }
+    if let Some(m) = t.mode {
+        let by = match m {
+            TransportMode::Sea => "BY SEA",
+            TransportMode::Air => "BY AIR",
+            TransportMode::Rail => "BY RAIL",
+            TransportMode::Road => "BY ROAD",
+            TransportMode::Multimodal => "BY MULTIMODAL TRANSPORT",
+            TransportMode::Post => "BY POST",
+        };
+        parts.push(by.to_string());
+    }
+    if let Some(v) = &t.via {
+        parts.push(format!("VIA {v}"));
+    }
+    parts.join(" ")
+}
+
+/// Remarks: the typed remarks, then the L/C when the applicant asked for it (FAQ Q102).
+fn remarks(cert: &Certificate) -> String {
+    let mut lines: Vec<String> = cert.remarks.iter().cloned().collect();
+    if cert.print.show_lc {
+        if let Some(lc) = &cert.letter_of_credit {
+            let dated = lc.date.map(|d| format!(" DATED {}", date(d))).unwrap_or_default();
+            lines.push(format!("L/C NO. {}{dated}", lc.number));
+        }
+    }
+    if let Some(issuer) = cert.invoice.issuer.as_ref().filter(|_| cert.flags.third_party_invoicing) {
+        lines.push(format!("INVOICE ISSUED BY {}", party(issuer, false, None).replace('\n', ", ")));
+    }
+    lines.join("\n")
+}
+
+/// Switch point: `derived.goods[i].description_text` / `marks_text` / `hs_code_text`,
+/// `derived.origin[i].criterion` and `derived.valuation` replace these fallbacks.
+fn row(cert: &Certificate, g: &GoodsItem, src: Sources<'_>) -> Row {
+    let qty = format!("{} {}", g.quantity.normalize(), g.unit);
+    let gross = g.gross_weight.map(|w| format!("G.W. {} KGS", w.normalize())).unwrap_or_default();
+    let value = g.fob_value.as_ref().map(|m| format!("{} {}", m.currency, money(m.amount))).unwrap_or_default();
+    let mut qty_lines = vec![qty.clone()];
+    if !gross.is_empty() {
+        qty_lines.push(gross.clone());
+    }
+    if g.show_fob && !value.is_empty() {
+        qty_lines.push(format!("FOB {value}"));
+    }
+    Row {
+        item: g.item_no.to_string(),
+        marks: g.marks.clone().unwrap_or_else(|| "N/M".to_string()),
+        desc: description(g),
+        hs_line: format!("H.S. CODE: {}", hs_text(cert, g, src)),
+        hs: hs_text(cert, g, src),
+        criterion: String::new(),
+        qty,
+        gross,
+        value,
+        qty_value: qty_lines.join("\n"),
+        invoice: String::new(),
+        origin_country: "CN".to_string(),
+    }
+}
+
+/// Description fill (FAQ Q30): packages + kind + name, the name alone, or name + `IN BULK`.
+fn description(g: &GoodsItem) -> String {
+    if let Some(d) = &g.description {
+        return d.clone();
+    }
+    match (g.packaging, g.package_count, &g.package_kind) {
+        (PackagingMode::InBulk, _, _) => format!("{} IN BULK", g.name),
+        (PackagingMode::Standard, Some(n), Some(kind)) => format!("{n} {kind} OF {}", g.name),
+        _ => g.name.clone(),
+    }
+}
+
+fn hs_text(cert: &Certificate, g: &GoodsItem, src: Sources<'_>) -> String {
+    let digits = cert
+        .print
+        .hs_digits
+        .or_else(|| src.agreement.and_then(|a| a.print.hs_digits.value))
+        .map_or(usize::MAX, usize::from);
+    g.hs_code.prefix(digits).to_string()
+}
+
+fn invoice_text(cert: &Certificate) -> String {
+    format!("{}\n{}", cert.invoice.number, date(cert.invoice.date))
+}
+
+/// Sum of the items' FOB values when they share one currency.
+fn fob_total(cert: &Certificate) -> Option<String> {
+    let first = cert.goods.first()?.fob_value.as_ref()?.currency.clone();
+    let mut sum = Decimal::ZERO;
+    for g in &cert.goods {
+        let m = g.fob_value.as_ref().filter(|m| m.currency == first)?;
+        sum += m.amount;
+    }
+    Some(format!("{first} {}", money(sum)))
+}
+
+/// The end line, with package and value totals for forms that print them.
+fn totals(cert: &Certificate) -> Row {
+    let count: u64 = cert.goods.iter().filter_map(|g| g.package_count).sum();
+    let kinds: Vec<&str> = cert.goods.iter().filter_map(|g| g.package_kind.as_deref()).collect();
+    let kind = match kinds.first() {
+        Some(k) if kinds.iter().all(|x| x == k) => k.to_string(),
+        _ => "PACKAGES".to_string(),
+    };
+    let mut desc = String::from("* * *");
+    if count > 0 {
+        desc = format!("TOTAL: {count} {kind}\n* * *");
+    }
+    Row { desc, value: fob_total(cert).unwrap_or_default(), qty_value: fob_total(cert).unwrap_or_default(), ..Row::default() }
+}
+
+/// Marks the issuer adds: retroactive issue, certified true copy, replacement.
+fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if cert.flags.issued_retroactively {
+        let marking = src.agreement.and_then(|a| a.retroactive.value.marking.clone());
+        out.push(marking.unwrap_or_else(|| if zh { "补发".to_string() } else { "ISSUED RETROACTIVELY".to_string() }));
+    }
+    if let Some(d) = &opts.duplicate_of {
+        out.push(format!("CERTIFIED TRUE COPY of the original Certificate of Origin number {} dated {}", d.number, date(d.date)));
+    }
+    if let Some(r) = &opts.replaces {
+        out.push(format!("This certificate replaces Certificate No. {r}"));
+    }
+    out
+}
+
+/// The printed verification reference: number, serial, issue date and where to verify.
+fn reference_text(cert: &Certificate, opts: &RenderOptions, number: &str, issued: Option<NaiveDate>) -> String {
+    if number.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("Verification: {} No. {number}", cert.agreement);
+    if let Some(serial) = &opts.serial {
+        s.push_str(&format!(" / Serial {serial}"));
+    }
+    if let Some(d) = issued {
+        s.push_str(&format!(" / {}", d.format("%Y-%m-%d")));
+    }
+    if let Some(url) = &opts.verify_url {
+        s.push_str(&format!(" / {url}"));
+    }
+    s
+}
+
+fn qr_payload(cert: &Certificate, opts: &RenderOptions, number: &str, issued: Option<NaiveDate>) -> String {
+    let date = issued.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    match &opts.verify_url {
+        Some(url) => format!("{url}{number}"),
+        None => format!("CO:{}:{number}:{date}", cert.agreement),
+    }
+}
+
+/// The QR code as rows of `0`/`1` (dark) modules; templates draw them as squares.
+fn qr_matrix(payload: &str) -> Vec<String> {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let Ok(qr) = QrCode::encode_text(payload, QrCodeEcc::Medium) else {
+        return Vec::new();
+    };
+    (0..qr.size())
+        .map(|y| (0..qr.size()).map(|x| if qr.get_module(x, y) { '1' } else { '0' }).collect())
+        .collect()
+}
+
+/// Inserts a zero-width space into runs of more than `max` non-space characters so that very
+/// long words wrap inside their box instead of running over its border.
+pub(crate) fn breakable(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            if run >= max {
+                out.push('\u{200B}');
+                run = 0;
+            }
+            run += 1;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(Decimal::new(3240000, 2)), "32,400.00");
+        assert_eq!(money(Decimal::new(5, 1)), "0.50");
+        assert_eq!(money(Decimal::new(-1234567, 0)), "-1,234,567");
+    }
+
+    #[test]
+    fn long_words_get_break_points() {
+        assert_eq!(breakable("abcdef gh", 3), "abc\u{200B}def gh");
+        assert_eq!(breakable("short words", 30), "short words");
+    }
+}
