@@ -1,4 +1,5 @@
 //! Warm render of a one-page Form E to PDF (fonts and templates already parsed).
+#![allow(clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use origo::render::{render, RenderOptions};

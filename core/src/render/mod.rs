@@ -318,8 +318,8 @@ fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: 
     }
 }
 
-/// Typst takes the raster scale as a float; it only sizes the output image.
-#[allow(clippy::float_arithmetic)]
+/// Typst takes the raster scale as a float; it only sizes the output image, never a value.
+#[allow(clippy::float_arithmetic, clippy::disallowed_types)]
 fn pixel_per_pt(dpi: u16) -> typst::utils::Scalar {
     typst::utils::Scalar::new(f64::from(dpi) / 72.0)
 }
