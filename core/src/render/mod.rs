@@ -117,8 +117,14 @@ pub(crate) mod codes {
 ///
 /// `report` is the check report of the same certificate; its derived print decisions take over
 /// from the certificate's own fields as the check families provide them.
-pub fn render(cert: &Certificate, rulebook: &Rulebook, report: Option<&Report>, options: &RenderOptions) -> Result<Vec<u8>> {
-    let out = compile(cert, rulebook, report, options).and_then(|(doc, today)| export(&doc, options, rulebook.limits().max_pages, today));
+pub fn render(
+    cert: &Certificate,
+    rulebook: &Rulebook,
+    report: Option<&Report>,
+    options: &RenderOptions,
+) -> Result<Vec<u8>> {
+    let out = compile(cert, rulebook, report, options)
+        .and_then(|(doc, today)| export(&doc, options, rulebook.limits().max_pages, today));
     // Trim typst's memo caches so a long-running host stays flat in memory.
     typst::comemo::evict(10);
     out
@@ -270,7 +276,12 @@ fn compile_error(diags: &[typst::diag::SourceDiagnostic]) -> Error {
         return Error::new(codes::TOO_MANY_PAGES, "goods", format!("页数超过上限：{message}"), message);
     }
     if message.contains("too long to print") {
-        return Error::new(codes::GOODS_ITEM_TOO_LONG, "goods", format!("商品项文字过长，一页印不下：{message}"), message);
+        return Error::new(
+            codes::GOODS_ITEM_TOO_LONG,
+            "goods",
+            format!("商品项文字过长，一页印不下：{message}"),
+            message,
+        );
     }
     Error::new(codes::RENDER_FAILED, "", format!("排版失败：{message}"), format!("rendering failed: {message}"))
 }
@@ -312,7 +323,10 @@ fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: 
         }
         Format::Png => {
             let page = doc.pages().get(index).ok_or_else(|| internal("no page"))?;
-            let pixmap = typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt: pixel_per_pt(options.png_dpi), ..Default::default() });
+            let pixmap = typst_render::render(
+                page,
+                &typst_render::RenderOptions { pixel_per_pt: pixel_per_pt(options.png_dpi), ..Default::default() },
+            );
             pixmap.encode_png().map_err(|e| internal(&e.to_string()))
         }
     }

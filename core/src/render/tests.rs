@@ -42,7 +42,8 @@ fn rulebook_with_max_pages(n: usize) -> Rulebook {
 }
 
 fn png(cert: &Certificate, page: usize) -> Vec<u8> {
-    let opts = RenderOptions { format: Format::Png, png_dpi: 54, page: NonZeroUsize::new(page), ..RenderOptions::default() };
+    let opts =
+        RenderOptions { format: Format::Png, png_dpi: 54, page: NonZeroUsize::new(page), ..RenderOptions::default() };
     render(cert, &rulebook(), None, &opts).unwrap()
 }
 
@@ -74,7 +75,11 @@ fn difference(a: &[u8], b: &[u8]) -> Option<usize> {
     if a.dimensions() != b.dimensions() {
         return None;
     }
-    let differing = a.pixels().zip(b.pixels()).filter(|(p, q)| p.0.iter().zip(q.0.iter()).any(|(x, y)| x.abs_diff(*y) > 48)).count();
+    let differing = a
+        .pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| p.0.iter().zip(q.0.iter()).any(|(x, y)| x.abs_diff(*y) > 48))
+        .count();
     Some(differing * 1000 / (a.width() * a.height()) as usize)
 }
 
@@ -94,7 +99,9 @@ fn every_form_matches_its_reference_png() {
         let want = std::fs::read(&path).unwrap_or_default();
         match difference(&got, &want) {
             Some(d) if d < 10 => {}
-            other => failures.push(format!("{code}: {other:?} per mille of the pixels differ (run with ORIGO_BLESS=1 after checking)")),
+            other => failures.push(format!(
+                "{code}: {other:?} per mille of the pixels differ (run with ORIGO_BLESS=1 after checking)"
+            )),
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
@@ -113,7 +120,8 @@ fn the_invoice_and_back_pages_render() {
         let svg = render(&sample(code), &rb, None, &back).unwrap();
         assert!(svg.starts_with(b"<svg"), "{code}");
     }
-    let err = render(&sample("korea"), &rb, None, &RenderOptions { back: true, ..RenderOptions::default() }).unwrap_err();
+    let err =
+        render(&sample("korea"), &rb, None, &RenderOptions { back: true, ..RenderOptions::default() }).unwrap_err();
     assert_eq!(err.code, codes::NO_BACK_PAGE);
 }
 
@@ -260,10 +268,16 @@ fn write_pages_for_review() {
         let cert = sample(code);
         let (doc, _) = compile(&cert, &rb, None, &RenderOptions::default()).unwrap();
         for page in 1..=doc.pages().len() {
-            let opts = RenderOptions { format: Format::Png, png_dpi: 100, page: NonZeroUsize::new(page), ..RenderOptions::default() };
+            let opts = RenderOptions {
+                format: Format::Png,
+                png_dpi: 100,
+                page: NonZeroUsize::new(page),
+                ..RenderOptions::default()
+            };
             std::fs::write(dir.join(format!("{code}-{page}.png")), render(&cert, &rb, None, &opts).unwrap()).unwrap();
         }
     }
-    let invoice = RenderOptions { document: Document::Invoice, format: Format::Png, png_dpi: 100, ..RenderOptions::default() };
+    let invoice =
+        RenderOptions { document: Document::Invoice, format: Format::Png, png_dpi: 100, ..RenderOptions::default() };
     std::fs::write(dir.join("invoice-1.png"), render(&sample("asean"), &rb, None, &invoice).unwrap()).unwrap();
 }

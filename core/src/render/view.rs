@@ -130,10 +130,7 @@ pub(crate) struct Sources<'a> {
 pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> View {
     let zh = src.template == "ecfa";
     let language = if zh { "zh" } else { "en" };
-    let title = src
-        .agreement
-        .map(|a| a.form_title.value.clone())
-        .unwrap_or_else(|| src.template.to_ascii_uppercase());
+    let title = src.agreement.map(|a| a.form_title.value.clone()).unwrap_or_else(|| src.template.to_ascii_uppercase());
     let issued_date = cert.dates.signing.or(cert.dates.application);
     let place = cert.dates.signing_place.clone().unwrap_or_else(|| "CHINA".to_string());
     let mut goods: Vec<Row> = cert.goods.iter().map(|g| row(cert, g, src)).collect();
@@ -142,7 +139,11 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
     }
     let number = cert.certificate_no.clone().unwrap_or_default();
     let reference = reference_text(cert, opts, &number, issued_date);
-    let qr = if number.is_empty() || src.plain { Vec::new() } else { qr_matrix(&qr_payload(cert, opts, &number, issued_date)) };
+    let qr = if number.is_empty() || src.plain {
+        Vec::new()
+    } else {
+        qr_matrix(&qr_payload(cert, opts, &number, issued_date))
+    };
     View {
         form: FormInfo { code: src.template.to_string(), title, language: language.to_string() },
         number,
@@ -200,7 +201,11 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         signature: src.signature,
         qr,
         reference,
-        warning: if zh { "如有任何涂改、损毁或者填写不清均将导致本原产地证书失效".to_string() } else { String::new() },
+        warning: if zh {
+            "如有任何涂改、损毁或者填写不清均将导致本原产地证书失效".to_string()
+        } else {
+            String::new()
+        },
         plain: src.plain,
         with_back: src.with_back && opts.document == Document::Certificate,
         max_pages: src.max_pages,
@@ -376,7 +381,7 @@ fn totals(cert: &Certificate) -> Row {
     if count > 0 {
         desc = format!("TOTAL: {count} {kind}\n* * *");
     }
-    Row { desc, value: fob_total(cert).unwrap_or_default(), qty_value: fob_total(cert).unwrap_or_default(), ..Row::default() }
+    Row { desc, value: fob_total(cert).unwrap_or_default(), ..Row::default() }
 }
 
 /// Marks the issuer adds: retroactive issue, certified true copy, replacement.
@@ -387,7 +392,11 @@ fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: 
         out.push(marking.unwrap_or_else(|| if zh { "补发".to_string() } else { "ISSUED RETROACTIVELY".to_string() }));
     }
     if let Some(d) = &opts.duplicate_of {
-        out.push(format!("CERTIFIED TRUE COPY of the original Certificate of Origin number {} dated {}", d.number, date(d.date)));
+        out.push(format!(
+            "CERTIFIED TRUE COPY of the original Certificate of Origin number {} dated {}",
+            d.number,
+            date(d.date)
+        ));
     }
     if let Some(r) = &opts.replaces {
         out.push(format!("This certificate replaces Certificate No. {r}"));
@@ -427,9 +436,7 @@ fn qr_matrix(payload: &str) -> Vec<String> {
     let Ok(qr) = QrCode::encode_text(payload, QrCodeEcc::Medium) else {
         return Vec::new();
     };
-    (0..qr.size())
-        .map(|y| (0..qr.size()).map(|x| if qr.get_module(x, y) { '1' } else { '0' }).collect())
-        .collect()
+    (0..qr.size()).map(|y| (0..qr.size()).map(|x| if qr.get_module(x, y) { '1' } else { '0' }).collect()).collect()
 }
 
 /// Inserts a zero-width space into runs of more than `max` non-space characters so that very

@@ -33,7 +33,8 @@ pub(crate) fn shared() -> Option<&'static Shared> {
             let fonts: Vec<Font> =
                 origo_templates::FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
             let main = id("/main.typ")?;
-            let forms = origo_templates::FORMS.iter().map(|(code, src)| (*code, Source::new(main, src.to_string()))).collect();
+            let forms =
+                origo_templates::FORMS.iter().map(|(code, src)| (*code, Source::new(main, src.to_string()))).collect();
             Some(Shared {
                 library: LazyHash::new(Library::builder().build()),
                 book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -70,7 +71,13 @@ pub(crate) struct FormWorld<'a> {
 
 impl<'a> FormWorld<'a> {
     /// A world whose only readable files are `files` (the data JSON and images).
-    pub(crate) fn new(shared: &'a Shared, main: Source, files: Vec<(FileId, Bytes)>, host_fonts: Vec<Font>, today: Datetime) -> Self {
+    pub(crate) fn new(
+        shared: &'a Shared,
+        main: Source,
+        files: Vec<(FileId, Bytes)>,
+        host_fonts: Vec<Font>,
+        today: Datetime,
+    ) -> Self {
         let extra = (!host_fonts.is_empty()).then(|| {
             let fonts: Vec<Font> = shared.fonts.iter().cloned().chain(host_fonts).collect();
             let book = LazyHash::new(FontBook::from_fonts(&fonts));
