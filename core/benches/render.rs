@@ -18,8 +18,8 @@ fn bench(c: &mut Criterion) {
     let rb = Rulebook::builtin().expect("builtin rulebook");
     let cert = form_e();
     let opts = RenderOptions::default();
-    render(&cert, &rb, None, &opts).expect("renders");
-    c.bench_function("render_form_e_pdf_warm", |b| b.iter(|| render(&cert, &rb, None, &opts).expect("renders")));
+    render(&cert, &rb, &opts).expect("renders");
+    c.bench_function("render_form_e_pdf_warm", |b| b.iter(|| render(&cert, &rb, &opts).expect("renders")));
 }
 
 criterion_group!(benches, bench);

@@ -524,7 +524,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 signature: signature.as_ref().map(read_bytes).transpose()?,
                 ..Default::default()
             };
-            let bytes = origo::render::render(&cert, &rb, None, &options)?;
+            let bytes = origo::render::render(&cert, &rb, &options)?;
             write_atomically(&output, &bytes)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -8,7 +8,7 @@
 mod view;
 mod world;
 
-use crate::{Certificate, Error, Report, Result, Rulebook};
+use crate::{Certificate, Error, Result, Rulebook};
 use chrono::{Datelike, NaiveDate};
 use std::num::NonZeroUsize;
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -115,15 +115,10 @@ pub(crate) mod codes {
 
 /// Renders a certificate (or its commercial invoice).
 ///
-/// `report` is the check report of the same certificate; its derived print decisions take over
-/// from the certificate's own fields as the check families provide them.
-pub fn render(
-    cert: &Certificate,
-    rulebook: &Rulebook,
-    report: Option<&Report>,
-    options: &RenderOptions,
-) -> Result<Vec<u8>> {
-    let out = compile(cert, rulebook, report, options)
+/// The certificate is checked first: every printed text, criterion and print decision comes from
+/// the check's derived values, so the paper and the report can never disagree.
+pub fn render(cert: &Certificate, rulebook: &Rulebook, options: &RenderOptions) -> Result<Vec<u8>> {
+    let out = compile(cert, rulebook, options)
         .and_then(|(doc, today)| export(&doc, options, rulebook.limits().max_pages, today));
     // Trim typst's memo caches so a long-running host stays flat in memory.
     typst::comemo::evict(10);
@@ -134,13 +129,21 @@ pub fn render(
 pub(crate) fn compile(
     cert: &Certificate,
     rulebook: &Rulebook,
-    _report: Option<&Report>,
     options: &RenderOptions,
 ) -> Result<(PagedDocument, Datetime)> {
     let limits = rulebook.limits();
     let shared = world::shared().ok_or_else(|| internal("the embedded templates or fonts failed to load"))?;
-    let agreement = rulebook.agreement(&cert.agreement);
-    let template = agreement.map_or(cert.agreement.as_str(), |a| a.template.as_str());
+    let agreement = rulebook.agreement(&cert.agreement).ok_or_else(|| {
+        Error::new(
+            codes::UNKNOWN_TEMPLATE,
+            "agreement",
+            format!("没有证书类型 `{}` 的模板", cert.agreement),
+            format!("no template for certificate type `{}`", cert.agreement),
+        )
+    })?;
+    let template = agreement.template.as_str();
+    let report = crate::check::check(cert, agreement, rulebook, None);
+    let print = &report.derived.print;
     let main = match options.document {
         Document::Invoice => shared.invoice(),
         Document::Certificate => shared.form(template).ok_or_else(|| {
@@ -152,7 +155,7 @@ pub(crate) fn compile(
             )
         })?,
     };
-    let has_back = agreement.map_or(origo_templates::OVERLEAF.contains(&template), |a| a.print.back_page.value);
+    let has_back = print.back_page;
     if options.back && (!has_back || options.document == Document::Invoice) {
         return Err(Error::new(
             codes::NO_BACK_PAGE,
@@ -161,15 +164,8 @@ pub(crate) fn compile(
             format!("the `{template}` form has no back page"),
         ));
     }
-    let preprinted = agreement.map_or(template == "costa_rica", |a| a.print.preprinted_form.value);
-    let plain = preprinted && !options.preview && options.document == Document::Certificate;
-    // Switch point: `derived.print.manual_stamp` / electronic seal allowed. Without the
-    // agreement's facts no electronic seal is placed (the conservative choice).
-    let manual_stamp = agreement.is_none_or(|a| {
-        let list = &a.print.manual_stamp_destinations.value;
-        list.iter().any(|c| c == "*" || c == cert.destination.as_str())
-    });
-    let sealed = !manual_stamp && !plain;
+    let plain = print.preprinted_form && !options.preview && options.document == Document::Certificate;
+    let sealed = print.electronic_seal && !plain;
 
     let mut files = Vec::new();
     let seal = image("seal", options.seal.as_deref(), limits.max_image_bytes)?;
@@ -183,6 +179,8 @@ pub(crate) fn compile(
 
     let src = view::Sources {
         agreement,
+        rulebook,
+        derived: &report.derived,
         template,
         max_pages: limits.max_pages,
         seal: sealed && seal.is_some(),

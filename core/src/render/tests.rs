@@ -44,7 +44,7 @@ fn rulebook_with_max_pages(n: usize) -> Rulebook {
 fn png(cert: &Certificate, page: usize) -> Vec<u8> {
     let opts =
         RenderOptions { format: Format::Png, png_dpi: 54, page: NonZeroUsize::new(page), ..RenderOptions::default() };
-    render(cert, &rulebook(), None, &opts).unwrap()
+    render(cert, &rulebook(), &opts).unwrap()
 }
 
 fn texts(frame: &Frame, out: &mut String) {
@@ -58,7 +58,7 @@ fn texts(frame: &Frame, out: &mut String) {
 }
 
 fn document_text(cert: &Certificate, options: &RenderOptions) -> String {
-    let (doc, _) = compile(cert, &rulebook(), None, options).unwrap();
+    let (doc, _) = compile(cert, &rulebook(), options).unwrap();
     let mut s = String::new();
     for page in doc.pages() {
         texts(&page.frame, &mut s);
@@ -112,16 +112,15 @@ fn the_invoice_and_back_pages_render() {
     let rb = rulebook();
     let cert = sample("asean");
     let invoice = RenderOptions { document: Document::Invoice, ..RenderOptions::default() };
-    assert!(render(&cert, &rb, None, &invoice).unwrap().starts_with(b"%PDF"));
+    assert!(render(&cert, &rb, &invoice).unwrap().starts_with(b"%PDF"));
     let text = document_text(&cert, &invoice);
     assert!(text.contains("COMMERCIALINVOICE") || text.contains("COMMERCIAL"), "{text}");
     for code in origo_templates::OVERLEAF {
         let back = RenderOptions { back: true, format: Format::Svg, ..RenderOptions::default() };
-        let svg = render(&sample(code), &rb, None, &back).unwrap();
+        let svg = render(&sample(code), &rb, &back).unwrap();
         assert!(svg.starts_with(b"<svg"), "{code}");
     }
-    let err =
-        render(&sample("korea"), &rb, None, &RenderOptions { back: true, ..RenderOptions::default() }).unwrap_err();
+    let err = render(&sample("korea"), &rb, &RenderOptions { back: true, ..RenderOptions::default() }).unwrap_err();
     assert_eq!(err.code, codes::NO_BACK_PAGE);
 }
 
@@ -129,8 +128,8 @@ fn the_invoice_and_back_pages_render() {
 fn same_input_gives_identical_pdf_bytes() {
     let rb = rulebook();
     let cert = sample("rcep");
-    let a = render(&cert, &rb, None, &RenderOptions::default()).unwrap();
-    let b = render(&cert, &rb, None, &RenderOptions::default()).unwrap();
+    let a = render(&cert, &rb, &RenderOptions::default()).unwrap();
+    let b = render(&cert, &rb, &RenderOptions::default()).unwrap();
     assert!(a.starts_with(b"%PDF"));
     assert_eq!(a, b);
 }
@@ -172,7 +171,7 @@ fn five_hundred_goods_items_run_onto_numbered_continuation_sheets() {
     let mut cert = sample("asean");
     let item = cert.goods[0].clone();
     cert.goods = (1..=500).map(|i| GoodsItem { item_no: i, ..item.clone() }).collect();
-    let (doc, _) = compile(&cert, &rb, None, &RenderOptions::default()).unwrap();
+    let (doc, _) = compile(&cert, &rb, &RenderOptions::default()).unwrap();
     let pages = doc.pages().len();
     assert!((10..=120).contains(&pages), "{pages} pages");
     let mut last = String::new();
@@ -183,7 +182,7 @@ fn five_hundred_goods_items_run_onto_numbered_continuation_sheets() {
     assert!(first.contains("CONTINUED"), "{first}");
 
     let tight = rulebook_with_max_pages(5);
-    let err = render(&cert, &tight, None, &RenderOptions::default()).unwrap_err();
+    let err = render(&cert, &tight, &RenderOptions::default()).unwrap_err();
     assert_eq!(err.code, codes::TOO_MANY_PAGES);
 }
 
@@ -192,23 +191,23 @@ fn bad_input_fails_clearly() {
     let rb = rulebook();
     let mut cert = sample("asean");
     cert.agreement = "atlantis".to_string();
-    assert_eq!(render(&cert, &rb, None, &RenderOptions::default()).unwrap_err().code, codes::UNKNOWN_TEMPLATE);
+    assert_eq!(render(&cert, &rb, &RenderOptions::default()).unwrap_err().code, codes::UNKNOWN_TEMPLATE);
 
     let cert = sample("asean");
     let not_image = RenderOptions { seal: Some(b"GIF89a not really".to_vec()), ..RenderOptions::default() };
-    assert_eq!(render(&cert, &rb, None, &not_image).unwrap_err().code, codes::IMAGE_INVALID);
+    assert_eq!(render(&cert, &rb, &not_image).unwrap_err().code, codes::IMAGE_INVALID);
     let text = RenderOptions { signature: Some(b"hello".to_vec()), ..RenderOptions::default() };
-    assert_eq!(render(&cert, &rb, None, &text).unwrap_err().code, codes::IMAGE_INVALID);
+    assert_eq!(render(&cert, &rb, &text).unwrap_err().code, codes::IMAGE_INVALID);
     let huge = RenderOptions { seal: Some(vec![0; 50 * 1024 * 1024]), ..RenderOptions::default() };
-    assert_eq!(render(&cert, &rb, None, &huge).unwrap_err().code, codes::IMAGE_TOO_LARGE);
+    assert_eq!(render(&cert, &rb, &huge).unwrap_err().code, codes::IMAGE_TOO_LARGE);
     let font = RenderOptions { fonts: vec![b"not a font".to_vec()], ..RenderOptions::default() };
-    assert_eq!(render(&cert, &rb, None, &font).unwrap_err().code, codes::FONT_INVALID);
+    assert_eq!(render(&cert, &rb, &font).unwrap_err().code, codes::FONT_INVALID);
     let page = RenderOptions { page: NonZeroUsize::new(40), ..RenderOptions::default() };
-    assert_eq!(render(&cert, &rb, None, &page).unwrap_err().code, codes::PAGE_OUT_OF_RANGE);
+    assert_eq!(render(&cert, &rb, &page).unwrap_err().code, codes::PAGE_OUT_OF_RANGE);
 
     let mut long = sample("asean");
     long.goods[0].description = Some("LINE\n".repeat(400));
-    assert_eq!(render(&long, &rb, None, &RenderOptions::default()).unwrap_err().code, codes::GOODS_ITEM_TOO_LONG);
+    assert_eq!(render(&long, &rb, &RenderOptions::default()).unwrap_err().code, codes::GOODS_ITEM_TOO_LONG);
 }
 
 #[test]
@@ -217,7 +216,7 @@ fn chinese_text_uses_the_embedded_font() {
     cert.goods[0].description = Some("电热水壶 600箱".to_string());
     let text = document_text(&cert, &RenderOptions::default());
     assert!(text.contains("海峡两岸经济合作框架协议") && text.contains("电热水壶"), "{text}");
-    let (doc, _) = compile(&cert, &rulebook(), None, &RenderOptions::default()).unwrap();
+    let (doc, _) = compile(&cert, &rulebook(), &RenderOptions::default()).unwrap();
     fn tofu(frame: &Frame) -> usize {
         frame
             .items()
@@ -245,7 +244,7 @@ fn a_thousand_renders_keep_memory_flat() {
     let mut after_100 = 0;
     for i in 0..1000 {
         cert.certificate_no = Some(format!("E2633{i:08}"));
-        render(&cert, &rb, None, &RenderOptions::default()).unwrap();
+        render(&cert, &rb, &RenderOptions::default()).unwrap();
         if i == 99 {
             after_100 = hwm_kb();
         }
@@ -266,7 +265,7 @@ fn write_pages_for_review() {
     let rb = rulebook();
     for (code, _) in origo_templates::FORMS {
         let cert = sample(code);
-        let (doc, _) = compile(&cert, &rb, None, &RenderOptions::default()).unwrap();
+        let (doc, _) = compile(&cert, &rb, &RenderOptions::default()).unwrap();
         for page in 1..=doc.pages().len() {
             let opts = RenderOptions {
                 format: Format::Png,
@@ -274,10 +273,10 @@ fn write_pages_for_review() {
                 page: NonZeroUsize::new(page),
                 ..RenderOptions::default()
             };
-            std::fs::write(dir.join(format!("{code}-{page}.png")), render(&cert, &rb, None, &opts).unwrap()).unwrap();
+            std::fs::write(dir.join(format!("{code}-{page}.png")), render(&cert, &rb, &opts).unwrap()).unwrap();
         }
     }
     let invoice =
         RenderOptions { document: Document::Invoice, format: Format::Png, png_dpi: 100, ..RenderOptions::default() };
-    std::fs::write(dir.join("invoice-1.png"), render(&sample("asean"), &rb, None, &invoice).unwrap()).unwrap();
+    std::fs::write(dir.join("invoice-1.png"), render(&sample("asean"), &rb, &invoice).unwrap()).unwrap();
 }

@@ -1,12 +1,13 @@
 //! The view model: everything a template prints, as plain strings, built from the certificate.
 //!
-//! Templates only place these strings; all wording decisions live here, so each field can later
-//! take the check report's derived value instead (see [`Sources`]).
+//! Templates only place these strings. Every wording the rules decide (description fill, marks,
+//! HS digits, criterion, remarks, exporter header, print decisions) is taken from the check
+//! report's derived values, so what is printed is exactly what the report says.
 
 use super::{Document, RenderOptions};
-use crate::model::{GoodsItem, PackagingMode, Party, TransportMode};
-use crate::rulebook::Agreement;
-use crate::Certificate;
+use crate::model::{Country, GoodsItem, Party, TransportMode};
+use crate::rulebook::{Agreement, Rulebook};
+use crate::{Certificate, Derived};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -113,11 +114,13 @@ pub(crate) struct InvoiceView {
     pub total: String,
 }
 
-/// What the printed values come from until the check report's derived values replace them:
-/// the agreement facts the renderer needs, resolved by the caller.
+/// What the printed values come from: the agreement, the rulebook (country names) and the
+/// check report's derived values.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sources<'a> {
-    pub agreement: Option<&'a Agreement>,
+    pub agreement: &'a Agreement,
+    pub rulebook: &'a Rulebook,
+    pub derived: &'a Derived,
     pub template: &'a str,
     pub max_pages: usize,
     pub seal: bool,
@@ -130,10 +133,10 @@ pub(crate) struct Sources<'a> {
 pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> View {
     let zh = src.template == "ecfa";
     let language = if zh { "zh" } else { "en" };
-    let title = src.agreement.map(|a| a.form_title.value.clone()).unwrap_or_else(|| src.template.to_ascii_uppercase());
+    let title = src.agreement.form_title.value.clone();
     let issued_date = cert.dates.signing.or(cert.dates.application);
     let place = cert.dates.signing_place.clone().unwrap_or_else(|| "CHINA".to_string());
-    let mut goods: Vec<Row> = cert.goods.iter().map(|g| row(cert, g, src)).collect();
+    let mut goods: Vec<Row> = cert.goods.iter().enumerate().map(|(i, g)| row(i, g, src)).collect();
     if let Some(first) = goods.first_mut() {
         first.invoice = invoice_text(cert);
     }
@@ -157,12 +160,12 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
             third_party: cert.flags.third_party_invoicing,
         },
         text: Texts {
-            exporter: party(&cert.exporter, zh, via(cert)),
-            consignee: party(&cert.consignee, zh, None),
-            producer: producer(cert),
+            exporter: if zh { party(&cert.exporter, zh) } else { src.derived.content.exporter_text.clone() },
+            consignee: party(&cert.consignee, zh),
+            producer: src.derived.content.producer_text.clone().unwrap_or_default(),
             transport: route(cert),
-            destination: cert.destination.to_string(),
-            remarks: remarks(cert),
+            destination: country_name(&cert.destination, src, zh),
+            remarks: remarks(src),
             official: String::new(),
             origin_country: "CHINA".to_string(),
         },
@@ -179,7 +182,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         continued: if zh { "(续页)".to_string() } else { "(CONTINUED ON NEXT SHEET)".to_string() },
         declaration: Declaration {
             origin: "CHINA".to_string(),
-            importing: cert.destination.to_string(),
+            importing: country_name(&cert.destination, src, zh),
             place_date: cert.dates.application.map(|d| format!("{place}  {}", date(d))).unwrap_or_default(),
         },
         certification: Certification {
@@ -236,30 +239,26 @@ fn money(d: Decimal) -> String {
     }
 }
 
-fn party(p: &Party, zh: bool, via: Option<&Party>) -> String {
+fn party(p: &Party, zh: bool) -> String {
     let name = if zh { p.name_zh.as_deref().unwrap_or(&p.name) } else { &p.name };
     let mut s = name.to_string();
     if let Some(a) = &p.address {
         s.push('\n');
         s.push_str(a);
     }
-    if let Some(v) = via {
-        s.push_str("\nVIA ");
-        s.push_str(&party(v, zh, None));
-    }
     s
 }
 
-/// The intermediary of a "VIA" double header (FAQ Q80).
-fn via(cert: &Certificate) -> Option<&Party> {
-    cert.intermediary.as_ref().filter(|_| cert.print.double_header)
-}
-
-fn producer(cert: &Certificate) -> String {
-    if cert.print.manufacturer_confidential {
-        return "AVAILABLE TO THE COMPETENT AUTHORITY UPON REQUEST".to_string();
+/// A country as printed: its name from the rulebook's country list (Chinese on Chinese forms),
+/// the code itself where the list has no name.
+fn country_name(c: &Country, src: Sources<'_>, zh: bool) -> String {
+    let info = src.rulebook.country(c.as_str());
+    let name = info.and_then(|i| if zh { i.name_zh.as_deref() } else { Some(i.name_en.as_str()) });
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) if zh => n.to_string(),
+        Some(n) => n.to_uppercase(),
+        None => c.to_string(),
     }
-    cert.producer.as_ref().map(|p| party(p, false, None)).unwrap_or_default()
 }
 
 /// Box "means of transport and route": `FROM A TO B BY SEA VIA C`.
@@ -289,69 +288,47 @@ fn route(cert: &Certificate) -> String {
     parts.join(" ")
 }
 
-/// Remarks: the typed remarks, then the L/C when the applicant asked for it (FAQ Q102).
-fn remarks(cert: &Certificate) -> String {
-    let mut lines: Vec<String> = cert.remarks.iter().cloned().collect();
-    if cert.print.show_lc {
-        if let Some(lc) = &cert.letter_of_credit {
-            let dated = lc.date.map(|d| format!(" DATED {}", date(d))).unwrap_or_default();
-            lines.push(format!("L/C NO. {}{dated}", lc.number));
-        }
-    }
-    if let Some(issuer) = cert.invoice.issuer.as_ref().filter(|_| cert.flags.third_party_invoicing) {
-        lines.push(format!("INVOICE ISSUED BY {}", party(issuer, false, None).replace('\n', ", ")));
-    }
-    lines.join("\n")
+/// Remarks box, or the special-clause box where the form has none (FAQ Q23, Q102).
+fn remarks(src: Sources<'_>) -> String {
+    let c = &src.derived.content;
+    c.remarks_text.clone().or_else(|| c.special_clause_text.clone()).unwrap_or_default()
 }
 
-/// Switch point: `derived.goods[i].description_text` / `marks_text` / `hs_code_text`,
-/// `derived.origin[i].criterion` and `derived.valuation` replace these fallbacks.
-fn row(cert: &Certificate, g: &GoodsItem, src: Sources<'_>) -> Row {
-    let qty = format!("{} {}", g.quantity.normalize(), g.unit);
-    let gross = g.gross_weight.map(|w| format!("G.W. {} KGS", w.normalize())).unwrap_or_default();
+/// One goods row from the item's derived texts, criterion and FOB decision.
+fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Row {
+    let d = src.derived.goods.iter().find(|d| d.item_no == g.item_no);
+    let origin = src.derived.origin.iter().find(|o| o.item == i);
+    let quantity_only = src.derived.content.quantity_only;
+    let qty = d.map_or_else(|| format!("{} {}", g.quantity.normalize(), g.unit), |d| d.quantity_text.clone());
+    let gross = if quantity_only {
+        String::new()
+    } else {
+        d.and_then(|d| d.gross_weight_text.clone()).map(|w| format!("G.W. {w}")).unwrap_or_default()
+    };
     let value = g.fob_value.as_ref().map(|m| format!("{} {}", m.currency, money(m.amount))).unwrap_or_default();
+    let show_fob = !quantity_only && (g.show_fob || origin.is_some_and(|o| o.show_fob));
     let mut qty_lines = vec![qty.clone()];
     if !gross.is_empty() {
         qty_lines.push(gross.clone());
     }
-    if g.show_fob && !value.is_empty() {
+    if show_fob && !value.is_empty() {
         qty_lines.push(format!("FOB {value}"));
     }
+    let hs = d.and_then(|d| d.hs_code_text.clone()).unwrap_or_default();
     Row {
         item: g.item_no.to_string(),
-        marks: g.marks.clone().unwrap_or_else(|| "N/M".to_string()),
-        desc: description(g),
-        hs_line: format!("H.S. CODE: {}", hs_text(cert, g, src)),
-        hs: hs_text(cert, g, src),
-        criterion: String::new(),
+        marks: d.map_or_else(|| "N/M".to_string(), |d| d.marks_text.clone()),
+        desc: d.map_or_else(|| g.name.clone(), |d| d.description_text.clone()),
+        hs_line: if hs.is_empty() { String::new() } else { format!("H.S. CODE: {hs}") },
+        hs,
+        criterion: origin.and_then(|o| o.criterion.clone()).unwrap_or_default(),
         qty,
         gross,
-        value,
+        value: if quantity_only { String::new() } else { value },
         qty_value: qty_lines.join("\n"),
         invoice: String::new(),
         origin_country: "CN".to_string(),
     }
-}
-
-/// Description fill (FAQ Q30): packages + kind + name, the name alone, or name + `IN BULK`.
-fn description(g: &GoodsItem) -> String {
-    if let Some(d) = &g.description {
-        return d.clone();
-    }
-    match (g.packaging, g.package_count, &g.package_kind) {
-        (PackagingMode::InBulk, _, _) => format!("{} IN BULK", g.name),
-        (PackagingMode::Standard, Some(n), Some(kind)) => format!("{n} {kind} OF {}", g.name),
-        _ => g.name.clone(),
-    }
-}
-
-fn hs_text(cert: &Certificate, g: &GoodsItem, src: Sources<'_>) -> String {
-    let digits = cert
-        .print
-        .hs_digits
-        .or_else(|| src.agreement.and_then(|a| a.print.hs_digits.value))
-        .map_or(usize::MAX, usize::from);
-    g.hs_code.prefix(digits).to_string()
 }
 
 fn invoice_text(cert: &Certificate) -> String {
@@ -388,7 +365,7 @@ fn totals(cert: &Certificate) -> Row {
 fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: bool) -> Vec<String> {
     let mut out = Vec::new();
     if cert.flags.issued_retroactively {
-        let marking = src.agreement.and_then(|a| a.retroactive.value.marking.clone());
+        let marking = src.agreement.retroactive.value.marking.clone();
         out.push(marking.unwrap_or_else(|| if zh { "补发".to_string() } else { "ISSUED RETROACTIVELY".to_string() }));
     }
     if let Some(d) = &opts.duplicate_of {
