@@ -239,3 +239,64 @@ fn rules_summary(rb: &Rulebook) -> Value {
         .collect();
     serde_json::json!({ "version": rb.version(), "agreements": agreements })
 }
+
+/// `render`: the request of [`render`].
+#[cfg(feature = "render")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenderRequest {
+    certificate: Value,
+    #[serde(default)]
+    format: RenderFormat,
+    #[serde(default)]
+    page: Option<std::num::NonZeroUsize>,
+    #[serde(default)]
+    back: bool,
+    #[serde(default)]
+    invoice: bool,
+    #[serde(default)]
+    preview: bool,
+    #[serde(default)]
+    dpi: Option<u16>,
+    #[serde(default)]
+    serial: Option<String>,
+    #[serde(default)]
+    verify_url: Option<String>,
+}
+
+#[cfg(feature = "render")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RenderFormat {
+    #[default]
+    Pdf,
+    Svg,
+    Png,
+}
+
+/// Renders a certificate (or its commercial invoice) from a JSON request
+/// `{certificate, format?: "pdf"|"svg"|"png", page?, back?, invoice?, preview?, dpi?, serial?, verify_url?}`:
+/// the one rendering entry every binding shares. The answer is the document's bytes.
+#[cfg(feature = "render")]
+pub fn render(request: &str, rulebook: &Rulebook) -> Result<Vec<u8>> {
+    use crate::render::{Document, Format, RenderOptions};
+    let r: RenderRequest = json::read(request, rulebook.limits())?;
+    let cert: crate::Certificate = json::from_value(r.certificate).map_err(|e| prefix(e, "certificate"))?;
+    let defaults = RenderOptions::default();
+    let options = RenderOptions {
+        format: match r.format {
+            RenderFormat::Pdf => Format::Pdf,
+            RenderFormat::Svg => Format::Svg,
+            RenderFormat::Png => Format::Png,
+        },
+        page: r.page,
+        back: r.back,
+        document: if r.invoice { Document::Invoice } else { Document::Certificate },
+        png_dpi: r.dpi.unwrap_or(defaults.png_dpi),
+        preview: r.preview,
+        serial: r.serial,
+        verify_url: r.verify_url,
+        ..defaults
+    };
+    crate::render::render(&cert, rulebook, &options)
+}
