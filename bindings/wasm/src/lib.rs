@@ -31,10 +31,10 @@ pub fn call(op: &str, request: &str) -> String {
     }
 }
 
-/// The version of this build's rulebook.
-#[wasm_bindgen(js_name = rulebookVersion)]
-pub fn rulebook_version() -> String {
-    origo::Rulebook::builtin().map(|r| r.version().to_string()).unwrap_or_default()
+/// Every operation name [`call`] accepts, as a JSON array.
+#[wasm_bindgen]
+pub fn operations() -> String {
+    serde_json::json!(origo::api::OPERATIONS).to_string()
 }
 
 #[cfg(test)]
