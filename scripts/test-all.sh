@@ -17,6 +17,14 @@ stage() {
   [ -n "$1" ] && echo "==> $1"
   return 0
 }
+report() {
+  local status=$?
+  stage ""
+  echo "==> stage timings"
+  printf '  %s\n' "${timings[@]}"
+  exit $status
+}
+trap report EXIT
 
 stage "rust: fmt + clippy"
 cargo fmt --all --check
@@ -58,6 +66,4 @@ stage "wasm: node tests + tsc"
 stage "wasm: browser e2e"
 (cd bindings/wasm && node --test e2e/)
 
-stage ""
-echo "==> stage timings"
-printf '  %s\n' "${timings[@]}"
+echo "==> all tests passed"

@@ -47,6 +47,8 @@ test("raising the goods count past the New Zealand limit shows item_limit_exceed
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.textContent("#status"), "可以提交 / ready to submit");
 
+  const agreements = await page.$$eval("#agreement option", (options) => options.map((o) => o.value));
+  assert.ok(agreements.includes("new_zealand"), "the built-in rulebook needs the `new_zealand` agreement (20-item limit)");
   await page.selectOption("#agreement", "new_zealand");
   await page.fill("#destination", "NZ");
   await page.fill("#goods-count", "20");
