@@ -86,6 +86,10 @@ export function addWorkdays(date: string, days: number, options?: { policy?: str
 export function calendarInfo(): JsonObject;
 export function applyAction(request: object): JsonObject;
 export function transitionTable(): JsonObject;
+export function applyDelegation(request: object): JsonObject;
+export function applyPersonnel(request: object): JsonObject;
+export function classifyEnterpriseChange(request: object): JsonObject;
+export function checkSignatory(request: object): JsonObject;
 export function checkCopy(request: object): JsonObject;
 export function checkInvoice(request: object): JsonObject;
 export function validateId(kind: string, value: string): JsonObject;

@@ -154,6 +154,10 @@ export const addWorkdays = (date, days, { policy } = {}) => call("calendar_add_w
 export const calendarInfo = () => call("calendar_info", {});
 export const applyAction = (request) => call("lifecycle_apply", request);
 export const transitionTable = () => call("lifecycle_table", {});
+export const applyDelegation = (request) => call("delegation_apply", request);
+export const applyPersonnel = (request) => call("personnel_apply", request);
+export const classifyEnterpriseChange = (request) => call("enterprise_change", request);
+export const checkSignatory = (request) => call("signatory_check", request);
 export const checkCopy = (request) => call("copy_check", request);
 export const checkInvoice = (request) => call("invoice_check", request);
 export const validateId = (kind, value) => call("validate_id", { kind, value });

@@ -40,12 +40,7 @@ impl Rulebook {
 /// Runs operation `op` on a JSON request and returns the JSON answer; raises `OrigoError`.
 #[pyfunction]
 #[pyo3(signature = (op, request, rulebook=None))]
-fn call(
-    py: Python<'_>,
-    op: String,
-    request: String,
-    rulebook: Option<&Bound<'_, Rulebook>>,
-) -> PyResult<String> {
+fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_, Rulebook>>) -> PyResult<String> {
     let rulebook = rulebook.map(|r| r.get().0.clone());
     guarded(py, move || {
         test_hook(&op);

@@ -10,9 +10,7 @@ use wasm_bindgen::prelude::*;
 /// Installs the panic hook once, when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        wasm_bindgen::throw_str(&format!("origo internal error: {info}"))
-    }));
+    std::panic::set_hook(Box::new(|info| wasm_bindgen::throw_str(&format!("origo internal error: {info}"))));
 }
 
 /// Runs operation `op` on a JSON request with the built-in rulebook.

@@ -26,11 +26,15 @@ __all__ = [
     "Severity",
     "add_workdays",
     "apply_action",
+    "apply_delegation",
+    "apply_personnel",
     "calendar_info",
     "call",
     "check",
     "check_copy",
     "check_invoice",
+    "check_signatory",
+    "classify_enterprise_change",
     "codes",
     "compare_agreements",
     "convert",
@@ -134,6 +138,30 @@ def apply_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = N
 def transition_table(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """The lifecycle's states and allowed transitions."""
     result: Dict[str, Any] = call("lifecycle_table", {}, rulebook=rulebook)
+    return result
+
+
+def apply_delegation(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Decides a step of an agent authorisation: request, approve, active, disabled."""
+    result: Dict[str, Any] = call("delegation_apply", request, rulebook=rulebook)
+    return result
+
+
+def apply_personnel(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Decides a personnel action (applicant and signatory accounts)."""
+    result: Dict[str, Any] = call("personnel_apply", request, rulebook=rulebook)
+    return result
+
+
+def classify_enterprise_change(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Classifies an enterprise change: which fields take effect at once, which go to review."""
+    result: Dict[str, Any] = call("enterprise_change", request, rulebook=rulebook)
+    return result
+
+
+def check_signatory(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Checks a signatory binding: one account one signatory, one person once per enterprise."""
+    result: Dict[str, Any] = call("signatory_check", request, rulebook=rulebook)
     return result
 
 
