@@ -84,6 +84,8 @@ export function convert(request: object): JsonObject;
 export function isWorkday(date: string, options?: { policy?: string }): JsonObject;
 export function addWorkdays(date: string, days: number, options?: { policy?: string }): JsonObject;
 export function calendarInfo(): JsonObject;
+export function systemDates(certificate: object, events: object): JsonObject;
+export function retentionWindow(today: string): JsonObject;
 export function applyAction(request: object): JsonObject;
 export function transitionTable(): JsonObject;
 export function applyDelegation(request: object): JsonObject;

@@ -152,6 +152,8 @@ export const convert = (request) => call("convert", request);
 export const isWorkday = (date, { policy } = {}) => call("calendar_is_workday", { date, policy });
 export const addWorkdays = (date, days, { policy } = {}) => call("calendar_add_workdays", { date, days, policy });
 export const calendarInfo = () => call("calendar_info", {});
+export const systemDates = (certificate, events) => call("system_dates", { certificate, events });
+export const retentionWindow = (today) => call("retention_window", { today });
 export const applyAction = (request) => call("lifecycle_apply", request);
 export const transitionTable = () => call("lifecycle_table", {});
 export const applyDelegation = (request) => call("delegation_apply", request);

@@ -41,8 +41,10 @@ __all__ = [
     "determine_origin",
     "import_products",
     "is_workday",
+    "retention_window",
     "rules",
     "schema",
+    "system_dates",
     "transition_table",
     "validate_id",
 ]
@@ -126,6 +128,19 @@ def add_workdays(
 def calendar_info(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """The years and sources of the working-day calendar."""
     result: Dict[str, Any] = call("calendar_info", {}, rulebook=rulebook)
+    return result
+
+
+def system_dates(certificate: Any, events: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The dates and place the system sets (application, signing) from the workflow events."""
+    req = _request(certificate=certificate, events=events)
+    result: Dict[str, Any] = call("system_dates", req, rulebook=rulebook)
+    return result
+
+
+def retention_window(today: Date, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The retention and default query windows of certificates on `today` (FAQ Q90)."""
+    result: Dict[str, Any] = call("retention_window", _request(today=today), rulebook=rulebook)
     return result
 
 
