@@ -70,6 +70,39 @@ class GoodsItem(Strict):
     product_ref: Optional[str] = None
 
 
+class Manufacturer(Strict):
+    name_zh: str
+    address: str
+    country: str
+
+
+class Material(Strict):
+    name: str
+    hs_code: str
+    origin: str
+    quantity: Optional[Decimal] = None
+    unit: Optional[str] = None
+    value: Decimal
+    basis: Optional[Literal["exw", "fob", "cif"]] = None
+
+
+class Product(Strict):
+    id: str
+    hs_code: str
+    tariff_version: str
+    name_zh: str
+    name_en: str
+    model: Optional[str] = None
+    unit: str
+    manufacturer: Manufacturer
+    currency: str
+    unit_fob: Optional[Decimal] = None
+    unit_exw: Optional[Decimal] = None
+    materials: List[Material]
+    processing: List[str] = []
+    minimal_operations: List[str] = []
+
+
 class Dates(Strict):
     shipment: date
     application: date
@@ -87,6 +120,7 @@ class Certificate(Strict):
     transport: Transport
     invoice: Invoice
     goods: List[GoodsItem]
+    products: List[Product] = []
     dates: Dates
     print: Print
 
