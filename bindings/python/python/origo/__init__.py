@@ -1,0 +1,223 @@
+"""origo: the rules and documents of Chinese certificates of origin.
+
+Every function sends one operation of the core's JSON layer (the same names and request shapes as
+the CLI and the WASM binding). Inputs are plain dicts of the JSON contract, or origo's typed
+results; `decimal.Decimal` and `datetime.date` values are sent as the contract's strings.
+Unreadable input raises `OrigoError`; rule violations are findings in the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import json as _json
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from . import _native
+from ._native import Rulebook
+from ._types import Finding, OrigoError, Report, Severity
+
+__all__ = [
+    "OPERATIONS",
+    "Finding",
+    "OrigoError",
+    "Report",
+    "Rulebook",
+    "Severity",
+    "add_workdays",
+    "apply_action",
+    "apply_delegation",
+    "apply_personnel",
+    "calendar_info",
+    "call",
+    "check",
+    "check_copy",
+    "check_invoice",
+    "check_signatory",
+    "classify_enterprise_change",
+    "codes",
+    "compare_agreements",
+    "convert",
+    "determine_origin",
+    "import_products",
+    "is_workday",
+    "retention_window",
+    "rules",
+    "schema",
+    "system_dates",
+    "transition_table",
+    "validate_id",
+]
+
+#: Every operation name the core of this build accepts.
+OPERATIONS: List[str] = list(_native.OPERATIONS)
+
+Date = Union[_dt.date, str]
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, _decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(f"{type(value).__name__} is not part of the JSON contract")
+
+
+def _encode(request: Mapping[str, Any]) -> str:
+    try:
+        return _json.dumps(request, default=_default, ensure_ascii=False, allow_nan=False)
+    except TypeError as e:
+        raise OrigoError("invalid_type", "", f"无法转换为 JSON：{e}", f"cannot convert to JSON: {e}") from e
+    except ValueError as e:
+        raise OrigoError("invalid_value", "", f"无法转换为 JSON：{e}", f"cannot convert to JSON: {e}") from e
+
+
+def call(op: str, request: Optional[Mapping[str, Any]] = None, *, rulebook: Optional[Rulebook] = None) -> Any:
+    """Runs any operation of the JSON layer and returns its decoded answer."""
+    return _json.loads(_native.call(op, _encode(request or {}), rulebook))
+
+
+def _request(**fields: Any) -> Dict[str, Any]:
+    """A request without the optional fields the caller left out."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def check(certificate: Any, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:
+    """Checks a certificate; `today` enables the date rules (no wall clock is read)."""
+    return Report.from_dict(call("check", _request(certificate=certificate, today=today), rulebook=rulebook))
+
+
+def determine_origin(
+    product: Any, agreement: str, destination: Optional[str] = None, *, rulebook: Optional[Rulebook] = None
+) -> Dict[str, Any]:
+    """Decides whether a product is originating under an agreement, with the rule applied."""
+    req = _request(product=product, agreement=agreement, destination=destination)
+    result: Dict[str, Any] = call("determine_origin", req, rulebook=rulebook)
+    return result
+
+
+def compare_agreements(product: Any, destination: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Every agreement that could cover a product shipped to `destination`, compared."""
+    result: Dict[str, Any] = call("compare_agreements", _request(product=product, destination=destination), rulebook=rulebook)
+    return result
+
+
+def convert(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Currency and trade-term conversion (request as in the JSON contract)."""
+    result: Dict[str, Any] = call("convert", request, rulebook=rulebook)
+    return result
+
+
+def is_workday(date: Date, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Whether `date` is a working day of the certificate office calendar."""
+    result: Dict[str, Any] = call("calendar_is_workday", _request(date=date, policy=policy), rulebook=rulebook)
+    return result
+
+
+def add_workdays(
+    date: Date, days: int, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None
+) -> Dict[str, Any]:
+    """The date `days` working days after `date`."""
+    result: Dict[str, Any] = call("calendar_add_workdays", _request(date=date, days=days, policy=policy), rulebook=rulebook)
+    return result
+
+
+def calendar_info(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The years and sources of the working-day calendar."""
+    result: Dict[str, Any] = call("calendar_info", {}, rulebook=rulebook)
+    return result
+
+
+def system_dates(certificate: Any, events: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The dates and place the system sets (application, signing) from the workflow events."""
+    req = _request(certificate=certificate, events=events)
+    result: Dict[str, Any] = call("system_dates", req, rulebook=rulebook)
+    return result
+
+
+def retention_window(today: Date, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The retention and default query windows of certificates on `today` (FAQ Q90)."""
+    result: Dict[str, Any] = call("retention_window", _request(today=today), rulebook=rulebook)
+    return result
+
+
+def apply_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Applies a lifecycle action (submit, approve, amend...) to a certificate's state."""
+    result: Dict[str, Any] = call("lifecycle_apply", request, rulebook=rulebook)
+    return result
+
+
+def transition_table(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The lifecycle's states and allowed transitions."""
+    result: Dict[str, Any] = call("lifecycle_table", {}, rulebook=rulebook)
+    return result
+
+
+def apply_delegation(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Decides a step of an agent authorisation: request, approve, active, disabled."""
+    result: Dict[str, Any] = call("delegation_apply", request, rulebook=rulebook)
+    return result
+
+
+def apply_personnel(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Decides a personnel action (applicant and signatory accounts)."""
+    result: Dict[str, Any] = call("personnel_apply", request, rulebook=rulebook)
+    return result
+
+
+def classify_enterprise_change(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Classifies an enterprise change: which fields take effect at once, which go to review."""
+    result: Dict[str, Any] = call("enterprise_change", request, rulebook=rulebook)
+    return result
+
+
+def check_signatory(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Checks a signatory binding: one account one signatory, one person once per enterprise."""
+    result: Dict[str, Any] = call("signatory_check", request, rulebook=rulebook)
+    return result
+
+
+def check_copy(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Checks a certified-copy or replacement request."""
+    result: Dict[str, Any] = call("copy_check", request, rulebook=rulebook)
+    return result
+
+
+def check_invoice(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Checks an invoice against its certificate."""
+    result: Dict[str, Any] = call("invoice_check", request, rulebook=rulebook)
+    return result
+
+
+def validate_id(kind: str, value: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Validates an identifier (credit code, customs code...) of the given kind."""
+    result: Dict[str, Any] = call("validate_id", _request(kind=kind, value=value), rulebook=rulebook)
+    return result
+
+
+def import_products(goods_csv: str, materials_csv: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Reads products from two CSV texts (goods and their materials)."""
+    req = _request(goods_csv=goods_csv, materials_csv=materials_csv)
+    result: Dict[str, Any] = call("import_products", req, rulebook=rulebook)
+    return result
+
+
+def schema(name: str = "certificate") -> Dict[str, Any]:
+    """The JSON Schema of a contract type: certificate, product or report."""
+    result: Dict[str, Any] = call("schema", {"name": name})
+    return result
+
+
+def codes() -> List[Dict[str, Any]]:
+    """Every finding and error code with its severity and titles."""
+    result: List[Dict[str, Any]] = call("codes", {})
+    return result
+
+
+def rules(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """The rulebook's version and its certificate types with their key facts."""
+    result: Dict[str, Any] = call("rules", {}, rulebook=rulebook)
+    return result

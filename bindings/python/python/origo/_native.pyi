@@ -1,0 +1,17 @@
+from os import PathLike
+from typing import Optional, Union, final
+
+__all__ = ["OPERATIONS", "Rulebook", "call"]
+
+OPERATIONS: list[str]
+
+@final
+class Rulebook:
+    @staticmethod
+    def builtin() -> Rulebook: ...
+    @staticmethod
+    def from_dir(path: Union[str, PathLike[str]]) -> Rulebook: ...
+    @property
+    def version(self) -> str: ...
+
+def call(op: str, request: str, rulebook: Optional[Rulebook] = None) -> str: ...

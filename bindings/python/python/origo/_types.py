@@ -1,0 +1,137 @@
+"""Typed results and the error of origo: thin views over the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Dict, Tuple
+
+
+class Severity(str, Enum):
+    """How serious a finding is; only `error` blocks saving or approving a certificate."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found: stable code, field path, rule source and a bilingual message."""
+
+    code: str
+    severity: Severity
+    path: str
+    source: str
+    message_zh: str
+    message_en: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> Finding:
+        msg = d.get("message") or {}
+        return cls(
+            code=d["code"],
+            severity=Severity(d["severity"]),
+            path=d.get("path", ""),
+            source=d.get("source", ""),
+            message_zh=msg.get("zh", ""),
+            message_en=msg.get("en", ""),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The finding in the JSON contract's shape."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "source": self.source,
+            "message": {"zh": self.message_zh, "en": self.message_en},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The answer of `check`: findings plus the values the library derived."""
+
+    ok: bool
+    agreement: str
+    rulebook_version: str
+    findings: Tuple[Finding, ...]
+    derived: Dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> Report:
+        return cls(
+            ok=d["ok"],
+            agreement=d["agreement"],
+            rulebook_version=d["rulebook_version"],
+            findings=tuple(Finding.from_dict(f) for f in d["findings"]),
+            derived=d.get("derived", {}),
+        )
+
+    @property
+    def errors(self) -> Tuple[Finding, ...]:
+        """The findings with severity `error` (they make `ok` false)."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report in the JSON contract's shape (accepted back as input)."""
+        return {
+            "ok": self.ok,
+            "agreement": self.agreement,
+            "rulebook_version": self.rulebook_version,
+            "findings": [f.to_dict() for f in self.findings],
+            "derived": self.derived,
+        }
+
+
+class OrigoError(ValueError):
+    """Input origo could not read: a stable `code`, the field `path` and a bilingual message.
+
+    A rule violation is never an `OrigoError`: it is a finding in a successful answer.
+    """
+
+    code: str
+    path: str
+    message_zh: str
+    message_en: str
+    findings: Tuple[Finding, ...]
+
+    def __init__(
+        self,
+        code: str,
+        path: str,
+        message_zh: str,
+        message_en: str,
+        findings: Tuple[Finding, ...] = (),
+    ) -> None:
+        at = f" at `{path}`" if path else ""
+        super().__init__(f"{code}{at}: {message_en}")
+        self.code = code
+        self.path = path
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.findings = findings
+
+    @classmethod
+    def _from_json(cls, text: str) -> OrigoError:
+        """Built by the native module from the core's error JSON."""
+        d = json.loads(text)
+        msg = d.get("message") or {}
+        return cls(
+            d["code"],
+            d.get("path", ""),
+            msg.get("zh", ""),
+            msg.get("en", ""),
+            tuple(Finding.from_dict(f) for f in d.get("findings", [])),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The error in the JSON contract's shape."""
+        return {
+            "code": self.code,
+            "path": self.path,
+            "message": {"zh": self.message_zh, "en": self.message_en},
+            "findings": [f.to_dict() for f in self.findings],
+        }

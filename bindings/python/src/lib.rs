@@ -1,0 +1,107 @@
+//! `origo._native`: the Python face of [`origo::api::call`].
+//!
+//! It only converts strings and errors; every operation goes through the core's JSON layer, so a
+//! new core operation needs no change here. Each entry point releases the GIL while the core works
+//! and catches panics, so a bug in origo surfaces as `OrigoError(code="internal_error")`.
+
+use pyo3::prelude::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+/// A rulebook: the built-in one or a host's directory. Immutable and shareable between threads.
+#[pyclass(frozen, module = "origo._native", name = "Rulebook")]
+struct Rulebook(origo::Rulebook);
+
+#[pymethods]
+impl Rulebook {
+    /// The rulebook embedded in this build.
+    #[staticmethod]
+    fn builtin(py: Python<'_>) -> PyResult<Self> {
+        guarded(py, origo::Rulebook::builtin).map(Rulebook)
+    }
+
+    /// A rulebook directory of the same shape as the built-in one.
+    #[staticmethod]
+    fn from_dir(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        guarded(py, move || origo::Rulebook::from_dir(&path)).map(Rulebook)
+    }
+
+    /// The rulebook's version string.
+    #[getter]
+    fn version(&self) -> &str {
+        self.0.version()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Rulebook(version={:?})", self.0.version())
+    }
+}
+
+/// Runs operation `op` on a JSON request and returns the JSON answer; raises `OrigoError`.
+#[pyfunction]
+#[pyo3(signature = (op, request, rulebook=None))]
+fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_, Rulebook>>) -> PyResult<String> {
+    let rulebook = rulebook.map(|r| r.get().0.clone());
+    guarded(py, move || {
+        test_hook(&op);
+        let rulebook = match rulebook {
+            Some(r) => r,
+            None => origo::Rulebook::builtin()?,
+        };
+        origo::api::call(&op, &request, &rulebook).map(|v| v.to_string())
+    })
+}
+
+/// Operation `__panic__` panics when `ORIGO_TEST_HOOKS=1`, so the tests can prove that a panic
+/// reaches Python as `OrigoError`, in the very wheel that ships.
+fn test_hook(op: &str) {
+    if op == "__panic__" && std::env::var_os("ORIGO_TEST_HOOKS").is_some_and(|v| v == "1") {
+        #[allow(clippy::panic)] // the whole point of the hook
+        {
+            panic!("test hook: deliberate panic");
+        }
+    }
+}
+
+/// Runs `f` without the GIL, turning a core error or a panic into `OrigoError`.
+fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> origo::Result<T> + Send) -> PyResult<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(origo_error(py, &e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let e = origo::Error::new(
+                "internal_error",
+                "",
+                format!("origo 内部错误，请报告：{what}"),
+                format!("internal error in origo, please report it: {what}"),
+            );
+            Err(origo_error(py, &e))
+        }
+    }
+}
+
+/// Builds `origo.OrigoError` (defined in Python, with typed findings) from the core's error.
+fn origo_error(py: Python<'_>, e: &origo::Error) -> PyErr {
+    let json = serde_json::to_string(e).unwrap_or_default();
+    let built = py
+        .import("origo._types")
+        .and_then(|m| m.getattr("OrigoError"))
+        .and_then(|cls| cls.call_method1("_from_json", (json,)));
+    match built {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(import_failed) => import_failed,
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Rulebook>()?;
+    m.add_function(wrap_pyfunction!(call, m)?)?;
+    m.add("OPERATIONS", origo::api::OPERATIONS.to_vec())?;
+    Ok(())
+}

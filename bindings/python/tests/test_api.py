@@ -1,0 +1,162 @@
+"""Python-specific behaviour: typed results, Decimal/date input, errors, threads, panics."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import inspect
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+import origo
+from origo import Finding, OrigoError, Report, Rulebook
+from vectors import REPO
+
+SAMPLE = REPO / "examples" / "certificates" / "non_preferential.json"
+
+
+@pytest.fixture
+def cert() -> Dict[str, Any]:
+    data: Dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def typed_values(cert: Dict[str, Any]) -> Dict[str, Any]:
+    """The same certificate with Decimal amounts and date objects."""
+    c = copy.deepcopy(cert)
+    c["invoice"]["amount"] = Decimal(c["invoice"]["amount"])
+    c["invoice"]["date"] = datetime.date.fromisoformat(c["invoice"]["date"])
+    c["dates"] = {k: datetime.date.fromisoformat(v) for k, v in c["dates"].items()}
+    for g in c["goods"]:
+        g["fob_value"]["amount"] = Decimal(g["fob_value"]["amount"])
+        g["quantity"] = Decimal(g["quantity"])
+    return c
+
+
+def test_check_returns_a_typed_report(cert: Dict[str, Any]) -> None:
+    report = origo.check(cert, today=datetime.date(2026, 3, 5))
+    assert isinstance(report, Report)
+    assert report.ok and report.errors == ()
+    assert report.agreement == "non_preferential"
+    assert report.derived["item_count"] == 2
+    assert Report.from_dict(report.to_dict()) == report
+
+
+def test_findings_are_typed(cert: Dict[str, Any]) -> None:
+    cert["goods"] = []
+    report = origo.check(cert)
+    assert not report.ok
+    (f,) = [f for f in report.findings if f.code == "no_goods"]
+    assert isinstance(f, Finding)
+    assert (f.severity, f.path, f.source) == ("error", "goods", "FAQ Q35")
+    assert f.message_zh and f.message_en
+    assert report.errors == (f,)
+
+
+def test_decimal_and_date_values_give_the_same_report(cert: Dict[str, Any]) -> None:
+    assert origo.check(typed_values(cert), today=datetime.date(2026, 3, 5)) == origo.check(cert, today="2026-03-05")
+
+
+def test_decimals_keep_their_digits_and_never_become_floats(cert: Dict[str, Any]) -> None:
+    c = typed_values(cert)
+    c["invoice"]["amount"] = Decimal("4.86E+4")  # exponent form is written out, not sent as 48600.0
+    assert origo.check(c).ok
+    c["invoice"]["amount"] = Decimal("NaN")
+    with pytest.raises(OrigoError) as e:
+        origo.check(c)
+    assert e.value.path == "certificate.invoice.amount"
+
+
+def test_typed_objects_are_accepted_as_input(cert: Dict[str, Any]) -> None:
+    class Typed:
+        def to_dict(self) -> Dict[str, Any]:
+            return cert
+
+    assert origo.check(Typed()) == origo.check(cert)
+
+
+def test_error_attributes(cert: Dict[str, Any]) -> None:
+    cert["agreement"] = "atlantis"
+    with pytest.raises(OrigoError) as e:
+        origo.check(cert)
+    err = e.value
+    assert isinstance(err, ValueError)
+    assert (err.code, err.path) == ("unknown_agreement", "agreement")
+    assert "atlantis" in err.message_zh and "atlantis" in err.message_en
+    assert err.findings == ()
+    assert err.to_dict()["code"] == "unknown_agreement"
+    assert "unknown_agreement at `agreement`" in str(err)
+
+
+def test_input_that_is_not_json_is_an_origo_error(cert: Dict[str, Any]) -> None:
+    cert["goods"][0]["quantity"] = {1, 2}
+    with pytest.raises(OrigoError) as e:
+        origo.check(cert)
+    assert e.value.code == "invalid_type"
+    cert["goods"][0]["quantity"] = cert  # a cycle
+    with pytest.raises(OrigoError) as e:
+        origo.check(cert)
+    assert e.value.code == "invalid_value"
+
+
+def test_oversized_input_is_refused_with_a_code(cert: Dict[str, Any]) -> None:
+    cert["goods"][0]["name"] = "x" * 10_000_000
+    with pytest.raises(OrigoError) as e:
+        origo.check(cert)
+    assert e.value.code == "input_too_large"
+
+
+def test_rulebooks() -> None:
+    builtin = Rulebook.builtin()
+    assert builtin.version and builtin.version in repr(builtin)
+    from_dir = Rulebook.from_dir(REPO / "rules")
+    assert from_dir.version == builtin.version
+    assert origo.rules(rulebook=from_dir) == origo.rules()
+    with pytest.raises(OrigoError) as e:
+        Rulebook.from_dir(REPO / "no-such-dir")
+    assert e.value.code == "rulebook_unreadable"
+
+
+def test_schema_codes_rules() -> None:
+    assert origo.schema()["title"] == "Certificate"
+    assert origo.schema("report")["title"] == "Report"
+    assert any(c["code"] == "item_limit_exceeded" for c in origo.codes())
+    assert any(a["code"] == "non_preferential" for a in origo.rules()["agreements"])
+
+
+def test_concurrent_checks_agree(cert: Dict[str, Any]) -> None:
+    bad = copy.deepcopy(cert)
+    bad["goods"] = []
+    inputs = [cert if i % 2 else bad for i in range(400)]
+    expected = [origo.check(c) for c in inputs[:2]]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(origo.check, inputs))
+    assert results == [expected[i % 2] for i in range(400)]
+
+
+def test_a_panic_becomes_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(OrigoError) as e:
+        origo.call("__panic__")
+    assert e.value.code == "unknown_operation", "the hook is off by default"
+    monkeypatch.setenv("ORIGO_TEST_HOOKS", "1")
+    with pytest.raises(OrigoError) as e:
+        origo.call("__panic__")
+    assert e.value.code == "internal_error"
+    assert "deliberate panic" in e.value.message_en
+    assert origo.codes(), "the module still works after a panic"
+
+
+def test_every_core_operation_has_a_python_function() -> None:
+    wrapped = set(re.findall(r'call\(\s*"(\w+)"', inspect.getsource(origo)))
+    missing = set(origo.OPERATIONS) - wrapped
+    assert not missing, f"core operations without a Python function: {sorted(missing)}"
+
+
+def test_the_package_is_typed() -> None:
+    assert (Path(origo.__file__).parent / "py.typed").exists()

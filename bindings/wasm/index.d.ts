@@ -1,0 +1,101 @@
+// Types of origo for JavaScript (hand-written; checked with `tsc --noEmit` in the test command).
+
+/** JSON as the contract carries it: money and dates are strings. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Message {
+  zh: string;
+  en: string;
+}
+
+/** One thing a check found: stable code, field path, rule source and a bilingual message. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  path: string;
+  source: string;
+  message: Message;
+}
+
+/** The answer of `check`. */
+export interface Report {
+  /** `true` when no finding has severity `error`. */
+  ok: boolean;
+  agreement: string;
+  rulebook_version: string;
+  findings: Finding[];
+  derived: { item_count: number; item_limit: number | null; [family: string]: Json };
+}
+
+export interface CodeEntry {
+  code: string;
+  kind: "error" | "finding";
+  severity: Severity;
+  title_zh: string;
+  title_en: string;
+  [key: string]: Json;
+}
+
+export interface AgreementSummary {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  item_limit: number | null;
+  [key: string]: Json;
+}
+
+export interface RulesSummary {
+  version: string;
+  agreements: AgreementSummary[];
+}
+
+/** Input origo could not read, or an internal failure (`code === "internal_error"`). */
+export class OrigoError extends Error {
+  readonly code: string;
+  readonly path: string;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly findings: Finding[];
+  constructor(code: string, path: string, messageZh: string, messageEn: string, findings?: Finding[]);
+}
+
+export interface InitOptions {
+  /** The `.wasm`: URL, bytes or a compiled module (default: beside the glue). */
+  wasm?: string | URL | BufferSource | WebAssembly.Module;
+  /** URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js). */
+  glue?: string | URL;
+}
+
+/** Loads the module; await once before anything else (and again after an internal error). */
+export function init(options?: InitOptions): Promise<void>;
+
+/** Runs any operation of the JSON layer and returns its answer. */
+export function call(op: string, request?: object): unknown;
+export function operations(): string[];
+export function rulebookVersion(): string;
+
+export function check(certificate: object, options?: { today?: string }): Report;
+export function determineOrigin(product: object, agreement: string, destination?: string): JsonObject;
+export function compareAgreements(product: object, destination: string): JsonObject;
+export function convert(request: object): JsonObject;
+export function isWorkday(date: string, options?: { policy?: string }): JsonObject;
+export function addWorkdays(date: string, days: number, options?: { policy?: string }): JsonObject;
+export function calendarInfo(): JsonObject;
+export function systemDates(certificate: object, events: object): JsonObject;
+export function retentionWindow(today: string): JsonObject;
+export function applyAction(request: object): JsonObject;
+export function transitionTable(): JsonObject;
+export function applyDelegation(request: object): JsonObject;
+export function applyPersonnel(request: object): JsonObject;
+export function classifyEnterpriseChange(request: object): JsonObject;
+export function checkSignatory(request: object): JsonObject;
+export function checkCopy(request: object): JsonObject;
+export function checkInvoice(request: object): JsonObject;
+export function validateId(kind: string, value: string): JsonObject;
+export function importProducts(goodsCsv: string, materialsCsv: string): JsonObject;
+export function schema(name?: string): JsonObject;
+export function codes(): CodeEntry[];
+export function rules(): RulesSummary;

@@ -1,0 +1,170 @@
+// origo for JavaScript (browsers and Node): plain objects of the JSON contract in, objects out.
+//
+// Every function sends one operation of the core's JSON layer, with the same names and request
+// shapes as Python and the CLI. Unreadable input throws `OrigoError` (code, path, findings);
+// rule violations are findings in the answer.
+//
+// A panic inside the module cannot unwind on wasm32, so it leaves that instance unsafe to reuse.
+// This wrapper therefore keeps a spare instance of the same compiled module: after a panic the
+// call throws `OrigoError` with code `internal_error`, the spare takes over at once and a new
+// spare is prepared in the background.
+
+const DEFAULT_GLUE = new URL("./pkg/web/origo_wasm.js", import.meta.url);
+
+/** Input origo could not read, or an internal failure (`code === "internal_error"`). */
+export class OrigoError extends Error {
+  constructor(code, path, messageZh, messageEn, findings = []) {
+    super(`${code}${path ? ` at \`${path}\`` : ""}: ${messageEn}`);
+    this.name = "OrigoError";
+    this.code = code;
+    this.path = path;
+    this.messageZh = messageZh;
+    this.messageEn = messageEn;
+    this.findings = findings;
+  }
+}
+
+let glueUrl = DEFAULT_GLUE;
+let compiled = null;
+let generation = 0;
+let current = null;
+let spare = null;
+let pending = null;
+
+/**
+ * Loads the module; call (and await) once before anything else. Awaiting it again also waits
+ * for a replacement instance after an internal error.
+ * `options.wasm`: URL, bytes or compiled module (default: beside the glue);
+ * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js).
+ */
+export async function init(options = {}) {
+  if (current) return;
+  if (pending) return pending;
+  pending = (async () => {
+    if (!compiled) {
+      glueUrl = options.glue ? new URL(options.glue, import.meta.url) : DEFAULT_GLUE;
+      compiled = await compile(options.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
+    }
+    current = await instantiate();
+    spare = await instantiate();
+  })();
+  try {
+    await pending;
+  } finally {
+    pending = null;
+  }
+}
+
+async function compile(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === "string" || source instanceof URL) {
+    const url = new URL(source, import.meta.url);
+    if (url.protocol === "file:") {
+      const { readFile } = await import("node:fs/promises");
+      return WebAssembly.compile(await readFile(url));
+    }
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+  return WebAssembly.compile(source);
+}
+
+// Each instance needs its own copy of the glue (it holds the instance in module state); a
+// distinct query string makes the module loader evaluate the glue afresh.
+async function instantiate() {
+  generation += 1;
+  const glue = await import(generation === 1 ? glueUrl.href : `${glueUrl.href}?instance=${generation}`);
+  glue.initSync({ module: compiled });
+  return glue;
+}
+
+function replaceInstance() {
+  current = spare;
+  spare = null;
+  pending = instantiate()
+    .then((glue) => {
+      if (current) spare = glue;
+      else current = glue;
+    })
+    .finally(() => {
+      pending = null;
+    });
+  pending.catch(() => {});
+}
+
+function internal(zh, en) {
+  return new OrigoError("internal_error", "", zh, en);
+}
+
+function encode(request) {
+  let text;
+  try {
+    text = JSON.stringify(request ?? {});
+  } catch (e) {
+    const code = /circular|cyclic/i.test(String(e.message)) ? "invalid_value" : "invalid_type";
+    throw new OrigoError(code, "", `无法转换为 JSON：${e.message}`, `cannot convert to JSON: ${e.message}`);
+  }
+  if (text === undefined) {
+    throw new OrigoError("invalid_type", "", "请求不是 JSON 值", "the request is not a JSON value");
+  }
+  return text;
+}
+
+function instance() {
+  if (current) return current;
+  throw pending
+    ? internal("origo 正在重新启动，请稍后再试", "origo is restarting; await init() and retry")
+    : internal("origo 尚未初始化：请先调用 init()", "origo is not initialised: await init() first");
+}
+
+function raw(op, text) {
+  const glue = instance();
+  try {
+    return glue.call(String(op), text);
+  } catch (e) {
+    replaceInstance();
+    const what = e instanceof Error ? e.message : String(e);
+    throw internal(`origo 内部错误，请报告：${what}`, `internal error in origo, please report it: ${what}`);
+  }
+}
+
+/** Runs any operation of the JSON layer and returns its answer. */
+export function call(op, request = {}) {
+  const answer = JSON.parse(raw(op, encode(request)));
+  if (answer.error) {
+    const e = answer.error;
+    throw new OrigoError(e.code, e.path, e.message.zh, e.message.en, e.findings);
+  }
+  return answer.ok;
+}
+
+/** Every operation name the core of this build accepts. */
+export const operations = () => JSON.parse(instance().operations());
+/** The built-in rulebook's version. */
+export const rulebookVersion = () => rules().version;
+
+export const check = (certificate, { today } = {}) => call("check", { certificate, today });
+export const determineOrigin = (product, agreement, destination) =>
+  call("determine_origin", { product, agreement, destination });
+export const compareAgreements = (product, destination) => call("compare_agreements", { product, destination });
+export const convert = (request) => call("convert", request);
+export const isWorkday = (date, { policy } = {}) => call("calendar_is_workday", { date, policy });
+export const addWorkdays = (date, days, { policy } = {}) => call("calendar_add_workdays", { date, days, policy });
+export const calendarInfo = () => call("calendar_info", {});
+export const systemDates = (certificate, events) => call("system_dates", { certificate, events });
+export const retentionWindow = (today) => call("retention_window", { today });
+export const applyAction = (request) => call("lifecycle_apply", request);
+export const transitionTable = () => call("lifecycle_table", {});
+export const applyDelegation = (request) => call("delegation_apply", request);
+export const applyPersonnel = (request) => call("personnel_apply", request);
+export const classifyEnterpriseChange = (request) => call("enterprise_change", request);
+export const checkSignatory = (request) => call("signatory_check", request);
+export const checkCopy = (request) => call("copy_check", request);
+export const checkInvoice = (request) => call("invoice_check", request);
+export const validateId = (kind, value) => call("validate_id", { kind, value });
+export const importProducts = (goodsCsv, materialsCsv) =>
+  call("import_products", { goods_csv: goodsCsv, materials_csv: materialsCsv });
+export const schema = (name = "certificate") => call("schema", { name });
+export const codes = () => call("codes", {});
+export const rules = () => call("rules", {});

@@ -1,0 +1,86 @@
+// JS-specific behaviour: objects in and out, OrigoError, bad input that must not kill the module.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import * as origo from "../index.js";
+import { REPO } from "./judge.mjs";
+
+const SAMPLE = JSON.parse(readFileSync(join(REPO, "examples", "certificates", "non_preferential.json"), "utf8"));
+const sample = () => structuredClone(SAMPLE);
+
+test("calls before init throw an OrigoError", () => {
+  assert.throws(() => origo.codes(), { name: "OrigoError", code: "internal_error" });
+});
+
+test("check returns the report as an object", async () => {
+  await origo.init();
+  const report = origo.check(sample(), { today: "2026-03-05" });
+  assert.equal(report.ok, true);
+  assert.equal(report.agreement, "non_preferential");
+  assert.equal(report.derived.item_count, 2);
+  assert.deepEqual(report.findings, []);
+});
+
+test("a rule violation is a finding, not an exception", async () => {
+  await origo.init();
+  const report = origo.check({ ...sample(), goods: [] });
+  assert.equal(report.ok, false);
+  const f = report.findings.find((x) => x.code === "no_goods");
+  assert.equal(f.severity, "error");
+  assert.equal(f.path, "goods");
+  assert.ok(f.message.zh && f.message.en && f.source);
+});
+
+test("unreadable input throws an Error with code, path and findings", async () => {
+  await origo.init();
+  assert.throws(
+    () => origo.check({ ...sample(), agreement: "atlantis" }),
+    (err) => {
+      assert.ok(err instanceof Error && err instanceof origo.OrigoError);
+      assert.equal(err.code, "unknown_agreement");
+      assert.equal(err.path, "agreement");
+      assert.match(err.messageZh, /atlantis/);
+      assert.match(err.message, /unknown_agreement at `agreement`/);
+      assert.deepEqual(err.findings, []);
+      return true;
+    },
+  );
+});
+
+test("bad input gives codes and never kills the instance", async () => {
+  await origo.init();
+  const cyclic = sample();
+  cyclic.goods[0].self = cyclic;
+  const cases = [
+    [() => origo.check(42), "invalid_type", "certificate"],
+    [() => origo.check("not an object"), "invalid_type", "certificate"],
+    [() => origo.check(null), "invalid_type", "certificate"],
+    [() => origo.check(cyclic), "invalid_value", ""],
+    [() => origo.check({ ...sample(), goods: [{ ...SAMPLE.goods[0], package_count: "600" }] }), "invalid_type", "certificate.goods[0].package_count"],
+    [() => origo.check({ ...sample(), goods: [{ ...SAMPLE.goods[0], quantity: 10n }] }), "invalid_type", ""],
+    [() => origo.check({ ...sample(), exporter: { ...SAMPLE.exporter, name: "x".repeat(10_000_000) } }), "input_too_large", ""],
+    [() => origo.call("no_such_operation"), "unknown_operation", ""],
+    [() => origo.schema("nonsense"), "unknown_schema", "name"],
+  ];
+  for (const [run, code, path] of cases) {
+    assert.throws(run, (e) => e instanceof origo.OrigoError && e.code === code && e.path === path, `${code} at ${path}`);
+  }
+  assert.equal(origo.check(sample()).ok, true, "the instance still works");
+});
+
+test("every core operation has a JS function", async () => {
+  await origo.init();
+  const source = readFileSync(new URL("../index.js", import.meta.url), "utf8");
+  const wrapped = new Set([...source.matchAll(/call\("(\w+)"/g)].map((m) => m[1]));
+  const missing = origo.operations().filter((op) => !wrapped.has(op));
+  assert.deepEqual(missing, [], `core operations without a JS function: ${missing}`);
+});
+
+test("schema, codes, rules", async () => {
+  await origo.init();
+  assert.equal(origo.schema().title, "Certificate");
+  assert.ok(origo.codes().some((c) => c.code === "item_limit_exceeded"));
+  assert.ok(origo.rules().agreements.some((a) => a.code === "non_preferential"));
+  assert.equal(origo.rulebookVersion(), origo.rules().version);
+});

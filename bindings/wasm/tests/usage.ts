@@ -1,0 +1,23 @@
+// Compiled with `tsc --noEmit` only: proves index.d.ts describes a usable API.
+import { check, codes, init, OrigoError, rules, schema, type Finding, type Report } from "../index.js";
+
+export async function firstErrors(certificate: object): Promise<Finding[]> {
+  await init();
+  try {
+    const report: Report = check(certificate, { today: "2026-03-05" });
+    const limit: number | null = report.derived.item_limit;
+    void limit;
+    return report.findings.filter((f) => f.severity === "error");
+  } catch (e) {
+    if (e instanceof OrigoError) {
+      const where: string = `${e.code} @ ${e.path}: ${e.messageZh} / ${e.messageEn}`;
+      return e.findings.length ? e.findings : [{ code: e.code, severity: "error", path: e.path, source: "", message: { zh: where, en: where } }];
+    }
+    throw e;
+  }
+}
+
+export const agreementsWithLimits = (): string[] =>
+  rules().agreements.filter((a) => a.item_limit !== null).map((a) => `${a.code}: ${a.item_limit}`);
+export const catalogue = (): string[] => codes().map((c) => `${c.code} ${c.title_zh}`);
+export const title = (): unknown => schema("report")["title"];

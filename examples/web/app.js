@@ -1,0 +1,110 @@
+// The pre-check page: edit a certificate, see origo's findings as you type (all in the browser).
+import * as origo from "../../bindings/wasm/index.js";
+
+const $ = (id) => document.getElementById(id);
+const editor = $("editor");
+const statusLine = $("status");
+const findingsList = $("findings");
+
+/** The certificate being edited; the form fields and the JSON editor both write to it. */
+let certificate = null;
+
+function show(text, ok) {
+  statusLine.textContent = text;
+  statusLine.className = ok ? "ok" : "bad";
+}
+
+function item(className, ...children) {
+  const li = document.createElement("li");
+  li.className = className;
+  for (const [tag, cls, text] of children) {
+    const el = document.createElement(tag);
+    if (cls) el.className = cls;
+    el.textContent = text;
+    li.append(el);
+  }
+  return li;
+}
+
+function renderFindings(findings) {
+  findingsList.replaceChildren(
+    ...findings.map((f) => {
+      const li = item(
+        f.severity,
+        ["div", "code", `${f.severity} · ${f.code} · ${f.path || "—"} · ${f.source}`],
+        ["div", "zh", f.message.zh],
+        ["div", "en", f.message.en],
+      );
+      li.dataset.code = f.code;
+      return li;
+    }),
+  );
+}
+
+function recheck() {
+  try {
+    const report = origo.check(certificate);
+    show(report.ok ? "可以提交 / ready to submit" : "有错误 / has errors", report.ok);
+    renderFindings(report.findings);
+  } catch (e) {
+    if (!(e instanceof origo.OrigoError)) throw e;
+    show(`无法读取 / unreadable: ${e.code}${e.path ? ` @ ${e.path}` : ""}`, false);
+    const errors = e.findings.length ? e.findings : [{ code: e.code, severity: "error", path: e.path, source: "", message: { zh: e.messageZh, en: e.messageEn } }];
+    renderFindings(errors);
+  }
+}
+
+function syncFields() {
+  $("agreement").value = certificate?.agreement ?? "";
+  $("destination").value = certificate?.destination ?? "";
+  $("goods-count").value = Array.isArray(certificate?.goods) ? certificate.goods.length : 0;
+}
+
+function changed({ fromEditor = false } = {}) {
+  if (!fromEditor) editor.value = JSON.stringify(certificate, null, 2);
+  syncFields();
+  recheck();
+}
+
+/** Grows or shrinks the goods list by copying the last item, numbering items 1, 2, 3... */
+function setGoodsCount(n) {
+  if (!certificate || !Array.isArray(certificate.goods) || certificate.goods.length === 0 || n < 1) return;
+  const goods = certificate.goods.slice(0, n);
+  while (goods.length < n) goods.push({ ...structuredClone(goods[goods.length - 1]), item_no: goods.length + 1 });
+  certificate.goods = goods;
+  changed();
+}
+
+async function loadSample() {
+  const response = await fetch(new URL("../certificates/non_preferential.json", import.meta.url));
+  certificate = await response.json();
+  changed();
+}
+
+async function main() {
+  await origo.init();
+  for (const a of origo.rules().agreements) {
+    const label = a.item_limit === null ? a.name_zh : `${a.name_zh}（≤ ${a.item_limit} 项）`;
+    $("agreement").append(new Option(`${label} · ${a.code}`, a.code));
+  }
+  $("load-sample").addEventListener("click", loadSample);
+  $("agreement").addEventListener("change", (e) => { certificate.agreement = e.target.value; changed(); });
+  $("destination").addEventListener("input", (e) => { certificate.destination = e.target.value.toUpperCase(); changed(); });
+  $("goods-count").addEventListener("change", (e) => setGoodsCount(Number(e.target.value)));
+  $("goods-plus").addEventListener("click", () => setGoodsCount(certificate.goods.length + 1));
+  $("goods-minus").addEventListener("click", () => setGoodsCount(certificate.goods.length - 1));
+  editor.addEventListener("input", () => {
+    try {
+      certificate = JSON.parse(editor.value);
+    } catch (e) {
+      show(`JSON 语法错误 / JSON syntax error: ${e.message}`, false);
+      findingsList.replaceChildren();
+      return;
+    }
+    changed({ fromEditor: true });
+  });
+  await loadSample();
+  document.body.dataset.ready = "true";
+}
+
+main().catch((e) => show(`origo 无法启动 / cannot start: ${e.message}`, false));

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The one test command: Rust (fmt, clippy, tests), the Python wheel (release build, pytest,
+# stubtest, mypy), the WASM build (node tests, tsc, headless Chromium e2e).
+# Needs: a Rust toolchain, python3 with venv, node/npm, /usr/bin/chromium (.ci/run installs them).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+
+timings=()
+stage_start=$SECONDS
+stage() {
+  local now=$SECONDS
+  [ -n "${stage_name:-}" ] && timings+=("$(printf '%-28s %4ds' "$stage_name" $((now - stage_start)))")
+  stage_name="$1"
+  stage_start=$now
+  [ -n "$1" ] && echo "==> $1"
+  return 0
+}
+report() {
+  local status=$?
+  stage ""
+  echo "==> stage timings"
+  printf '  %s\n' "${timings[@]}"
+  exit $status
+}
+trap report EXIT
+
+stage "rust: fmt + clippy"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+stage "rust: tests"
+cargo test --workspace --exclude origo-python --quiet
+
+stage "python: release wheel"
+[ -x .venv/bin/maturin ] || python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check maturin==1.16.0
+wheels="$CARGO_TARGET_DIR/wheels"
+rm -f "$wheels"/origo-*.whl
+.venv/bin/maturin build --release --strip -m bindings/python/Cargo.toml -o "$wheels"
+
+stage "python: tests"
+rm -rf .venv-wheel
+python3 -m venv .venv-wheel  # a fresh venv: the wheel must install without Rust or sources
+.venv-wheel/bin/pip install --quiet --disable-pip-version-check pytest mypy "$wheels"/origo-*.whl
+(
+  cd bindings/python
+  ../../.venv-wheel/bin/python -m pytest -q tests
+  ../../.venv-wheel/bin/python -m mypy.stubtest origo._native
+  ../../.venv-wheel/bin/python -m mypy --strict python/origo
+  ../../.venv-wheel/bin/python -m mypy --strict tests ../../examples/python
+)
+
+stage "wasm: build"
+bindings/wasm/build.sh
+
+stage "wasm: node tests + tsc"
+(
+  cd bindings/wasm
+  [ -d node_modules ] || npm ci --no-audit --no-fund
+  node --test tests/
+  npx tsc --noEmit -p tests/tsconfig.json
+)
+
+stage "wasm: browser e2e"
+(cd bindings/wasm && node --test e2e/)
+
+echo "==> all tests passed"
