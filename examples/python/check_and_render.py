@@ -33,11 +33,9 @@ def main() -> int:
     for f in report.findings:
         print(f"  [{f.severity.value}] {f.code} @ {f.path or '（整体）'}：{f.message_zh}（依据：{f.source}）")
 
-    render = getattr(origo, "render", None)  # present in builds with the renderer
-    if render is not None:
-        pdf = args.certificate.with_suffix(".pdf").name
-        Path(pdf).write_bytes(render(certificate, format="pdf"))
-        print(f"已生成 {pdf}")
+    pdf = args.certificate.with_suffix(".pdf").name
+    Path(pdf).write_bytes(origo.render(certificate, format="pdf"))
+    print(f"已生成 {pdf}")
     return 0 if report.ok else 1
 
 

@@ -52,6 +52,25 @@ fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_,
     })
 }
 
+/// Renders a certificate from a JSON request (see `origo::api::render`) and returns the bytes.
+#[pyfunction]
+#[pyo3(signature = (request, rulebook=None))]
+fn render<'py>(
+    py: Python<'py>,
+    request: String,
+    rulebook: Option<&Bound<'_, Rulebook>>,
+) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+    let rulebook = rulebook.map(|r| r.get().0.clone());
+    let bytes = guarded(py, move || {
+        let rulebook = match rulebook {
+            Some(r) => r,
+            None => origo::Rulebook::builtin()?,
+        };
+        origo::api::render(&request, &rulebook)
+    })?;
+    Ok(pyo3::types::PyBytes::new(py, &bytes))
+}
+
 /// Operation `__panic__` panics when `ORIGO_TEST_HOOKS=1`, so the tests can prove that a panic
 /// reaches Python as `OrigoError`, in the very wheel that ships.
 fn test_hook(op: &str) {
@@ -102,6 +121,7 @@ fn origo_error(py: Python<'_>, e: &origo::Error) -> PyErr {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rulebook>()?;
     m.add_function(wrap_pyfunction!(call, m)?)?;
+    m.add_function(wrap_pyfunction!(render, m)?)?;
     m.add("OPERATIONS", origo::api::OPERATIONS.to_vec())?;
     Ok(())
 }

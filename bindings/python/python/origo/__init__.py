@@ -44,6 +44,7 @@ __all__ = [
     "retention_window",
     "rules",
     "schema",
+    "render",
     "system_dates",
     "transition_table",
     "validate_id",
@@ -83,6 +84,26 @@ def call(op: str, request: Optional[Mapping[str, Any]] = None, *, rulebook: Opti
 def _request(**fields: Any) -> Dict[str, Any]:
     """A request without the optional fields the caller left out."""
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def render(
+    certificate: Any,
+    format: str = "pdf",
+    *,
+    page: Optional[int] = None,
+    back: bool = False,
+    invoice: bool = False,
+    preview: bool = False,
+    dpi: Optional[int] = None,
+    rulebook: Optional[Rulebook] = None,
+) -> bytes:
+    """Draws the certificate (or, with `invoice=True`, its commercial invoice) as PDF, SVG or PNG bytes.
+
+    The certificate is checked first: printed texts, criteria and print decisions come from the report.
+    """
+    req = _request(certificate=certificate, format=format, page=page, dpi=dpi)
+    req.update(back=back, invoice=invoice, preview=preview)
+    return _native.render(_encode(req), rulebook)
 
 
 def check(certificate: Any, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:

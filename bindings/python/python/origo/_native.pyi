@@ -1,7 +1,7 @@
 from os import PathLike
 from typing import Optional, Union, final
 
-__all__ = ["OPERATIONS", "Rulebook", "call"]
+__all__ = ["OPERATIONS", "Rulebook", "call", "render"]
 
 OPERATIONS: list[str]
 
@@ -15,3 +15,4 @@ class Rulebook:
     def version(self) -> str: ...
 
 def call(op: str, request: str, rulebook: Optional[Rulebook] = None) -> str: ...
+def render(request: str, rulebook: Optional[Rulebook] = None) -> bytes: ...
