@@ -96,6 +96,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         ));
         return;
     }
+    // Items often share a pre-review: decide each product once, and say product-level findings once.
+    let mut decided: Vec<Option<Result<origin::Decision, crate::Error>>> = vec![None; cx.cert.products.len()];
     for (i, item) in cx.cert.goods.iter().enumerate() {
         let path = Path::root().key("goods").index(i);
         let mut io = ItemOrigin {
@@ -131,53 +133,35 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             continue;
         };
         let ppath = Path::root().key("products").index(pi);
-        match p.status {
-            ProductStatus::Approved => {}
-            ProductStatus::Voided => {
-                out.push(Finding::new(
-                    &VOIDED,
-                    ppath.key("status"),
-                    "FAQ Q75",
-                    format!("产品预审 `{r}` 已作废，不能再用于办理证书"),
-                    format!("product pre-review `{r}` is voided and can no longer be used"),
-                ));
-            }
-            s => {
-                out.push(Finding::new(
-                    &NOT_APPROVED,
-                    ppath.key("status"),
-                    "FAQ Q83, Q101",
-                    format!("产品预审 `{r}` 未审核通过（{s:?}），只有审核通过的才能使用"),
-                    format!("product pre-review `{r}` is {s:?}; only approved pre-reviews can be used"),
-                ));
+        let first_use = decided.get(pi).is_some_and(Option::is_none);
+        if first_use {
+            product_findings(p, &ppath, r, out);
+            if let Some(slot) = decided.get_mut(pi) {
+                *slot = Some(origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination)));
             }
         }
-        let complete =
-            p.manufacturer.as_ref().is_some_and(|m| ![&m.name_zh, &m.address].iter().any(|s| s.trim().is_empty()));
-        if !complete {
-            out.push(Finding::new(
-                &INCOMPLETE,
-                ppath.key("manufacturer"),
-                "FAQ Q15",
-                "生产商的中文名称、详细地址和所属国家必须完整填写",
-                "the manufacturer's Chinese name, address and country are required",
-            ));
-        }
-        let d = match origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination)) {
-            Ok(d) => d,
-            Err(e) => {
-                let at = e.path.replacen("product", ppath.as_str(), 1);
-                out.push(Finding::new(&INVALID, at, "FAQ Q20", e.message.zh, e.message.en));
+        let d = match decided.get(pi).cloned().flatten() {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                if first_use {
+                    let at = e.path.replacen("product", ppath.as_str(), 1);
+                    out.push(Finding::new(&INVALID, at, "FAQ Q20", e.message.zh, e.message.en));
+                }
+                out.derived.origin.push(io);
+                continue;
+            }
+            None => {
                 out.derived.origin.push(io);
                 continue;
             }
         };
         let source = d.rule.as_ref().map_or_else(|| "FAQ Q20, Q77".to_string(), |r| r.source.clone());
-        if p.minimal_operations.is_none() && d.trace.iter().any(|s| s.kind == "gate" && s.passed.is_none()) {
+        if first_use && p.minimal_operations.is_none() && d.trace.iter().any(|s| s.kind == "gate" && s.passed.is_none())
+        {
             out.push(Finding::new(&MINIMAL_UNANSWERED, ppath.key("minimal_operations"), "FAQ Q110", "产品含非国产原材料，须确认在中国境内是否仅经过微小加工", "the product has non-Chinese materials: confirm whether production in China was only minimal operations"));
         }
         if a.kind == CertificateKind::Processing {
-            if d.processing_required && p.processing.is_empty() {
+            if first_use && d.processing_required && p.processing.is_empty() {
                 out.push(Finding::new(
                     &PROCESSING_STEPS,
                     ppath.key("processing"),
@@ -241,6 +225,42 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         io.manufacture_country = d.manufacture_country;
         io.rvc = d.rvc;
         out.derived.origin.push(io);
+    }
+}
+
+/// Findings about the pre-review itself: its review status and its manufacturer (FAQ Q15, Q75, Q83, Q101).
+fn product_findings(p: &crate::model::Product, ppath: &Path, r: &str, out: &mut Outcome) {
+    match p.status {
+        ProductStatus::Approved => {}
+        ProductStatus::Voided => {
+            out.push(Finding::new(
+                &VOIDED,
+                ppath.key("status"),
+                "FAQ Q75",
+                format!("产品预审 `{r}` 已作废，不能再用于办理证书"),
+                format!("product pre-review `{r}` is voided and can no longer be used"),
+            ));
+        }
+        s => {
+            out.push(Finding::new(
+                &NOT_APPROVED,
+                ppath.key("status"),
+                "FAQ Q83, Q101",
+                format!("产品预审 `{r}` 未审核通过（{s:?}），只有审核通过的才能使用"),
+                format!("product pre-review `{r}` is {s:?}; only approved pre-reviews can be used"),
+            ));
+        }
+    }
+    let complete =
+        p.manufacturer.as_ref().is_some_and(|m| ![&m.name_zh, &m.address].iter().any(|s| s.trim().is_empty()));
+    if !complete {
+        out.push(Finding::new(
+            &INCOMPLETE,
+            ppath.key("manufacturer"),
+            "FAQ Q15",
+            "生产商的中文名称、详细地址和所属国家必须完整填写",
+            "the manufacturer's Chinese name, address and country are required",
+        ));
     }
 }
 
