@@ -30,7 +30,7 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
             format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
         )
     })?;
-    check_bounds(&value, &Path::root(), "", 0, limits)?;
+    check_bounds(&value, &mut Vec::new(), "", limits)?;
     Ok(value)
 }
 
@@ -56,11 +56,25 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
     })
 }
 
-fn check_bounds(v: &Value, path: &Path, key: &str, depth: usize, limits: &Limits) -> Result<()> {
-    if depth > limits.max_depth {
+/// One step of the path to the value being walked; the path text is built only for an error.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_of(steps: &[Step<'_>]) -> Path {
+    steps.iter().fold(Path::root(), |p, s| match s {
+        Step::Key(k) => p.key(k),
+        Step::Index(i) => p.index(*i),
+    })
+}
+
+fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: &Limits) -> Result<()> {
+    if steps.len() > limits.max_depth {
         return Err(Error::new(
             "input_too_deep",
-            path.as_str(),
+            path_of(steps).as_str(),
             format!("嵌套超过 {} 层", limits.max_depth),
             format!("nesting deeper than {} levels", limits.max_depth),
         ));
@@ -68,12 +82,13 @@ fn check_bounds(v: &Value, path: &Path, key: &str, depth: usize, limits: &Limits
     match v {
         // CSV texts of `import_products` are bounded by their bytes and rows, not as one field.
         Value::String(_) if matches!(key, "goods_csv" | "materials_csv") => {}
-        Value::String(s) => {
+        // Bytes bound characters from above: count characters only when the bytes exceed the limit.
+        Value::String(s) if s.len() > limits.max_string_chars => {
             let chars = s.chars().count();
             if chars > limits.max_string_chars {
                 return Err(Error::new(
                     "string_too_long",
-                    path.as_str(),
+                    path_of(steps).as_str(),
                     format!("文本有 {chars} 个字符，超过上限 {}", limits.max_string_chars),
                     format!("text has {chars} characters, more than the limit of {}", limits.max_string_chars),
                 ));
@@ -89,18 +104,22 @@ fn check_bounds(v: &Value, path: &Path, key: &str, depth: usize, limits: &Limits
             if items.len() > max {
                 return Err(Error::new(
                     code,
-                    path.as_str(),
+                    path_of(steps).as_str(),
                     format!("列表有 {} 项，超过上限 {max}", items.len()),
                     format!("list has {} entries, more than the limit of {max}", items.len()),
                 ));
             }
             for (i, item) in items.iter().enumerate() {
-                check_bounds(item, &path.index(i), key, depth + 1, limits)?;
+                steps.push(Step::Index(i));
+                check_bounds(item, steps, key, limits)?;
+                steps.pop();
             }
         }
         Value::Object(map) => {
             for (k, child) in map {
-                check_bounds(child, &path.key(k), k, depth + 1, limits)?;
+                steps.push(Step::Key(k));
+                check_bounds(child, steps, k, limits)?;
+                steps.pop();
             }
         }
         _ => {}

@@ -1,6 +1,8 @@
 //! Same input, same bytes: report JSON and PDFs are deterministic, across runs, across threads,
 //! and (through the golden files here, which the Python and JS tests read too) across bindings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure should stop the run")]
+
 use origo::Rulebook;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
