@@ -254,7 +254,20 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // A bug inside origo is reported like any other error (code `internal_error`, exit 2), not as a crash.
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(|| run(cli)).unwrap_or_else(|panic| {
+        let what =
+            panic.downcast_ref::<&str>().map(|s| (*s).to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        let what = what.unwrap_or_default();
+        Err(Error::new(
+            "internal_error",
+            "",
+            format!("origo 内部错误，请报告：{what}"),
+            format!("internal error in origo, please report it: {what}"),
+        ))
+    });
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error[{}]: {}{}", e.code, e.message.en, at(&e.path));
