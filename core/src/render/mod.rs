@@ -311,6 +311,8 @@ fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: 
                 ident: Smart::Custom("origo".to_string()),
                 timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
                 page_ranges: selected.map(|p| PageRanges::new(vec![Some(p)..=Some(p)])),
+                // Typst tags (accessibility structure) only whole documents, not page ranges.
+                tagged: selected.is_none(),
                 ..Default::default()
             };
             typst_pdf::pdf(doc, &opts).map_err(|d| compile_error(&d))

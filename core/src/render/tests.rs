@@ -125,6 +125,16 @@ fn the_invoice_and_back_pages_render() {
 }
 
 #[test]
+fn one_page_of_a_pdf_the_back_or_a_numbered_one() {
+    let rb = rulebook();
+    let cert = sample("asean");
+    let back = RenderOptions { back: true, ..RenderOptions::default() };
+    assert!(render(&cert, &rb, &back).unwrap().starts_with(b"%PDF"));
+    let first = RenderOptions { page: std::num::NonZeroUsize::new(1), ..RenderOptions::default() };
+    assert!(render(&cert, &rb, &first).unwrap().starts_with(b"%PDF"));
+}
+
+#[test]
 fn same_input_gives_identical_pdf_bytes() {
     let rb = rulebook();
     let cert = sample("rcep");
