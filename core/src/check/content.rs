@@ -346,6 +346,12 @@ fn exporter(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> String 
         ));
     }
     let mut text = party(clean, name, ex.address.as_deref(), at, "exporter.address");
+    if let Some(agent) = &cx.cert.agent {
+        let ob = &cx.rulebook.content().texts.on_behalf_joiner;
+        let agent_name = if chinese { agent.name_zh.as_deref().unwrap_or(&agent.name) } else { &agent.name };
+        let agent_name = clean.text(agent_name, Path::root().key("agent.name"));
+        text = format!("{agent_name}\n{} {text}", ob.value);
+    }
     let via = &cx.rulebook.content().texts.double_header_joiner;
     if cx.cert.print.double_header {
         if cx.agreement.kind != CertificateKind::NonPreferential {

@@ -25,6 +25,9 @@ pub struct Certificate {
     /// Producer, where the form has a producer box.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<Party>,
+    /// Agent enterprise applying on the exporter's behalf: box 1 prints `AGENT O/B EXPORTER` (FAQ Q80).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<Party>,
     /// Intermediary for a "VIA" double header (non-preferential only, FAQ Q80) or third-party invoicing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediary: Option<Party>,

@@ -26,6 +26,8 @@ pub struct ContentTexts {
     pub in_bulk: Fact<String>,
     /// Joins exporter and intermediary in a double header (FAQ Q80).
     pub double_header_joiner: Fact<String>,
+    /// Joins the agent and the exporter it applies for (agent mode, FAQ Q80).
+    pub on_behalf_joiner: Fact<String>,
     /// Whether the early-harvest list holds every line: a code absent from an incomplete list
     /// cannot be refused with certainty.
     pub ecfa_early_harvest_complete: Fact<bool>,
