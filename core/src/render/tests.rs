@@ -290,3 +290,15 @@ fn write_pages_for_review() {
         RenderOptions { document: Document::Invoice, format: Format::Png, png_dpi: 100, ..RenderOptions::default() };
     std::fs::write(dir.join("invoice-1.png"), render(&sample("asean"), &rb, &invoice).unwrap()).unwrap();
 }
+
+#[test]
+fn processing_box_11_prints_the_country_of_manufacture() {
+    let mut cert = sample("processing");
+    for p in &mut cert.products {
+        for m in &mut p.materials {
+            m.origin = crate::model::MaterialOrigin::Country(crate::model::Country::parse("JP").unwrap());
+        }
+    }
+    let text = document_text(&cert, &RenderOptions::default());
+    assert!(text.contains("JAPAN"), "{text}");
+}

@@ -65,6 +65,8 @@ pub(crate) struct Texts {
     pub remarks: String,
     pub official: String,
     pub origin_country: String,
+    /// Processing certificate box 11: the country whose materials have the largest share (FAQ Q40).
+    pub manufacture: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -168,6 +170,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
             remarks: remarks(src),
             official: String::new(),
             origin_country: "CHINA".to_string(),
+            manufacture: manufacture(src, zh),
         },
         transport: TransportView {
             departure: cert.transport.departure_date.map(date).unwrap_or_default(),
@@ -247,6 +250,18 @@ fn party(p: &Party, zh: bool) -> String {
         s.push_str(a);
     }
     s
+}
+
+/// The countries of manufacture the origin check found for the goods, each once, in item order.
+fn manufacture(src: Sources<'_>, zh: bool) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for c in src.derived.origin.iter().filter_map(|o| o.manufacture_country.as_ref()) {
+        let name = country_name(c, src, zh);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
 }
 
 /// A country as printed: its name from the rulebook's country list (Chinese on Chinese forms),
