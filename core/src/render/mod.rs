@@ -175,6 +175,12 @@ pub(crate) fn compile(
             files.push((fid, bytes.clone()));
         }
     }
+    let mut marks_images = Vec::new();
+    for (i, bytes) in marks_images_of(cert, limits.max_image_bytes)?.into_iter().enumerate() {
+        let path = format!("/img/marks-{i}");
+        files.push((world::id(&path).ok_or_else(|| internal("marks image path"))?, bytes));
+        marks_images.push(path);
+    }
     let host_fonts = fonts(&options.fonts, limits.max_font_bytes)?;
 
     let src = view::Sources {
@@ -187,6 +193,7 @@ pub(crate) fn compile(
         signature: sealed && signature.is_some(),
         plain,
         with_back: has_back,
+        marks_images: &marks_images,
     };
     let data = data_json(&view::build(cert, options, src))?;
     files.push((world::id("/data.json").ok_or_else(|| internal("data path"))?, Bytes::new(data)));
@@ -218,15 +225,47 @@ fn today(cert: &Certificate) -> Option<Datetime> {
     Datetime::from_ymd(d.year(), u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?)
 }
 
+/// The image shipping marks the host passed as base64 (FAQ Q24, Q39), decoded and checked; the
+/// certificate prints them on an attachment sheet, as its marks box says `SEE ATTACHMENT`.
+fn marks_images_of(cert: &Certificate, max: usize) -> Result<Vec<Bytes>> {
+    use base64::Engine as _;
+    let mut out = Vec::new();
+    for (i, a) in cert.attachments.iter().enumerate() {
+        let (crate::model::AttachmentKind::MarksImage, Some(text)) = (a.kind, a.data_base64.as_deref()) else {
+            continue;
+        };
+        let path = format!("attachments[{i}].data_base64");
+        // Hosts often wrap base64 at 76 columns: line breaks and spaces are not data.
+        let text: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        if text.len() / 4 * 3 > max.saturating_add(3) {
+            return Err(too_large(&path, text.len() / 4 * 3, max));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).map_err(|e| {
+            Error::new(
+                codes::IMAGE_INVALID,
+                path.as_str(),
+                format!("图片唛头不是有效的 base64：{e}"),
+                format!("the image marks are not valid base64: {e}"),
+            )
+        })?;
+        out.extend(image(&path, Some(&bytes), max)?);
+    }
+    Ok(out)
+}
+
+fn too_large(what: &str, len: usize, max: usize) -> Error {
+    Error::new(
+        codes::IMAGE_TOO_LARGE,
+        what,
+        format!("图片 {what} 有 {len} 字节，超过上限 {max}"),
+        format!("the {what} image has {len} bytes, more than the bound of {max}"),
+    )
+}
+
 fn image(what: &str, bytes: Option<&[u8]>, max: usize) -> Result<Option<Bytes>> {
     let Some(bytes) = bytes else { return Ok(None) };
     if bytes.len() > max {
-        return Err(Error::new(
-            codes::IMAGE_TOO_LARGE,
-            what,
-            format!("图片 {what} 有 {} 字节，超过上限 {max}", bytes.len()),
-            format!("the {what} image has {} bytes, more than the bound of {max}", bytes.len()),
-        ));
+        return Err(too_large(what, bytes.len(), max));
     }
     let invalid = |why: &str| {
         Error::new(

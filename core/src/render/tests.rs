@@ -302,3 +302,51 @@ fn processing_box_11_prints_the_country_of_manufacture() {
     let text = document_text(&cert, &RenderOptions::default());
     assert!(text.contains("JAPAN"), "{text}");
 }
+
+#[test]
+fn image_marks_print_on_an_attachment_sheet_before_the_overleaf() {
+    use crate::model::{Attachment, AttachmentKind};
+    use base64::Engine as _;
+    let rb = rulebook();
+    let mut cert = sample("asean");
+    let plain_pages = compile(&cert, &rb, &RenderOptions::default()).unwrap().0.pages().len();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(png(&sample("korea"), 1));
+    // Wrapped at 76 columns, as mail-style encoders do.
+    let wrapped = encoded.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>();
+    cert.goods[0].marks = Some("SEE ATTACHMENT".to_string());
+    cert.attachments.push(Attachment {
+        kind: AttachmentKind::MarksImage,
+        name: "marks.png".to_string(),
+        media_type: Some("image/png".to_string()),
+        data_base64: Some(wrapped.join("\n")),
+    });
+    let (doc, _) = compile(&cert, &rb, &RenderOptions::default()).unwrap();
+    let pages = doc.pages();
+    assert_eq!(pages.len(), plain_pages + 1);
+    let sheet = &pages[pages.len() - 2].frame;
+    let mut text = String::new();
+    texts(sheet, &mut text);
+    assert!(text.contains("SHIPPING") && text.contains("A26330A0001"), "{text}");
+    fn images(frame: &Frame) -> usize {
+        frame
+            .items()
+            .map(|(_, i)| match i {
+                FrameItem::Image(..) => 1,
+                FrameItem::Group(g) => images(&g.frame),
+                _ => 0,
+            })
+            .sum()
+    }
+    assert_eq!(images(sheet), 1);
+    let mut back = String::new();
+    texts(&pages[pages.len() - 1].frame, &mut back);
+    assert!(back.contains("OVERLEAF"), "the overleaf stays last: {back}");
+
+    let index = cert.attachments.len() - 1;
+    for (data, why) in [("not base64 at all!", "bad base64"), ("aGVsbG8gd29ybGQ=", "not an image")] {
+        cert.attachments[index].data_base64 = Some(data.to_string());
+        let err = render(&cert, &rb, &RenderOptions::default()).unwrap_err();
+        assert_eq!(err.code, codes::IMAGE_INVALID, "{why}");
+        assert_eq!(err.path, format!("attachments[{index}].data_base64"), "{why}");
+    }
+}

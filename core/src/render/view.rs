@@ -38,6 +38,8 @@ pub(crate) struct View {
     pub plain: bool,
     pub with_back: bool,
     pub max_pages: usize,
+    /// Virtual paths of the image marks, printed on attachment sheets.
+    pub marks_images: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,6 +131,7 @@ pub(crate) struct Sources<'a> {
     pub signature: bool,
     pub plain: bool,
     pub with_back: bool,
+    pub marks_images: &'a [String],
 }
 
 /// Builds the view model.
@@ -215,6 +218,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         plain: src.plain,
         with_back: src.with_back && opts.document == Document::Certificate,
         max_pages: src.max_pages,
+        marks_images: src.marks_images.to_vec(),
     }
 }
 
