@@ -195,7 +195,9 @@ pub(crate) fn compile(
         with_back: has_back,
         marks_images: &marks_images,
     };
-    let data = data_json(&view::build(cert, options, src))?;
+    let view = view::build(cert, options, src)
+        .ok_or_else(|| internal("the check described fewer goods items than the certificate has"))?;
+    let data = data_json(&view)?;
     files.push((world::id("/data.json").ok_or_else(|| internal("data path"))?, Bytes::new(data)));
 
     let today = today(cert).ok_or_else(|| internal("certificate date out of range"))?;

@@ -350,3 +350,15 @@ fn image_marks_print_on_an_attachment_sheet_before_the_overleaf() {
         assert_eq!(err.path, format!("attachments[{index}].data_base64"), "{why}");
     }
 }
+
+#[test]
+fn each_row_prints_its_own_item_even_when_numbers_repeat() {
+    let mut cert = sample("asean");
+    let mut twin = cert.goods[0].clone();
+    twin.name = "SECOND ITEM WITH A REPEATED NUMBER".to_string();
+    twin.description = None;
+    cert.goods.push(twin);
+    let text = document_text(&cert, &RenderOptions::default());
+    let flat: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
+    assert!(flat.contains("SECONDITEMWITHAREPEATEDNUMBER"), "{flat}");
+}

@@ -134,14 +134,15 @@ pub(crate) struct Sources<'a> {
     pub marks_images: &'a [String],
 }
 
-/// Builds the view model.
-pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> View {
+/// Builds the view model; `None` when the report does not describe every goods item (a check
+/// always does, so the caller reports an internal error).
+pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> Option<View> {
     let zh = src.template == "ecfa";
     let language = if zh { "zh" } else { "en" };
     let title = src.agreement.form_title.value.clone();
     let issued_date = cert.dates.signing.or(cert.dates.application);
     let place = cert.dates.signing_place.clone().unwrap_or_else(|| "CHINA".to_string());
-    let mut goods: Vec<Row> = cert.goods.iter().enumerate().map(|(i, g)| row(i, g, src)).collect();
+    let mut goods: Vec<Row> = cert.goods.iter().enumerate().map(|(i, g)| row(i, g, src)).collect::<Option<_>>()?;
     if let Some(first) = goods.first_mut() {
         first.invoice = invoice_text(cert);
     }
@@ -152,7 +153,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
     } else {
         qr_matrix(&qr_payload(cert, opts, &number, issued_date))
     };
-    View {
+    Some(View {
         form: FormInfo { code: src.template.to_string(), title, language: language.to_string() },
         number,
         serial: opts.serial.clone().unwrap_or_default(),
@@ -219,7 +220,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         with_back: src.with_back && opts.document == Document::Certificate,
         max_pages: src.max_pages,
         marks_images: src.marks_images.to_vec(),
-    }
+    })
 }
 
 /// Dates as the forms print them, e.g. `MAR. 02, 2026` (locale-free).
@@ -313,16 +314,16 @@ fn remarks(src: Sources<'_>) -> String {
     c.remarks_text.clone().or_else(|| c.special_clause_text.clone()).unwrap_or_default()
 }
 
-/// One goods row from the item's derived texts, criterion and FOB decision.
-fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Row {
-    let d = src.derived.goods.iter().find(|d| d.item_no == g.item_no);
+/// One goods row from the item's derived texts (the content pass describes items in order),
+/// criterion and FOB decision.
+fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
+    let d = src.derived.goods.get(i)?;
     let origin = src.derived.origin.iter().find(|o| o.item == i);
     let quantity_only = src.derived.content.quantity_only;
-    let qty = d.map_or_else(|| format!("{} {}", g.quantity.normalize(), g.unit), |d| d.quantity_text.clone());
-    let gross = if quantity_only {
-        String::new()
-    } else {
-        d.and_then(|d| d.gross_weight_text.clone()).map(|w| format!("G.W. {w}")).unwrap_or_default()
+    let qty = d.quantity_text.clone();
+    let gross = match &d.gross_weight_text {
+        Some(w) if !quantity_only => format!("G.W. {w}"),
+        _ => String::new(),
     };
     let value = g.fob_value.as_ref().map(|m| format!("{} {}", m.currency, money(m.amount))).unwrap_or_default();
     let show_fob = !quantity_only && (g.show_fob || origin.is_some_and(|o| o.show_fob));
@@ -333,11 +334,11 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Row {
     if show_fob && !value.is_empty() {
         qty_lines.push(format!("FOB {value}"));
     }
-    let hs = d.and_then(|d| d.hs_code_text.clone()).unwrap_or_default();
-    Row {
+    let hs = d.hs_code_text.clone().unwrap_or_default();
+    Some(Row {
         item: g.item_no.to_string(),
-        marks: d.map_or_else(|| "N/M".to_string(), |d| d.marks_text.clone()),
-        desc: d.map_or_else(|| g.name.clone(), |d| d.description_text.clone()),
+        marks: d.marks_text.clone(),
+        desc: d.description_text.clone(),
         hs_line: if hs.is_empty() { String::new() } else { format!("H.S. CODE: {hs}") },
         hs,
         criterion: origin.and_then(|o| o.criterion.clone()).unwrap_or_default(),
@@ -347,7 +348,7 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Row {
         qty_value: qty_lines.join("\n"),
         invoice: String::new(),
         origin_country: "CN".to_string(),
-    }
+    })
 }
 
 fn invoice_text(cert: &Certificate) -> String {
@@ -360,14 +361,15 @@ fn fob_total(cert: &Certificate) -> Option<String> {
     let mut sum = Decimal::ZERO;
     for g in &cert.goods {
         let m = g.fob_value.as_ref().filter(|m| m.currency == first)?;
-        sum += m.amount;
+        sum = sum.checked_add(m.amount)?;
     }
     Some(format!("{first} {}", money(sum)))
 }
 
 /// The end line, with package and value totals for forms that print them.
 fn totals(cert: &Certificate) -> Row {
-    let count: u64 = cert.goods.iter().filter_map(|g| g.package_count).sum();
+    // An overflowing sum prints no total rather than a wrong one.
+    let count = cert.goods.iter().try_fold(0u64, |sum, g| sum.checked_add(g.package_count.unwrap_or(0))).unwrap_or(0);
     let kinds: Vec<&str> = cert.goods.iter().filter_map(|g| g.package_kind.as_deref()).collect();
     let kind = match kinds.first() {
         Some(k) if kinds.iter().all(|x| x == k) => k.to_string(),
