@@ -67,6 +67,8 @@ rule_files![
     "lists/hs_migrations.csv",
     "lists/minimal_operations.csv",
     "lists/origin_criteria.csv",
+    "psr/asean.csv",
+    "psr/rcep.csv",
     "rulebook.toml",
     "valuation.toml",
 ];
