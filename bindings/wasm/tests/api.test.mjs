@@ -77,6 +77,14 @@ test("every core operation has a JS function", async () => {
   assert.deepEqual(missing, [], `core operations without a JS function: ${missing}`);
 });
 
+test("schema answers the committed, generated schema files", async () => {
+  await origo.init();
+  for (const name of ["certificate", "product", "report"]) {
+    const file = JSON.parse(readFileSync(join(REPO, "schema", `${name}.schema.json`), "utf8"));
+    assert.deepEqual(origo.schema(name), file, name);
+  }
+});
+
 test("schema, codes, rules", async () => {
   await origo.init();
   assert.equal(origo.schema().title, "Certificate");

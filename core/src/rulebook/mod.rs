@@ -69,7 +69,22 @@ impl Files {
     }
 }
 
+#[cfg(feature = "toml")]
 static BUILTIN: Lazy<std::result::Result<Rulebook, Error>> = Lazy::new(|| Rulebook::from_texts(builtin_files()));
+/// Without the `toml` feature the embedded TOML files are read in the JSON form `build.rs` made.
+#[cfg(not(feature = "toml"))]
+static BUILTIN: Lazy<std::result::Result<Rulebook, Error>> = Lazy::new(|| Rulebook::from_texts(json_form_files()));
+
+/// The embedded rulebook as `build.rs` wrote it: each `.toml` text converted to JSON.
+#[cfg(any(test, not(feature = "toml")))]
+mod json_form {
+    include!(concat!(env!("OUT_DIR"), "/json_form.rs"));
+}
+
+#[cfg(any(test, not(feature = "toml")))]
+fn json_form_files() -> Vec<(String, String)> {
+    json_form::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+}
 
 /// The embedded rulebook files as `(path, text)` pairs: a starting point for a host's own rulebook.
 pub fn builtin_files() -> Vec<(String, String)> {
@@ -93,6 +108,8 @@ impl Rulebook {
 
     /// A rulebook from in-memory files, `(path relative to the rulebook root, text)`, e.g.
     /// `("agreements/asean.toml", "...")`: for hosts without a file system (WASM) and for tests.
+    /// A `.toml` text may also be given in its JSON form (an object with the same keys), the only
+    /// form a build without the `toml` feature reads.
     /// When a path is given twice, the later text wins (so a host can override embedded files).
     pub fn from_texts(files: impl IntoIterator<Item = (String, String)>) -> Result<Rulebook> {
         let unique: BTreeMap<String, String> = files.into_iter().collect();
@@ -283,14 +300,27 @@ pub(crate) fn invalid(file: &str, key: &str, why: &str) -> Error {
     )
 }
 
-/// Parses one TOML data file; an error names the file and the key path.
+/// Parses one TOML data file, or its JSON form (a TOML document cannot start with `{`); an
+/// error names the file and the key path.
 pub(crate) fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T> {
-    let de = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = e.path().to_string();
-        let inner = e.into_inner();
-        invalid(file, if key == "." { "" } else { &key }, inner.message().trim())
-    })
+    if text.trim_start().starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(file, "", &e.to_string()))?;
+        return serde_path_to_error::deserialize(value).map_err(|e| {
+            let key = e.path().to_string();
+            invalid(file, if key == "." { "" } else { &key }, &e.into_inner().to_string())
+        });
+    }
+    #[cfg(feature = "toml")]
+    {
+        let de = toml::Deserializer::new(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            invalid(file, if key == "." { "" } else { &key }, inner.message().trim())
+        })
+    }
+    #[cfg(not(feature = "toml"))]
+    Err(invalid(file, "", "this build reads `.toml` files only in their JSON form (built without the `toml` feature)"))
 }
 
 fn parse_lifecycle(files: &Files, limits: &Limits) -> Result<LifecycleRules> {
@@ -480,6 +510,32 @@ mod tests {
         assert_eq!(err.code, "rulebook_invalid");
         assert_eq!(err.path, "agreements/asean.toml: parties.value[9]");
         assert!(err.message.en.contains("`XX`"), "{}", err.message.en);
+    }
+
+    #[test]
+    fn json_form_reads_the_same_rulebook() {
+        let from_json = Rulebook::from_texts(json_form_files()).unwrap();
+        assert_eq!(format!("{:?}", from_json.inner), format!("{:?}", Rulebook::builtin().unwrap().inner));
+        assert!(json_form_files().iter().filter(|(p, _)| p.ends_with(".toml")).all(|(_, t)| t.starts_with('{')));
+    }
+
+    #[test]
+    fn json_form_errors_name_file_and_key() {
+        let files = json_form_files()
+            .into_iter()
+            .map(|(p, t)| {
+                let t = if p == "agreements/rcep.toml" {
+                    t.replacen("\"schema_version\":1", "\"schema_version\":\"1\"", 1)
+                } else {
+                    t
+                };
+                (p, t)
+            })
+            .collect();
+        let err = Rulebook::from_files(Files(files)).unwrap_err();
+        assert_eq!(err.code, "rulebook_invalid");
+        assert_eq!(err.path, "agreements/rcep.toml: schema_version");
+        assert!(err.message.en.contains("invalid type"), "{}", err.message.en);
     }
 
     #[test]
