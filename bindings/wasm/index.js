@@ -78,7 +78,9 @@ async function compile(source) {
 async function instantiate() {
   generation += 1;
   const glue = await import(generation === 1 ? glueUrl.href : `${glueUrl.href}?instance=${generation}`);
-  glue.initSync({ module: compiled });
+  // Asynchronous: browsers refuse to instantiate a module over 8 MB (the render build)
+  // synchronously on the main thread.
+  await glue.default({ module_or_path: compiled });
   return glue;
 }
 
