@@ -34,7 +34,7 @@ pub fn call(op: &str, request: &str) -> String {
 /// Renders a certificate from a JSON request (see `origo::api::render`) and returns the bytes.
 ///
 /// An unreadable request or a failed render throws the error as JSON text
-/// (`{code, path, message, findings}`), which `index-render.js` turns into an `OrigoError`.
+/// (`{code, path, message, findings}`), which `index.js` turns into an `OrigoError`.
 #[cfg(feature = "render")]
 #[wasm_bindgen]
 pub fn render(request: &str) -> Result<Vec<u8>, JsValue> {

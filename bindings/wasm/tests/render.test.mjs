@@ -41,6 +41,7 @@ test("renderSvg: unreadable input throws an OrigoError with a code", { skip }, (
     [() => origo.renderSvg({ certificate: { ...sample(), agreement: "atlantis" } }), "unknown_template", "agreement"],
     [() => origo.renderSvg({ certificate: sample(), page: 99 }), "page_out_of_range", "page"],
     [() => origo.renderSvg({ certificate: sample(), colour: "red" }), "unknown_field", "colour"],
+    [() => origo.renderSvg({ certificate: { ...sample(), exporter: { ...SAMPLE.exporter, name: "x".repeat(10_000_000) } } }), "input_too_large", ""],
   ];
   for (const [run, code, path] of cases) {
     assert.throws(run, (e) => e instanceof origo.OrigoError && e.code === code && e.path === path && Array.isArray(e.findings), `${code} at ${path}`);
