@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: Rust (fmt, clippy, tests), the Python wheel (release build, pytest,
-# stubtest, mypy), the WASM build (node tests, tsc, headless Chromium e2e).
+# stubtest, mypy), the WASM builds, default and render (node tests, tsc, headless Chromium e2e).
 # Needs: a Rust toolchain, python3 with venv, node/npm, /usr/bin/chromium (.ci/run installs them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,7 +28,7 @@ trap report EXIT
 
 stage "rust: fmt + clippy"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet --features origo-wasm/render -- -D warnings
 
 stage "rust: tests"
 cargo test --workspace --exclude origo-python --quiet
@@ -53,6 +53,8 @@ python3 -m venv .venv-wheel  # a fresh venv: the wheel must install without Rust
 )
 
 stage "wasm: build"
+# With the render build (pkg/web-render); the node tests and the e2e then require it.
+export ORIGO_WASM_RENDER=1
 bindings/wasm/build.sh
 
 stage "wasm: node tests + tsc"

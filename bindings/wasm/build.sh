@@ -2,11 +2,20 @@
 # Builds the WASM binding: pkg/node (CommonJS, for Node), pkg/web (ES module, for browsers and
 # Node) and pkg/web-test (the web build with the test hooks, used only by the JS tests).
 # Installs the wasm32 target and the pinned wasm-bindgen-cli itself when they are missing.
+# With --render (or ORIGO_WASM_RENDER=1) it also builds pkg/web-render: the web build with the
+# Typst renderer and its fonts, behind `renderSvg`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 tools="$target/tools"
+render="${ORIGO_WASM_RENDER:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --render) render=1 ;;
+    *) echo "usage: build.sh [--render]" >&2; exit 2 ;;
+  esac
+done
 version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' "$here/Cargo.toml")"
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -32,4 +41,14 @@ echo "origo_wasm_bg.wasm: $raw bytes, $gz gzipped"
 if [ "$gz" -gt 409600 ]; then
   echo "error: origo_wasm_bg.wasm is $gz bytes gzipped, over the 400 KB (409600 B) budget" >&2
   exit 1
+fi
+
+if [ "$render" = 1 ]; then
+  # Own profile: fat LTO over Typst takes too long for a cold CI build on 2 cores (BENCHMARKS.md).
+  cargo build --quiet -p origo-wasm --target wasm32-unknown-unknown --profile wasm-render --features render
+  "$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web-render" \
+    "$target/wasm32-unknown-unknown/wasm-render/origo_wasm.wasm"
+  raw=$(wc -c < "$here/pkg/web-render/origo_wasm_bg.wasm")
+  gz=$(gzip -9 -c "$here/pkg/web-render/origo_wasm_bg.wasm" | wc -c)
+  echo "render build origo_wasm_bg.wasm: $raw bytes, $gz gzipped"
 fi

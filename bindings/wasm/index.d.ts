@@ -67,6 +67,8 @@ export interface InitOptions {
   wasm?: string | URL | BufferSource | WebAssembly.Module;
   /** URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js). */
   glue?: string | URL;
+  /** Load the render build (./pkg/web-render/), which adds `renderSvg` (default: false). */
+  render?: boolean;
 }
 
 /** Loads the module; await once before anything else (and again after an internal error). */
@@ -99,3 +101,23 @@ export function importProducts(goodsCsv: string, materialsCsv: string): JsonObje
 export function schema(name?: string): JsonObject;
 export function codes(): CodeEntry[];
 export function rules(): RulesSummary;
+
+/** The request of `renderSvg`: the CLI and Python `render` request without `format`. */
+export interface RenderSvgRequest {
+  certificate: object;
+  /** The page to draw (1-based; default: the first). */
+  page?: number;
+  /** Only the overleaf (back) page. */
+  back?: boolean;
+  /** The commercial invoice generated from the certificate instead of the certificate. */
+  invoice?: boolean;
+  /** Draw the form grid even for a pre-printed form. */
+  preview?: boolean;
+  /** Serial number of this print. */
+  serial?: string;
+  /** Where a verifier checks the certificate (the QR code holds this URL + the number). */
+  verify_url?: string;
+}
+
+/** One page of the certificate as SVG text; needs the render build (`init({ render: true })`). */
+export function renderSvg(request: RenderSvgRequest): string;

@@ -10,6 +10,8 @@
 // spare is prepared in the background.
 
 const DEFAULT_GLUE = new URL("./pkg/web/origo_wasm.js", import.meta.url);
+/** The render build (`build.sh --render`): everything above plus `renderSvg`. */
+const RENDER_GLUE = new URL("./pkg/web-render/origo_wasm.js", import.meta.url);
 
 /** Input origo could not read, or an internal failure (`code === "internal_error"`). */
 export class OrigoError extends Error {
@@ -35,14 +37,15 @@ let pending = null;
  * Loads the module; call (and await) once before anything else. Awaiting it again also waits
  * for a replacement instance after an internal error.
  * `options.wasm`: URL, bytes or compiled module (default: beside the glue);
- * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js).
+ * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js);
+ * `options.render`: load the render build (./pkg/web-render/) so `renderSvg` works.
  */
 export async function init(options = {}) {
   if (current) return;
   if (pending) return pending;
   pending = (async () => {
     if (!compiled) {
-      glueUrl = options.glue ? new URL(options.glue, import.meta.url) : DEFAULT_GLUE;
+      glueUrl = options.glue ? new URL(options.glue, import.meta.url) : options.render ? RENDER_GLUE : DEFAULT_GLUE;
       compiled = await compile(options.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
     }
     current = await instantiate();
@@ -75,7 +78,9 @@ async function compile(source) {
 async function instantiate() {
   generation += 1;
   const glue = await import(generation === 1 ? glueUrl.href : `${glueUrl.href}?instance=${generation}`);
-  glue.initSync({ module: compiled });
+  // Asynchronous: browsers refuse to instantiate a module over 8 MB (the render build)
+  // synchronously on the main thread.
+  await glue.default({ module_or_path: compiled });
   return glue;
 }
 
@@ -119,10 +124,16 @@ function instance() {
 }
 
 function raw(op, text) {
+  return guarded((glue) => glue.call(String(op), text));
+}
+
+/** Runs `run` on the current instance; anything it throws except an `OrigoError` is a panic. */
+function guarded(run) {
   const glue = instance();
   try {
-    return glue.call(String(op), text);
+    return run(glue);
   } catch (e) {
+    if (e instanceof OrigoError) throw e;
     replaceInstance();
     const what = e instanceof Error ? e.message : String(e);
     throw internal(`origo 内部错误，请报告：${what}`, `internal error in origo, please report it: ${what}`);
@@ -132,11 +143,41 @@ function raw(op, text) {
 /** Runs any operation of the JSON layer and returns its answer. */
 export function call(op, request = {}) {
   const answer = JSON.parse(raw(op, encode(request)));
-  if (answer.error) {
-    const e = answer.error;
-    throw new OrigoError(e.code, e.path, e.message.zh, e.message.en, e.findings);
-  }
+  if (answer.error) throw failure(answer.error);
   return answer.ok;
+}
+
+/** The core's error object (`{code, path, message, findings}`) as an `OrigoError`. */
+function failure(e) {
+  return new OrigoError(e.code, e.path, e.message.zh, e.message.en, e.findings);
+}
+
+/**
+ * Draws one page of the certificate (or, with `invoice: true`, its commercial invoice) as SVG
+ * text; the request is that of the CLI and Python `render`, its `format` is always `svg`.
+ * Needs the render build: `await init({ render: true })`.
+ */
+export function renderSvg(request) {
+  const isObject = request !== null && typeof request === "object" && !Array.isArray(request);
+  const text = encode(isObject ? { ...request, format: "svg" } : request);
+  const bytes = guarded((glue) => {
+    if (typeof glue.render !== "function") {
+      throw new OrigoError(
+        "unknown_operation",
+        "",
+        "此构建不含渲染器：请用 init({ render: true }) 载入渲染构建",
+        "this build has no renderer: load the render build with init({ render: true })",
+      );
+    }
+    try {
+      return glue.render(text);
+    } catch (e) {
+      // The module throws its errors as JSON text; anything else is a panic.
+      if (typeof e === "string") throw failure(JSON.parse(e));
+      throw e;
+    }
+  });
+  return new TextDecoder().decode(bytes);
 }
 
 /** Every operation name the core of this build accepts. */

@@ -1,4 +1,5 @@
-// The pre-check page: edit a certificate, see origo's findings as you type (all in the browser).
+// The pre-check page: edit a certificate, see origo's findings as you type (all in the browser),
+// and, when the render build is there (build.sh --render), the certificate drawn beside them.
 import * as origo from "../../bindings/wasm/index.js";
 
 const $ = (id) => document.getElementById(id);
@@ -8,6 +9,12 @@ const findingsList = $("findings");
 
 /** The certificate being edited; the form fields and the JSON editor both write to it. */
 let certificate = null;
+
+/** The render build loaded: the preview is drawn. */
+let rendering = false;
+let previewTimer = 0;
+/** Drawing takes far longer than checking, so the preview waits for a pause in typing. */
+const PREVIEW_DELAY_MS = 250;
 
 function show(text, ok) {
   statusLine.textContent = text;
@@ -54,6 +61,30 @@ function recheck() {
   }
 }
 
+/** Draws page 1 with the form grid; an unreadable certificate keeps the last drawing, dimmed. */
+function redraw() {
+  const preview = $("preview");
+  try {
+    const svg = origo.renderSvg({ certificate, preview: true });
+    const drawing = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
+    preview.replaceChildren(document.importNode(drawing, true));
+    preview.dataset.state = "ok";
+    $("preview-status").textContent = "";
+  } catch (e) {
+    if (!(e instanceof origo.OrigoError)) throw e;
+    preview.dataset.state = "error";
+    $("preview-status").textContent = `无法预览 / cannot draw: ${e.code}${e.path ? ` @ ${e.path}` : ""}`;
+  }
+  delete preview.dataset.pending;
+}
+
+function schedulePreview() {
+  if (!rendering) return;
+  clearTimeout(previewTimer);
+  $("preview").dataset.pending = "true";
+  previewTimer = setTimeout(redraw, PREVIEW_DELAY_MS);
+}
+
 function syncFields() {
   $("agreement").value = certificate?.agreement ?? "";
   $("destination").value = certificate?.destination ?? "";
@@ -64,6 +95,7 @@ function changed({ fromEditor = false } = {}) {
   if (!fromEditor) editor.value = JSON.stringify(certificate, null, 2);
   syncFields();
   recheck();
+  schedulePreview();
 }
 
 /** Grows or shrinks the goods list by copying the last item, numbering items 1, 2, 3... */
@@ -81,8 +113,20 @@ async function loadSample() {
   changed();
 }
 
+/** The render build when it was built, else the default one. */
+async function load() {
+  try {
+    await origo.init({ render: true });
+    return true;
+  } catch {
+    await origo.init();
+    return false;
+  }
+}
+
 async function main() {
-  await origo.init();
+  rendering = await load();
+  $("preview-section").hidden = !rendering;
   for (const a of origo.rules().agreements) {
     const label = a.item_limit === null ? a.name_zh : `${a.name_zh}（≤ ${a.item_limit} 项）`;
     $("agreement").append(new Option(`${label} · ${a.code}`, a.code));

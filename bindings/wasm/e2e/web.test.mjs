@@ -1,7 +1,9 @@
 // End to end in headless Chromium: the pre-check page raises the goods count past the China–New
-// Zealand limit (20 items) and shows `item_limit_exceeded`. Serves the repository on 127.0.0.1.
+// Zealand limit (20 items) and shows `item_limit_exceeded`; with the render build (always in the
+// test command, ORIGO_WASM_RENDER=1) the certificate preview beside it is an SVG that follows the
+// edit. Serves the repository on 127.0.0.1.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
@@ -10,6 +12,7 @@ import { chromium } from "playwright-core";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const SHOTS = process.env.ORIGO_SCREENSHOTS ?? join(REPO, "target", "e2e");
+const RENDER = process.env.ORIGO_WASM_RENDER === "1" || existsSync(join(REPO, "bindings/wasm/pkg/web-render/origo_wasm_bg.wasm"));
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json", ".wasm": "application/wasm" };
 
 let server;
@@ -46,6 +49,8 @@ test("raising the goods count past the New Zealand limit shows item_limit_exceed
   await page.goto(`${base}/examples/web/index.html`);
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.textContent("#status"), "可以提交 / ready to submit");
+  assert.equal(await page.isVisible("#preview-section"), RENDER, "the preview shows exactly with the render build");
+  if (RENDER) await page.locator("#preview > svg").waitFor();
 
   const agreements = await page.$$eval("#agreement option", (options) => options.map((o) => o.value));
   assert.ok(agreements.includes("new_zealand"), "the built-in rulebook needs the `new_zealand` agreement (20-item limit)");
@@ -62,6 +67,12 @@ test("raising the goods count past the New Zealand limit shows item_limit_exceed
   assert.match(await finding.textContent(), /20/);
   assert.match(await page.textContent("#status"), /有错误/);
   assert.match(await page.inputValue("#editor"), /"item_no": 21/);
+  if (RENDER) {
+    await page.locator("#preview:not([data-pending])").waitFor();
+    assert.equal(await page.getAttribute("#preview", "data-state"), "ok");
+    const box = await page.locator("#preview > svg").boundingBox();
+    assert.ok(box && box.width > 300 && box.height > box.width, `an A4 page beside the findings: ${JSON.stringify(box)}`);
+  }
 
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, "web-item-limit.png"), fullPage: true });

@@ -31,6 +31,18 @@ pub fn call(op: &str, request: &str) -> String {
     }
 }
 
+/// Renders a certificate from a JSON request (see `origo::api::render`) and returns the bytes.
+///
+/// An unreadable request or a failed render throws the error as JSON text
+/// (`{code, path, message, findings}`), which `index.js` turns into an `OrigoError`.
+#[cfg(feature = "render")]
+#[wasm_bindgen]
+pub fn render(request: &str) -> Result<Vec<u8>, JsValue> {
+    origo::Rulebook::builtin()
+        .and_then(|rulebook| origo::api::render(request, &rulebook))
+        .map_err(|e| JsValue::from_str(&serde_json::json!(e).to_string()))
+}
+
 /// Every operation name [`call`] accepts, as a JSON array.
 #[wasm_bindgen]
 pub fn operations() -> String {

@@ -92,3 +92,8 @@ test("schema, codes, rules", async () => {
   assert.ok(origo.rules().agreements.some((a) => a.code === "non_preferential"));
   assert.equal(origo.rulebookVersion(), origo.rules().version);
 });
+
+test("renderSvg in the default build says to load the render build", async () => {
+  await origo.init();
+  assert.throws(() => origo.renderSvg({ certificate: sample() }), { name: "OrigoError", code: "unknown_operation", message: /init\(\{ render: true \}\)/ });
+});

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` only: proves index.d.ts describes a usable API.
-import { check, codes, init, OrigoError, rules, schema, type Finding, type Report } from "../index.js";
+import { check, codes, init, OrigoError, renderSvg, rules, schema, type Finding, type RenderSvgRequest, type Report } from "../index.js";
 
 export async function firstErrors(certificate: object): Promise<Finding[]> {
   await init();
@@ -21,3 +21,9 @@ export const agreementsWithLimits = (): string[] =>
   rules().agreements.filter((a) => a.item_limit !== null).map((a) => `${a.code}: ${a.item_limit}`);
 export const catalogue = (): string[] => codes().map((c) => `${c.code} ${c.title_zh}`);
 export const title = (): unknown => schema("report")["title"];
+
+export async function preview(certificate: object): Promise<string> {
+  await init({ render: true });
+  const request: RenderSvgRequest = { certificate, page: 1, preview: true };
+  return renderSvg(request);
+}
