@@ -69,7 +69,9 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
             let r: DetermineRequest = json::from_value(req)?;
             let product = product_value(r.product)?;
             let agreement = known_agreement(rulebook, &r.agreement)?;
-            to_value(&crate::origin::determine(&product, agreement, rulebook, r.destination.as_ref())?)
+            let own = r.psr_csv.map(|t| crate::origin::PsrTable::parse("psr_csv", &t, limits)).transpose()?;
+            let psr = own.as_ref().or_else(|| rulebook.origin().psr(&agreement.code));
+            to_value(&crate::origin::determine_with(&product, agreement, rulebook, r.destination.as_ref(), psr)?)
         }
         "compare_agreements" => {
             let r: CompareRequest = json::from_value(req)?;
@@ -142,6 +144,9 @@ struct DetermineRequest {
     agreement: String,
     #[serde(default)]
     destination: Option<crate::model::Country>,
+    /// The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's.
+    #[serde(default)]
+    psr_csv: Option<String>,
 }
 
 /// `compare_agreements`: a product pre-review and the destination.

@@ -1,16 +1,19 @@
 //! Evaluating a parsed rule against a product, writing every step into the trace.
 
-use super::expr::{change_name, dotted, Measure, Rule, Test, ValueTest};
+use super::expr::{change_name, Measure, Rule, Test, ValueTest};
+use super::text::{Change, Code, Formula, Text};
 use super::Step;
 use crate::error::{Error, Result};
 use crate::model::{HsCode, Product, ValueBasis};
 use crate::rulebook::DeMinimis;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// One material as the rules see it.
 #[derive(Debug)]
 pub(crate) struct Mat<'a> {
-    pub(crate) name: &'a str,
+    /// Shared with the trace steps that name the material.
+    pub(crate) name: Arc<str>,
     pub(crate) value: Decimal,
     pub(crate) hs: Option<&'a HsCode>,
     /// Chinese material: always originating.
@@ -89,7 +92,7 @@ pub(crate) fn eval(rule: &Rule, cx: &Cx<'_>, accumulate: bool, trace: &mut Vec<S
                 last = res;
             }
             let passed = first.is_some();
-            trace.push(Step::new("or", Some(rule), Some(passed)).msg(
+            trace.push(Step::new("or", Some(rule), Some(passed)).fixed(
                 if passed { "至少一个选择性标准满足" } else { "所有选择性标准均不满足" },
                 if passed { "at least one alternative is met" } else { "no alternative is met" },
             ));
@@ -107,7 +110,7 @@ pub(crate) fn eval(rule: &Rule, cx: &Cx<'_>, accumulate: bool, trace: &mut Vec<S
                 out.rvc = out.rvc.or(res.rvc);
                 out.nm = out.nm.or(res.nm);
             }
-            trace.push(Step::new("and", Some(rule), Some(out.passed)).msg(
+            trace.push(Step::new("and", Some(rule), Some(out.passed)).fixed(
                 if out.passed { "所有组合标准均满足" } else { "组合标准未全部满足" },
                 if out.passed { "every part is met" } else { "not every part is met" },
             ));
@@ -121,7 +124,7 @@ fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<St
     match test {
         Test::Wo => {
             let passed = cx.product.wholly_obtained;
-            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+            trace.push(Step::new("test", Some(rule), Some(passed)).fixed(
                 if passed { "完全获得" } else { "产品不是完全获得" },
                 if passed { "wholly obtained" } else { "the product is not wholly obtained" },
             ));
@@ -142,7 +145,7 @@ fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<St
         }
         Test::Cr => {
             let passed = cx.product.chemical_reaction;
-            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+            trace.push(Step::new("test", Some(rule), Some(passed)).fixed(
                 if passed { "生产中发生化学反应" } else { "预审未声明化学反应" },
                 if passed {
                     "production involves a chemical reaction"
@@ -175,57 +178,41 @@ fn change(
         ));
         return Ok(Res::default());
     };
-    let to = dotted(product_prefix);
-    let mut failing = Vec::new();
+    let to = Code::new(product_prefix);
+    let (mut failing, mut failing_value) = (0, Decimal::ZERO);
     for (i, m) in cx.mats.iter().enumerate() {
         if m.originating(acc) {
             continue;
         }
-        let name = m.name;
-        let (ok, zh, en) = match m.hs.map(HsCode::digits) {
-            None => {
-                (false, format!("{name}：非原产且无 HS 编码"), format!("{name}: non-originating and without HS code"))
-            }
+        let found = match m.hs.map(HsCode::digits) {
+            None => Change::NoHs,
             Some(d) => match d.get(..n) {
-                None => {
-                    (false, format!("{name}：HS {d} 不足 {n} 位"), format!("{name}: HS {d} has fewer than {n} digits"))
-                }
-                Some(p) if p == product_prefix => {
-                    let p = dotted(p);
-                    (
-                        false,
-                        format!("{name}：HS {p} 与产品相同，未发生改变"),
-                        format!("{name}: HS {p} is the product's own: no change"),
-                    )
-                }
+                None => Change::Short(Code::new(d)),
+                Some(p) if p == product_prefix => Change::Same(Code::new(p)),
                 Some(p) => match except.iter().find(|r| r.contains(d)) {
-                    Some(r) => {
-                        let x = dotted(&r.from);
-                        (false, format!("{name}：来自例外税目 {x}"), format!("{name}: comes from the excepted {x}"))
-                    }
-                    None => {
-                        let p = dotted(p);
-                        (true, format!("{name}：{p} → {to}，发生改变"), format!("{name}: {p} → {to}: changes"))
-                    }
+                    Some(r) => Change::Excepted(Code::new(&r.from)),
+                    None => Change::Changes { from: Code::new(p), to },
                 },
             },
         };
-        let mut step = Step::new("material", None, Some(ok)).msg(zh, en);
+        let ok = matches!(found, Change::Changes { .. });
+        let mut step = Step::new("material", None, Some(ok)).text(Text::Change {
+            name: m.name.clone(),
+            digits: level,
+            change: found,
+        });
         step.material = Some(i);
-        step.values.push(("value", m.value));
+        step.push("value", m.value);
         trace.push(step);
         if !ok {
-            failing.push(m.value);
+            failing += 1;
+            failing_value = failing_value.checked_add(m.value).ok_or_else(overflow)?;
         }
     }
-    if failing.is_empty() {
-        trace.push(
-            Step::new("test", Some(rule), Some(true))
-                .msg(format!("全部非原产材料满足 {name}"), format!("every non-originating material meets {name}")),
-        );
+    if failing == 0 {
+        trace.push(Step::new("test", Some(rule), Some(true)).text(Text::ChangeTest { digits: level, failing }));
         return Ok(Res { passed: true, level: Some(level), ..Res::default() });
     }
-    let failing_value = sum(failing.iter().copied())?;
     if let Some(dm) = cx.de_minimis {
         let base = price(cx.product, dm.basis);
         if let Some(base) = base {
@@ -241,18 +228,15 @@ fn change(
                     dm.percent, cx.de_minimis_source
                 ),
             );
-            step.values.push(("failing_value", failing_value));
-            step.values.push(("limit", limit));
+            step.push("failing_value", failing_value);
+            step.push("limit", limit);
             trace.push(step);
             if ok {
                 return Ok(Res { passed: true, level: Some(level), de_minimis: true, ..Res::default() });
             }
         }
     }
-    trace.push(Step::new("test", Some(rule), Some(false)).msg(
-        format!("{} 种非原产材料未满足 {name}", failing.len()),
-        format!("{} non-originating materials fail {name}", failing.len()),
-    ));
+    trace.push(Step::new("test", Some(rule), Some(false)).text(Text::ChangeTest { digits: level, failing }));
     Ok(Res::default())
 }
 
@@ -286,58 +270,40 @@ fn value(v: &ValueTest, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Ste
     let vom = sum(cx.mats.iter().filter(|m| m.originating(acc)).map(|m| m.value))?;
     let nm = percent(vnm, total)?;
     let mut step = Step::new("value", Some(rule), None);
-    step.values.push(("price", total));
-    step.values.push(("vnm", vnm));
-    step.values.push(("vom", vom));
-    step.values.push(("threshold", v.percent));
-    let (passed, rvc, zh, en) = match v.measure {
+    step.push("price", total);
+    step.push("vnm", vnm);
+    step.push("vom", vom);
+    step.push("threshold", v.percent);
+    let (passed, rvc, formula) = match v.measure {
         Measure::Nm => {
             let passed =
                 vnm.checked_mul(HUNDRED).ok_or_else(overflow)? <= v.percent.checked_mul(total).ok_or_else(overflow)?;
-            let rvc = HUNDRED - nm;
-            (
-                passed,
-                rvc,
-                format!("非原产材料 {vnm} / {bn} {total} × 100 = {nm}%，上限 {}%", v.percent),
-                format!("non-originating materials {vnm} / {bn} {total} × 100 = {nm}%, at most {}%", v.percent),
-            )
+            (passed, HUNDRED - nm, Formula::Nm)
         }
         Measure::Rvc if v.build_up => {
             let Some(c) = &cx.product.costs else {
-                trace.push(Step::new("test", Some(rule), Some(false)).msg(
-                    "累加法需要预审填写直接人工、直接费用和利润",
-                    "build-up needs the pre-review's direct labour, overhead and profit",
+                trace.push(Step::new("test", Some(rule), Some(false)).fixed(
+                    "累加法需要预审的成本（直接人工、直接费用、利润、其他费用），预审未填写：本规则不赋予原产资格",
+                    "build-up needs the pre-review's costs (direct labour, direct overhead, profit, other costs); it has none: this rule confers no origin",
                 ));
                 return Ok(Res::default());
             };
             let added = sum([vom, c.direct_labour, c.direct_overhead, c.profit, c.other].into_iter())?;
-            let rvc = percent(added, total)?;
-            step.values.push(("added", added));
+            step.push("added", added);
             let passed = added.checked_mul(HUNDRED).ok_or_else(overflow)?
                 >= v.percent.checked_mul(total).ok_or_else(overflow)?;
-            (
-                passed,
-                rvc,
-                format!("累加法：(原产材料 {vom} + 人工、费用、利润) {added} / {bn} {total} × 100 = {rvc}%，至少 {}%", v.percent),
-                format!("build-up: (originating materials {vom} + labour, overhead, profit) {added} / {bn} {total} × 100 = {rvc}%, at least {}%", v.percent),
-            )
+            (passed, percent(added, total)?, Formula::BuildUp)
         }
         Measure::Rvc => {
             let kept = total - vnm;
-            let rvc = percent(kept, total)?;
             let passed =
                 kept.checked_mul(HUNDRED).ok_or_else(overflow)? >= v.percent.checked_mul(total).ok_or_else(overflow)?;
-            (
-                passed,
-                rvc,
-                format!("扣减法：({bn} {total} − 非原产材料 {vnm}) / {total} × 100 = {rvc}%，至少 {}%", v.percent),
-                format!("build-down: ({bn} {total} − non-originating materials {vnm}) / {total} × 100 = {rvc}%, at least {}%", v.percent),
-            )
+            (passed, percent(kept, total)?, Formula::BuildDown)
         }
     };
-    step.values.push(("rvc", rvc));
-    step.values.push(("nm", nm));
+    step.push("rvc", rvc);
+    step.push("nm", nm);
     step.passed = Some(passed);
-    trace.push(step.msg(zh, en));
+    trace.push(step.text(Text::Value { formula, basis: bn }));
     Ok(Res { passed, value_used: passed, rvc: Some(rvc), nm: Some(nm), ..Res::default() })
 }

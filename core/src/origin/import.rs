@@ -6,7 +6,7 @@
 
 use crate::finding::Message;
 use crate::model::{
-    Country, Currency, HsCode, Manufacturer, Material, MaterialOrigin, Product, ProductStatus, ValueBasis,
+    Costs, Country, Currency, HsCode, Manufacturer, Material, MaterialOrigin, Product, ProductStatus, ValueBasis,
 };
 use crate::rulebook::Rulebook;
 use rust_decimal::Decimal;
@@ -34,7 +34,15 @@ pub const GOODS_COLUMNS: &[&str] = &[
     "wholly_obtained",
     "processing",
     "minimal_operations",
+    "chemical_reaction",
+    "direct_labour",
+    "direct_overhead",
+    "profit",
+    "other_costs",
 ];
+
+/// The build-up cost columns (RCEP Art. 3.5): all of them filled, or none.
+const COST_COLUMNS: [&str; 4] = ["direct_labour", "direct_overhead", "profit", "other_costs"];
 
 /// Columns of the materials table; `*` marks the required ones.
 pub const MATERIAL_COLUMNS: &[&str] =
@@ -163,6 +171,45 @@ fn decimal(s: &str) -> Result<Decimal, String> {
     Decimal::from_str(s).map_err(|_| "not a decimal number".to_string())
 }
 
+fn yes_no(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" | "是" => Ok(true),
+        "no" | "false" | "0" | "否" => Ok(false),
+        _ => Err("use yes or no".into()),
+    }
+}
+
+/// The build-up costs of a goods row: every cost column a decimal of at least zero, all or none.
+fn costs(s: &mut Sheet<'_>, row: &Row) -> Option<Costs> {
+    if COST_COLUMNS.iter().all(|c| get(row, c).is_none()) {
+        return None;
+    }
+    let mut v = [Decimal::ZERO; 4];
+    let mut ok = true;
+    for (slot, col) in v.iter_mut().zip(COST_COLUMNS) {
+        let Some(text) = get(row, col) else {
+            s.err(
+                row.0,
+                col,
+                format!("成本列须全部填写或全部留空：缺少 `{col}`"),
+                format!("the cost columns are all filled or all empty: `{col}` is missing"),
+            );
+            ok = false;
+            continue;
+        };
+        let non_negative = |t: &str| match decimal(t) {
+            Ok(d) if d < Decimal::ZERO => Err("a cost must not be negative".to_string()),
+            other => other,
+        };
+        match parse(s, row, col, Some(text), non_negative) {
+            Some(d) => *slot = d,
+            None => ok = false,
+        }
+    }
+    let [direct_labour, direct_overhead, profit, other] = v;
+    ok.then_some(Costs { direct_labour, direct_overhead, profit, other })
+}
+
 fn list(s: Option<&str>) -> Vec<String> {
     s.map(|s| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()).unwrap_or_default()
 }
@@ -191,13 +238,9 @@ pub fn import(goods_csv: &str, materials_csv: &str, rb: &Rulebook) -> Imported {
             let currency = parse(&mut s, row, "currency", cur, Currency::parse);
             let unit_fob = parse(&mut s, row, "unit_fob", get(row, "unit_fob"), decimal);
             let unit_exw = parse(&mut s, row, "unit_exw", get(row, "unit_exw"), decimal);
-            let wholly = parse(&mut s, row, "wholly_obtained", get(row, "wholly_obtained"), |v| {
-                match v.to_ascii_lowercase().as_str() {
-                    "yes" | "true" | "1" | "是" => Ok(true),
-                    "no" | "false" | "0" | "否" => Ok(false),
-                    _ => Err("use yes or no".into()),
-                }
-            });
+            let wholly = parse(&mut s, row, "wholly_obtained", get(row, "wholly_obtained"), yes_no);
+            let chemical = parse(&mut s, row, "chemical_reaction", get(row, "chemical_reaction"), yes_no);
+            let costs = costs(&mut s, row);
             let minimal = get(row, "minimal_operations").map(|v| {
                 if v.eq_ignore_ascii_case("none") {
                     Vec::new()
@@ -239,8 +282,8 @@ pub fn import(goods_csv: &str, materials_csv: &str, rb: &Rulebook) -> Imported {
                 wholly_obtained: wholly.unwrap_or(false),
                 materials: Vec::new(),
                 processing: list(get(row, "processing")),
-                chemical_reaction: false,
-                costs: None,
+                chemical_reaction: chemical.unwrap_or(false),
+                costs,
                 minimal_operations: minimal,
             };
             products.push((row.0, product));
@@ -349,6 +392,25 @@ mod tests {
         let r = import(GOODS, &MATS.replace("4.00", "40.00"), &rb);
         assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
         assert_eq!((r.errors[0].row, r.errors[0].column.as_str()), (2, "materials"));
+    }
+
+    #[test]
+    fn build_up_costs_come_all_together_or_not_at_all() {
+        let rb = Rulebook::builtin().unwrap();
+        let head = "serial,hs_code,name_en,manufacturer_name_zh,manufacturer_address,manufacturer_country,currency,unit_fob,chemical_reaction,direct_labour,direct_overhead,profit,other_costs\n";
+        let row = |tail: &str| format!("{head}1,8516.60,RICE COOKER,某电器厂,广东省佛山市,CN,USD,20.00,{tail}\n");
+        let mats = "goods_serial,name,origin,value\n";
+        let r = import(&row("yes,2,1.5,3,0.25"), mats, &rb);
+        assert!(r.ok, "{:?}", r.errors);
+        let c = r.products[0].costs.as_ref().unwrap();
+        assert_eq!((c.direct_overhead, c.other), (Decimal::new(15, 1), Decimal::new(25, 2)));
+        assert!(r.products[0].chemical_reaction);
+        let r = import(&row("no,,,,"), mats, &rb);
+        assert!(r.ok && r.products[0].costs.is_none() && !r.products[0].chemical_reaction);
+        let r = import(&row(",2,x,,-1"), mats, &rb);
+        let at: Vec<_> = r.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(at, [(2, "direct_overhead"), (2, "profit"), (2, "other_costs")]);
+        assert!(r.products.is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod import;
 pub mod psr;
 #[cfg(test)]
 pub(crate) mod tests;
+mod text;
 
 pub use psr::{PsrTable, Tables};
 
@@ -25,27 +26,29 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use text::Text;
 
 /// One step of a determination's trace.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`,
     /// `accumulation`, `criterion`, `manufacture`.
     pub kind: &'static str,
     /// The rule or test the step belongs to, as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     /// Index of the material in the bill of materials.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub material: Option<usize>,
     /// Whether the step's test is met; absent for information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passed: Option<bool>,
-    /// The numbers used (exact decimals as strings).
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_map")]
-    pub values: Vec<(&'static str, Decimal)>,
-    /// What happened, for people.
-    pub message: Message,
+    values: Values,
+    text: Text,
+}
+
+/// A step's numbers: most steps have none or one, so one is kept inline.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    One((&'static str, Decimal)),
+    Many(Vec<(&'static str, Decimal)>),
 }
 
 impl Step {
@@ -55,24 +58,84 @@ impl Step {
             rule: rule.map(Rule::to_string),
             material: None,
             passed,
-            values: Vec::new(),
-            message: Message { zh: String::new(), en: String::new() },
+            values: Values::Many(Vec::new()),
+            text: Text::Fixed("", ""),
         }
     }
-    pub(crate) fn msg(mut self, zh: impl Into<String>, en: impl Into<String>) -> Step {
-        self.message = Message { zh: zh.into(), en: en.into() };
+    /// A message formatted now (for steps written once per determination).
+    pub(crate) fn msg(self, zh: impl Into<String>, en: impl Into<String>) -> Step {
+        self.text(Text::Owned(Message { zh: zh.into(), en: en.into() }))
+    }
+    /// A fixed message.
+    pub(crate) fn fixed(self, zh: &'static str, en: &'static str) -> Step {
+        self.text(Text::Fixed(zh, en))
+    }
+    pub(crate) fn text(mut self, text: Text) -> Step {
+        self.text = text;
         self
+    }
+    pub(crate) fn push(&mut self, key: &'static str, value: Decimal) {
+        match &mut self.values {
+            Values::Many(v) if v.is_empty() => self.values = Values::One((key, value)),
+            Values::Many(v) => v.push((key, value)),
+            Values::One(first) => {
+                let mut v = Vec::with_capacity(8);
+                v.extend([*first, (key, value)]);
+                self.values = Values::Many(v);
+            }
+        }
+    }
+    /// The numbers used, in order (exact decimals).
+    pub fn values(&self) -> &[(&'static str, Decimal)] {
+        match &self.values {
+            Values::One(v) => std::slice::from_ref(v),
+            Values::Many(v) => v,
+        }
+    }
+    /// What happened, for people.
+    pub fn message(&self) -> Message {
+        self.text.render(self.values())
     }
 }
 
-/// Step values print as a JSON object in insertion order.
-fn as_map<S: serde::Serializer>(values: &[(&'static str, Decimal)], s: S) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut m = s.serialize_map(Some(values.len()))?;
-    for (k, v) in values {
-        m.serialize_entry(k, v)?;
+/// Serialised as `{kind, rule?, material?, passed?, values?, message}`, the values as a JSON
+/// object in insertion order; the message is rendered here.
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Map<'a>(&'a [(&'static str, Decimal)]);
+        impl Serialize for Map<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+        let values = self.values();
+        let mut st = s.serialize_struct("Step", 6)?;
+        st.serialize_field("kind", self.kind)?;
+        match &self.rule {
+            Some(r) => st.serialize_field("rule", r)?,
+            None => st.skip_field("rule")?,
+        }
+        match &self.material {
+            Some(m) => st.serialize_field("material", m)?,
+            None => st.skip_field("material")?,
+        }
+        match &self.passed {
+            Some(p) => st.serialize_field("passed", p)?,
+            None => st.skip_field("passed")?,
+        }
+        if values.is_empty() {
+            st.skip_field("values")?;
+        } else {
+            st.serialize_field("values", &Map(values))?;
+        }
+        st.serialize_field("message", &self.message())?;
+        st.end()
     }
-    m.end()
 }
 
 /// The rule a determination applied.
@@ -223,6 +286,18 @@ pub fn covers(a: &Agreement, destination: &Country) -> bool {
 
 /// Decides the product's origin under an agreement, with the printed criterion and the trace.
 pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Decision> {
+    determine_with(p, a, rb, destination, rb.origin().psr(&a.code))
+}
+
+/// [`determine`] with `psr` as the agreement's product-specific-rule table in place of the
+/// rulebook's (a host trying its own rows; `None` = the general rule only).
+pub fn determine_with(
+    p: &Product,
+    a: &Agreement,
+    rb: &Rulebook,
+    destination: Option<&Country>,
+    psr: Option<&PsrTable>,
+) -> Result<Decision> {
     validate(p, rb)?;
     let tables = rb.origin();
     let mut d = Decision {
@@ -252,34 +327,30 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
             en: format!("{dest} is not an importing party of {}", a.name.value.en),
         });
     }
-    let china = Country::china();
     let mats: Vec<Mat<'_>> = p
         .materials
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let (domestic, party) = match &m.origin {
-                MaterialOrigin::Country(c) => (*c == china, a.cumulation.value.iter().any(|x| x == c.as_str())),
-                MaterialOrigin::Unknown => (false, false),
+            let (status, origin) = match &m.origin {
+                MaterialOrigin::Country(c) if c.as_str() == "CN" => (text::Status::Domestic, c.as_str()),
+                MaterialOrigin::Country(c) if a.cumulation.value.iter().any(|x| x == c.as_str()) => {
+                    (text::Status::Party, c.as_str())
+                }
+                MaterialOrigin::Country(c) => (text::Status::Foreign, c.as_str()),
+                MaterialOrigin::Unknown => (text::Status::Unknown, ""),
             };
-            let (o, name) = (m.origin_str(), &m.name);
-            let (zh, en) = if domestic {
-                (format!("{name}：中国原产"), format!("{name}: Chinese: originating"))
-            } else if party {
-                (
-                    format!("{name}：{o} 为累积方，计为原产"),
-                    format!("{name}: {o}: a cumulation party, counts as originating"),
-                )
-            } else if m.origin == MaterialOrigin::Unknown {
-                (format!("{name}：原产地不明，计为非原产"), format!("{name}: origin unknown: non-originating"))
-            } else {
-                (format!("{name}：{o} 原产，非原产材料"), format!("{name}: from {o}: non-originating"))
-            };
-            let mut s = Step::new("material", None, Some(domestic || party)).msg(zh, en);
+            let (domestic, party) = (status == text::Status::Domestic, status == text::Status::Party);
+            let name: std::sync::Arc<str> = m.name.as_str().into();
+            let mut s = Step::new("material", None, Some(domestic || party)).text(Text::Material {
+                name: name.clone(),
+                origin: text::Code::new(origin),
+                status,
+            });
             s.material = Some(i);
-            s.values.push(("value", m.value));
+            s.push("value", m.value);
             d.trace.push(s);
-            Mat { name: &m.name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
+            Mat { name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
         })
         .collect();
     let cx = Cx {
@@ -296,7 +367,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
     if p.wholly_obtained {
         d.trace.push(
             Step::new("test", None, Some(true))
-                .msg("预审声明完全获得", "the pre-review declares the product wholly obtained"),
+                .fixed("预审声明完全获得", "the pre-review declares the product wholly obtained"),
         );
         d.originating = true;
         print(&mut d, a, tables, "wo", &Res { passed: true, ..Res::default() });
@@ -309,7 +380,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
         d.accumulation = cx.mats.iter().any(|m| !m.originating(false));
         d.trace.push(
             Step::new("test", None, Some(true))
-                .msg("全部原材料均为原产", "every material originates: produced entirely"),
+                .fixed("全部原材料均为原产", "every material originates: produced entirely"),
         );
         d.originating = true;
         print(&mut d, a, tables, "pe", &Res { passed: true, ..Res::default() });
@@ -317,7 +388,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
     }
     let hs = p.hs_code.digits();
     let general;
-    let (rule, applied) = match tables.psr(&a.code).and_then(|t| t.lookup(hs)) {
+    let (rule, applied) = match psr.and_then(|t| t.lookup(hs)) {
         Some(row) => (
             &row.rule,
             AppliedRule {
@@ -351,7 +422,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
             }
         }
     };
-    let mut s = Step::new("rule", Some(rule), None).msg(
+    let mut s = Step::new("rule", None, None).msg(
         format!(
             "适用{}：{}（{}）",
             if applied.kind == "psr" { "产品特定规则" } else { "一般规则" },
@@ -387,7 +458,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
     let Some((alt, res)) = chosen else {
         d.trace.push(
             Step::new("rule", Some(rule), Some(false))
-                .msg("不满足原产地规则：非原产", "the rule is not met: not originating"),
+                .fixed("不满足原产地规则：非原产", "the rule is not met: not originating"),
         );
         return Ok(d);
     };
@@ -399,7 +470,7 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
     if cx.mats.iter().any(|m| m.party && !m.domestic) {
         let mut scratch = Vec::new();
         d.accumulation = !eval::eval(alt, &cx, false, &mut scratch)?.passed;
-        d.trace.push(Step::new("accumulation", Some(alt), Some(true)).msg(
+        d.trace.push(Step::new("accumulation", Some(alt), Some(true)).fixed(
             if d.accumulation { "须累积其他成员方原产材料方满足" } else { "不累积也满足" },
             if d.accumulation {
                 "met only by counting other parties' materials (accumulation)"
@@ -427,15 +498,6 @@ pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<
     Ok(d)
 }
 
-impl crate::model::Material {
-    fn origin_str(&self) -> &str {
-        match &self.origin {
-            MaterialOrigin::Country(c) => c.as_str(),
-            MaterialOrigin::Unknown => "unknown",
-        }
-    }
-}
-
 /// FAQ Q110: with non-originating materials, production of only minimal operations confers no origin.
 fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -> bool {
     let (scope, list) = tables.minimal_operations(&a.code);
@@ -443,7 +505,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
         None => {
             d.trace.push(
                 Step::new("gate", None, None)
-                    .msg("未回答微小加工问题（FAQ Q110）", "minimal-operations question not answered (FAQ Q110)"),
+                    .fixed("未回答微小加工问题（FAQ Q110）", "minimal-operations question not answered (FAQ Q110)"),
             );
             d.notes.push(Message {
                 zh: "产品含非原产材料，须先确认是否仅经过微小加工（FAQ Q110）".into(),
@@ -454,7 +516,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
         Some(codes) if codes.is_empty() => {
             d.trace.push(
                 Step::new("gate", None, Some(true))
-                    .msg("生产不只是微小加工（FAQ Q110）", "production went beyond minimal operations (FAQ Q110)"),
+                    .fixed("生产不只是微小加工（FAQ Q110）", "production went beyond minimal operations (FAQ Q110)"),
             );
             false
         }
@@ -499,7 +561,7 @@ fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
             format!("第 11 栏制造国：{c}，原材料占比最高（{v}）（FAQ Q40）"),
             format!("box 11 country of manufacture: {c}, the largest material share ({v}) (FAQ Q40)"),
         );
-        s.values.push(("value", v));
+        s.push("value", v);
         d.trace.push(s);
     }
     let listed = tables.psr("non_preferential").and_then(|t| t.lookup(p.hs_code.digits()));
@@ -568,7 +630,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
         if a.criteria.value.is_empty() {
             d.trace.push(
                 Step::new("criterion", None, None)
-                    .msg("该证书没有原产地标准栏", "the form has no origin-criterion box"),
+                    .fixed("该证书没有原产地标准栏", "the form has no origin-criterion box"),
             );
             return;
         }
@@ -628,7 +690,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
         format!("printed criterion: {}", d.criterion.as_deref().unwrap_or("—")),
     );
     if let Some(pp) = d.printed_percent {
-        s.values.push(("printed_percent", pp));
+        s.push("printed_percent", pp);
     }
     d.trace.push(s);
 }

@@ -102,7 +102,7 @@ fn unknown_origin_never_originates() {
     let p = product("8516.71", "100", &[("8516.90", "unknown", "70")]);
     let d = run(&rb, "asean", &p);
     assert!(!d.originating);
-    assert!(d.trace.iter().any(|s| s.kind == "material" && s.message.en.contains("origin unknown")));
+    assert!(d.trace.iter().any(|s| s.kind == "material" && s.message().en.contains("origin unknown")));
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn exceptions_in_psr_rows() {
     let excepted = product("1517.10", "100", &[("1511.10", "US", "70")]);
     let d = run(&rb, "rcep", &excepted);
     assert!(!d.originating);
-    assert!(d.trace.iter().any(|s| s.message.en.contains("excepted 15.11")));
+    assert!(d.trace.iter().any(|s| s.message().en.contains("excepted 15.11")));
     let other = product("1517.10", "100", &[("1512.11", "US", "70")]);
     let d = run(&rb, "rcep", &other);
     assert_eq!(d.criterion.as_deref(), Some("CTC"));
@@ -146,14 +146,14 @@ fn minimal_operations_gate() {
     let d = run(&rb, "rcep", &p);
     assert!(!d.originating);
     let gate = d.trace.iter().find(|s| s.kind == "gate").unwrap();
-    assert!(gate.message.en.contains("affixing marks"), "{}", gate.message.en);
+    assert!(gate.message().en.contains("affixing marks"), "{}", gate.message().en);
     // Freezing is minimal under China–Switzerland, not under RCEP.
     p.minimal_operations = Some(vec!["freezing_thawing".into()]);
     assert!(run(&rb, "rcep", &p).originating);
     // Form E has no list of its own here: the Chinese list applies (FAQ Q110).
     p.minimal_operations = Some(vec!["preservation".into()]);
     let d = run(&rb, "asean", &p);
-    assert!(!d.originating && d.trace.iter().any(|s| s.message.en.contains("transport or storage")));
+    assert!(!d.originating && d.trace.iter().any(|s| s.message().en.contains("transport or storage")));
     p.minimal_operations = None;
     let d = run(&rb, "asean", &p);
     assert!(d.originating && d.notes.iter().any(|n| n.en.contains("Q110")));
@@ -274,7 +274,7 @@ fn short_hs_codes_cannot_meet_a_tariff_change() {
     let rb = rulebook();
     let d = run(&rb, "asean", &product("85", "100", &[("8516.90", "US", "70")]));
     assert!(!d.originating);
-    assert!(d.trace.iter().any(|s| s.message.en.contains("fewer than 4 digits")));
+    assert!(d.trace.iter().any(|s| s.message().en.contains("fewer than 4 digits")));
 }
 
 fn arb_product() -> impl Strategy<Value = Product> {
