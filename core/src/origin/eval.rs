@@ -196,14 +196,7 @@ fn change(
             },
         };
         let ok = matches!(found, Change::Changes { .. });
-        let mut step = Step::new("material", None, Some(ok)).text(Text::Change {
-            name: m.name.clone(),
-            digits: level,
-            change: found,
-        });
-        step.material = Some(i);
-        step.push("value", m.value);
-        trace.push(step);
+        trace.push(Step::material(i, ok, m.value, Text::Change { name: m.name.clone(), digits: level, change: found }));
         if !ok {
             failing += 1;
             failing_value = failing_value.checked_add(m.value).ok_or_else(overflow)?;

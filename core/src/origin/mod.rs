@@ -74,6 +74,17 @@ impl Step {
         self.text = text;
         self
     }
+    /// A step about material `i` worth `value`, built in one piece (there are two per material).
+    pub(crate) fn material(i: usize, passed: bool, value: Decimal, text: Text) -> Step {
+        Step {
+            kind: "material",
+            rule: None,
+            material: Some(i),
+            passed: Some(passed),
+            values: Values::One(("value", value)),
+            text,
+        }
+    }
     pub(crate) fn push(&mut self, key: &'static str, value: Decimal) {
         match &mut self.values {
             Values::Many(v) if v.is_empty() => self.values = Values::One((key, value)),
@@ -342,14 +353,8 @@ pub fn determine_with(
             };
             let (domestic, party) = (status == text::Status::Domestic, status == text::Status::Party);
             let name: std::sync::Arc<str> = m.name.as_str().into();
-            let mut s = Step::new("material", None, Some(domestic || party)).text(Text::Material {
-                name: name.clone(),
-                origin: text::Code::new(origin),
-                status,
-            });
-            s.material = Some(i);
-            s.push("value", m.value);
-            d.trace.push(s);
+            let text = Text::Material { name: name.clone(), origin: text::Code::new(origin), status };
+            d.trace.push(Step::material(i, domestic || party, m.value, text));
             Mat { name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
         })
         .collect();

@@ -5,7 +5,7 @@
 use super::expr::{self, Rule};
 use crate::error::Result;
 use crate::rulebook::{invalid, Agreement, Limits, Status};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One product-specific rule row.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,13 +23,16 @@ pub struct PsrRow {
 /// A product-specific-rule table keyed by HS prefix: the longest matching prefix wins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PsrTable {
-    rows: BTreeMap<String, PsrRow>,
+    rows: HashMap<String, PsrRow>,
+    /// Bit `n` set when some prefix has `n` digits: a lookup probes only those lengths.
+    lengths: u16,
 }
 
 impl PsrTable {
     /// Parses a table (`hs_prefix,rule,source`). Errors name the file, the row and the column.
     pub fn parse(file: &str, text: &str, limits: &Limits) -> Result<PsrTable> {
-        let mut rows = BTreeMap::new();
+        let mut rows = HashMap::new();
+        let mut lengths = 0;
         for rec in records(file, text, &["hs_prefix", "rule", "source"], limits.max_psr_rows)? {
             let (row, f) = rec?;
             let hs: String = f[0].chars().filter(|c| *c != '.' && *c != ' ').collect();
@@ -42,16 +45,20 @@ impl PsrTable {
                 return Err(at(file, row, "source", "every row needs a source"));
             }
             let entry = PsrRow { hs_prefix: hs.clone(), text: f[1].trim().to_string(), rule, source: f[2].clone() };
+            lengths |= 1 << hs.len();
             if rows.insert(hs.clone(), entry).is_some() {
                 return Err(at(file, row, "hs_prefix", &format!("prefix {hs} appears twice")));
             }
         }
-        Ok(PsrTable { rows })
+        Ok(PsrTable { rows, lengths })
     }
 
-    /// The row with the longest prefix of `hs`.
+    /// The row with the longest prefix of `hs`: one hash probe per prefix length in the table.
     pub fn lookup(&self, hs: &str) -> Option<&PsrRow> {
-        (2..=hs.len()).rev().find_map(|n| hs.get(..n).and_then(|p| self.rows.get(p)))
+        [10, 8, 6, 4, 2]
+            .into_iter()
+            .filter(|n| self.lengths & (1 << n) != 0)
+            .find_map(|n| hs.get(..n).and_then(|p| self.rows.get(p)))
     }
 
     /// Number of rows.

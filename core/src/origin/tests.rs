@@ -292,6 +292,43 @@ fn arb_product() -> impl Strategy<Value = Product> {
     })
 }
 
+/// RCEP with a build-up row for the test products' heading.
+fn build_up_table(rb: &Rulebook) -> PsrTable {
+    PsrTable::parse("psr/rcep.csv", "hs_prefix,rule,source\n8516,\"RVC(40, build-up)\",test\n", rb.limits()).unwrap()
+}
+
+fn arb_costs() -> impl Strategy<Value = crate::model::Costs> {
+    (0u32..3000, 0u32..3000, 0u32..3000, 0u32..3000).prop_map(|(l, o, p, x)| crate::model::Costs {
+        direct_labour: Decimal::new(i64::from(l), 2),
+        direct_overhead: Decimal::new(i64::from(o), 2),
+        profit: Decimal::new(i64::from(p), 2),
+        other: Decimal::new(i64::from(x), 2),
+    })
+}
+
+#[test]
+fn build_up_needs_costs() {
+    let rb = rulebook();
+    let a = rb.agreement("rcep").unwrap();
+    let t = build_up_table(&rb);
+    let mut p = product("8516.71", "100.00", &[("8516.90", "US", "50.00"), ("7323.93", "CN", "10.00")]);
+    let d = determine_with(&p, a, &rb, None, Some(&t)).unwrap();
+    assert!(!d.originating && d.rvc.is_none());
+    assert!(d.trace.iter().any(|s| s.passed == Some(false) && s.message().en.contains("has none")));
+    let cost = |l: i64| crate::model::Costs {
+        direct_labour: Decimal::new(l, 2),
+        direct_overhead: Decimal::new(1000, 2),
+        profit: Decimal::ZERO,
+        other: Decimal::new(500, 2),
+    };
+    p.costs = Some(cost(1500));
+    let d = determine_with(&p, a, &rb, None, Some(&t)).unwrap();
+    assert_eq!((d.originating, d.criterion.as_deref(), d.rvc), (true, Some("RVC"), Some(Decimal::new(40, 0))));
+    p.costs = Some(cost(1499));
+    let d = determine_with(&p, a, &rb, None, Some(&t)).unwrap();
+    assert_eq!((d.originating, d.rvc), (false, Some("39.99".parse().unwrap())));
+}
+
 proptest! {
     #[test]
     fn an_originating_material_never_hurts(p in arb_product(), pick in 0usize..8, code in prop_oneof![Just("asean"), Just("rcep"), Just("apta"), Just("pakistan"), Just("switzerland")]) {
@@ -314,5 +351,31 @@ proptest! {
             prop_assert_eq!(rvc, (fob - vnm) * Decimal::ONE_HUNDRED / fob);
             prop_assert_eq!(d.originating, (fob - vnm) * Decimal::ONE_HUNDRED >= Decimal::new(40, 0) * fob);
         }
+    }
+
+    #[test]
+    fn build_up_rvc_is_exact_and_originating_materials_never_hurt(p in arb_product(), costs in arb_costs(), pick in 0usize..8) {
+        let rb = rulebook();
+        let a = rb.agreement("rcep").unwrap();
+        let t = build_up_table(&rb);
+        let mut p = p;
+        p.costs = Some(costs.clone());
+        let d = determine_with(&p, a, &rb, None, Some(&t)).unwrap();
+        let fob = p.unit_fob.unwrap_or_default();
+        let counts = |m: &crate::model::Material| match &m.origin {
+            MaterialOrigin::Country(c) => c.as_str() == "CN" || a.cumulation.value.iter().any(|x| x == c.as_str()),
+            MaterialOrigin::Unknown => false,
+        };
+        let vom: Decimal = p.materials.iter().filter(|m| counts(m)).map(|m| m.value).sum();
+        let added = vom + costs.direct_labour + costs.direct_overhead + costs.profit + costs.other;
+        if p.materials.iter().any(|m| !counts(m)) {
+            prop_assert_eq!(d.rvc, Some(added * Decimal::ONE_HUNDRED / fob));
+            prop_assert_eq!(d.originating, added * Decimal::ONE_HUNDRED >= Decimal::new(40, 0) * fob);
+        }
+        prop_assume!(d.originating && !p.materials.is_empty());
+        let mut q = p.clone();
+        let i = pick % q.materials.len();
+        q.materials[i].origin = MaterialOrigin::Country(Country::china());
+        prop_assert!(determine_with(&q, a, &rb, None, Some(&t)).unwrap().originating);
     }
 }
