@@ -80,7 +80,13 @@ export function operations(): string[];
 export function rulebookVersion(): string;
 
 export function check(certificate: object, options?: { today?: string }): Report;
-export function determineOrigin(product: object, agreement: string, destination?: string): JsonObject;
+/** `psrCsv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for this call. */
+export function determineOrigin(
+  product: object,
+  agreement: string,
+  destination?: string,
+  options?: { psrCsv?: string },
+): JsonObject;
 export function compareAgreements(product: object, destination: string): JsonObject;
 export function convert(request: object): JsonObject;
 export function isWorkday(date: string, options?: { policy?: string }): JsonObject;

@@ -186,8 +186,8 @@ export const operations = () => JSON.parse(instance().operations());
 export const rulebookVersion = () => rules().version;
 
 export const check = (certificate, { today } = {}) => call("check", { certificate, today });
-export const determineOrigin = (product, agreement, destination) =>
-  call("determine_origin", { product, agreement, destination });
+export const determineOrigin = (product, agreement, destination, { psrCsv } = {}) =>
+  call("determine_origin", { product, agreement, destination, psr_csv: psrCsv });
 export const compareAgreements = (product, destination) => call("compare_agreements", { product, destination });
 export const convert = (request) => call("convert", request);
 export const isWorkday = (date, { policy } = {}) => call("calendar_is_workday", { date, policy });

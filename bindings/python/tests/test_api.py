@@ -112,6 +112,18 @@ def test_oversized_input_is_refused_with_a_code(cert: Dict[str, Any]) -> None:
     assert e.value.code == "input_too_large"
 
 
+def test_a_host_psr_table_replaces_the_agreement_rules_for_one_call() -> None:
+    kettle = json.loads((REPO / "examples" / "products" / "kettle.json").read_text(encoding="utf-8"))
+    assert origo.determine_origin(kettle, "asean")["originating"] is True
+    wholly = "hs_prefix,rule,source\n8516,WO,host table\n"
+    decision = origo.determine_origin(kettle, "asean", psr_csv=wholly)
+    assert decision["originating"] is False
+    assert decision["rule"]["hs_prefix"] == "8516"
+    with pytest.raises(OrigoError) as err:
+        origo.determine_origin(kettle, "asean", psr_csv="hs_prefix,rule,source\n8516,CTH or,x\n")
+    assert err.value.code == "rulebook_invalid"
+
+
 def test_rulebooks() -> None:
     builtin = Rulebook.builtin()
     assert builtin.version and builtin.version in repr(builtin)

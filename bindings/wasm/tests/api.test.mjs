@@ -69,6 +69,19 @@ test("bad input gives codes and never kills the instance", async () => {
   assert.equal(origo.check(sample()).ok, true, "the instance still works");
 });
 
+test("a host PSR table replaces the agreement's rules for one call", async () => {
+  await origo.init();
+  const kettle = JSON.parse(readFileSync(join(REPO, "examples", "products", "kettle.json"), "utf8"));
+  assert.equal(origo.determineOrigin(kettle, "asean").originating, true);
+  const decision = origo.determineOrigin(kettle, "asean", undefined, { psrCsv: "hs_prefix,rule,source\n8516,WO,host table\n" });
+  assert.equal(decision.originating, false);
+  assert.equal(decision.rule.hs_prefix, "8516");
+  assert.throws(() => origo.determineOrigin(kettle, "asean", undefined, { psrCsv: "hs_prefix,rule,source\n8516,CTH or,x\n" }), {
+    name: "OrigoError",
+    code: "rulebook_invalid",
+  });
+});
+
 test("every core operation has a JS function", async () => {
   await origo.init();
   const source = readFileSync(new URL("../index.js", import.meta.url), "utf8");

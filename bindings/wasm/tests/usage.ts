@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` only: proves index.d.ts describes a usable API.
-import { check, codes, init, OrigoError, renderSvg, rules, schema, type Finding, type RenderSvgRequest, type Report } from "../index.js";
+import { check, codes, determineOrigin, init, OrigoError, renderSvg, rules, schema, type Finding, type RenderSvgRequest, type Report } from "../index.js";
 
 export async function firstErrors(certificate: object): Promise<Finding[]> {
   await init();
@@ -27,3 +27,6 @@ export async function preview(certificate: object): Promise<string> {
   const request: RenderSvgRequest = { certificate, page: 1, preview: true };
   return renderSvg(request);
 }
+
+export const withHostRules = (product: object, psrCsv: string): unknown =>
+  determineOrigin(product, "asean", undefined, { psrCsv })["originating"];

@@ -112,10 +112,19 @@ def check(certificate: Any, *, rulebook: Optional[Rulebook] = None, today: Optio
 
 
 def determine_origin(
-    product: Any, agreement: str, destination: Optional[str] = None, *, rulebook: Optional[Rulebook] = None
+    product: Any,
+    agreement: str,
+    destination: Optional[str] = None,
+    *,
+    psr_csv: Optional[str] = None,
+    rulebook: Optional[Rulebook] = None,
 ) -> Dict[str, Any]:
-    """Decides whether a product is originating under an agreement, with the rule applied."""
-    req = _request(product=product, agreement=agreement, destination=destination)
+    """Decides whether a product is originating under an agreement, with the rule applied.
+
+    `psr_csv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for
+    this call, e.g. a full table the host keeps.
+    """
+    req = _request(product=product, agreement=agreement, destination=destination, psr_csv=psr_csv)
     result: Dict[str, Any] = call("determine_origin", req, rulebook=rulebook)
     return result
 
