@@ -1,4 +1,9 @@
 //! Reading untrusted JSON: size and shape bounds first, then the typed contract with field paths.
+//!
+//! [`read`] takes a fast path for well-formed input: a byte scan that proves the bounds hold, then
+//! one typed pass straight from the text. Anything the fast path rejects, for whatever reason, is
+//! read again the careful way (a bounded `Value`, then the typed contract with field paths), so
+//! accepted values and every error code, path and message are those of the careful way.
 
 use crate::error::{Error, Result};
 use crate::finding::Path;
@@ -8,8 +13,23 @@ use serde_json::Value;
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
-    let value = read_value(text, limits)?;
-    from_value(value)
+    match read_fast(text, limits) {
+        Some(value) => Ok(value),
+        None => from_value(read_value(text, limits)?),
+    }
+}
+
+/// The fast path of [`read`]: `Some` only when the text is within the bounds and reads as `T`.
+///
+/// `None` says nothing about why; the caller reads the text the careful way to find out.
+pub(crate) fn read_fast<T: DeserializeOwned>(text: &str, limits: &Limits) -> Option<T> {
+    if text.len() > limits.max_input_bytes || !Scan::new(text.as_bytes(), limits).document() {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
 }
 
 /// Reads `text` as JSON within the bounds, without a type yet.
@@ -125,4 +145,248 @@ fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: 
         _ => {}
     }
     Ok(())
+}
+
+/// What a key says about the bounds of the value under it, as [`check_bounds`] decides them.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    /// CSV text: no string bound.
+    Csv,
+    /// A list bounded by this many entries.
+    List(usize),
+}
+
+/// A byte scan that answers one question: does the JSON text certainly keep the bounds?
+///
+/// It is conservative: anything unusual (a string whose bytes exceed the character bound, an
+/// escaped key, malformed text) answers "no", and the careful reader decides. It never answers
+/// "yes" where [`check_bounds`] would refuse, since a string has at most as many characters as
+/// bytes and every other bound is counted exactly as there.
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    limits: &'a Limits,
+}
+
+impl<'a> Scan<'a> {
+    fn new(bytes: &'a [u8], limits: &'a Limits) -> Self {
+        Scan { bytes, at: 0, limits }
+    }
+
+    fn document(mut self) -> bool {
+        let list = KeyKind::List(self.limits.max_list_len);
+        self.value(0, list) && {
+            self.skip_ws();
+            self.at == self.bytes.len()
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.skip_ws();
+        if self.bytes.get(self.at) == Some(&b) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips a string whose opening quote is at `self.at`; returns its raw bytes (escapes unread).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let start = self.at + 1;
+        let mut i = start;
+        loop {
+            match self.bytes.get(i)? {
+                b'"' => break,
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+        self.at = i + 1;
+        self.bytes.get(start..i)
+    }
+
+    fn kind_of(&self, key: &[u8]) -> KeyKind {
+        let l = self.limits;
+        match key {
+            b"goods_csv" | b"materials_csv" => KeyKind::Csv,
+            b"goods" => KeyKind::List(l.max_goods),
+            b"materials" => KeyKind::List(l.max_materials),
+            b"products" => KeyKind::List(l.max_products),
+            _ => KeyKind::List(l.max_list_len),
+        }
+    }
+
+    fn value(&mut self, depth: usize, kind: KeyKind) -> bool {
+        if depth > self.limits.max_depth {
+            return false;
+        }
+        self.skip_ws();
+        match self.bytes.get(self.at) {
+            Some(b'"') => match self.string() {
+                Some(s) => matches!(kind, KeyKind::Csv) || s.len() <= self.limits.max_string_chars,
+                None => false,
+            },
+            Some(b'[') => {
+                self.at += 1;
+                if self.eat(b']') {
+                    return true;
+                }
+                let max = match kind {
+                    KeyKind::List(max) => max,
+                    KeyKind::Csv => self.limits.max_list_len,
+                };
+                let mut len = 0;
+                loop {
+                    len += 1;
+                    if len > max || !self.value(depth + 1, kind) {
+                        return false;
+                    }
+                    if self.eat(b']') {
+                        return true;
+                    }
+                    if !self.eat(b',') {
+                        return false;
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.at += 1;
+                if self.eat(b'}') {
+                    return true;
+                }
+                loop {
+                    self.skip_ws();
+                    if self.bytes.get(self.at) != Some(&b'"') {
+                        return false;
+                    }
+                    let Some(key) = self.string() else { return false };
+                    if key.contains(&b'\\') || !self.eat(b':') || !self.value(depth + 1, self.kind_of(key)) {
+                        return false;
+                    }
+                    if self.eat(b'}') {
+                        return true;
+                    }
+                    if !self.eat(b',') {
+                        return false;
+                    }
+                }
+            }
+            // A number or literal: the typed pass reads it; here it only has to end.
+            Some(_) => {
+                let start = self.at;
+                while let Some(b) = self.bytes.get(self.at) {
+                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'[' | b'{') {
+                        break;
+                    }
+                    self.at += 1;
+                }
+                self.at > start
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Certificate, Rulebook};
+
+    const EXAMPLE: &str = include_str!("../../examples/certificates/non_preferential.json");
+
+    fn limits() -> Limits {
+        let mut l = Rulebook::builtin().map(|rb| rb.limits().clone()).expect("builtin rulebook");
+        l.max_string_chars = 8;
+        l.max_list_len = 3;
+        l.max_goods = 2;
+        l.max_depth = 4;
+        l
+    }
+
+    /// The careful way alone: what [`read`] must answer, fast path or not.
+    fn careful<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
+        from_value(read_value(text, limits)?)
+    }
+
+    fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str, limits: &Limits) {
+        assert_eq!(read::<T>(text, limits), careful::<T>(text, limits), "{text}");
+    }
+
+    #[test]
+    fn the_fast_path_reads_the_example_as_the_careful_way_does() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let fast: Option<Certificate> = read_fast(EXAMPLE, rb.limits());
+        assert!(fast.is_some(), "the example must take the fast path");
+        assert_eq!(fast.map(Ok), Some(careful::<Certificate>(EXAMPLE, rb.limits())));
+    }
+
+    #[test]
+    fn bounds_answer_as_the_careful_way_does() {
+        let l = limits();
+        for text in [
+            r#"{"a": "12345678"}"#,
+            r#"{"a": "123456789"}"#,
+            r#"{"a": "汉字汉字汉字汉字"}"#,
+            r#"{"a": "汉字汉字汉字汉字汉"}"#,
+            r#"{"a": "\u0041\u0041\u0041"}"#,
+            r#"{"goods_csv": "1234567890123"}"#,
+            r#"{"a": [1, 2, 3]}"#,
+            r#"{"a": [1, 2, 3, 4]}"#,
+            r#"{"goods": [1, 2]}"#,
+            r#"{"goods": [1, 2, 3]}"#,
+            r#"{"b": {"goods": [[1, 2, 3, 4]]}}"#,
+            r#"{"a": [[[[1]]]]}"#,
+            r#"{"a": [[[[[1]]]]]}"#,
+            r#"{"a": [[[["123456789"]]]]}"#,
+            r#"{"z": "123456789", "a": [1, 2, 3, 4]}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a": tru}"#,
+            r#"{"a": "x"} x"#,
+            r#"{"a\u0062": [1, 2, 3, 4]}"#,
+            "",
+            "[]",
+        ] {
+            same::<Value>(text, &l);
+        }
+    }
+
+    #[test]
+    fn typed_errors_answer_as_the_careful_way_does() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let l = rb.limits();
+        let cert: Value = serde_json::from_str(EXAMPLE).expect("example parses");
+        let edits: [(&str, Value); 6] = [
+            ("/goods/0/item_no", Value::from("one")),
+            ("/goods/0/hs_code", Value::from(12)),
+            ("/destination", Value::from("Germany")),
+            ("/invoice/date", Value::from("2026-02-30")),
+            ("/exporter/extra", Value::from(1)),
+            ("/goods/1/quantity", Value::from(-1)),
+        ];
+        for (at, v) in edits {
+            let mut c = cert.clone();
+            let (parent, key) = at.rsplit_once('/').expect("pointer");
+            match c.pointer_mut(parent).expect("parent exists") {
+                Value::Object(m) => {
+                    m.insert(key.to_string(), v);
+                }
+                Value::Array(a) => a[key.parse::<usize>().expect("index")] = v,
+                _ => panic!("{at}"),
+            }
+            let text = c.to_string();
+            assert!(read::<Certificate>(&text, l).is_err(), "{at}");
+            same::<Certificate>(&text, l);
+        }
+        let mut c = cert.clone();
+        c.as_object_mut().expect("object").remove("goods");
+        same::<Certificate>(&c.to_string(), l);
+    }
 }

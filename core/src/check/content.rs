@@ -167,6 +167,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let quantity_only = listed(&cx.agreement.print.quantity_only_destinations.value, cx.cert.destination.as_str());
     let digits = hs::display_digits(cx, out);
     let goods = Path::root().key("goods");
+    out.derived.goods.reserve(cx.cert.goods.len());
     for (i, item) in cx.cert.goods.iter().enumerate() {
         let at = goods.index(i);
         let derived = GoodsDerived {

@@ -98,6 +98,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     }
     // Items often share a pre-review: decide each product once, and say product-level findings once.
     let mut decided: Vec<Option<Result<origin::Decision, crate::Error>>> = vec![None; cx.cert.products.len()];
+    out.derived.origin.reserve(cx.cert.goods.len());
     for (i, item) in cx.cert.goods.iter().enumerate() {
         let path = Path::root().key("goods").index(i);
         let mut io = ItemOrigin {
@@ -140,12 +141,13 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
                 *slot = Some(origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination)));
             }
         }
-        let d = match decided.get(pi).cloned().flatten() {
+        // Borrowed, not cloned: the decision's trace is not part of an item's answer.
+        let d = match decided.get(pi).and_then(Option::as_ref) {
             Some(Ok(d)) => d,
             Some(Err(e)) => {
                 if first_use {
                     let at = e.path.replacen("product", ppath.as_str(), 1);
-                    out.push(Finding::new(&INVALID, at, "FAQ Q20", e.message.zh, e.message.en));
+                    out.push(Finding::new(&INVALID, at, "FAQ Q20", e.message.zh.clone(), e.message.en.clone()));
                 }
                 out.derived.origin.push(io);
                 continue;
@@ -219,10 +221,10 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             ));
         }
         io.originating = Some(d.originating);
-        io.criterion = d.criterion;
+        io.criterion = d.criterion.clone();
         io.criterion_status = Some(d.criterion_status);
         io.show_fob = show_fob;
-        io.manufacture_country = d.manufacture_country;
+        io.manufacture_country = d.manufacture_country.clone();
         io.rvc = d.rvc;
         out.derived.origin.push(io);
     }
