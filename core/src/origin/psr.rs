@@ -21,11 +21,19 @@ pub struct PsrRow {
 }
 
 /// A product-specific-rule table keyed by HS prefix: the longest matching prefix wins.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PsrTable {
     rows: HashMap<String, PsrRow>,
     /// Bit `n` set when some prefix has `n` digits: a lookup probes only those lengths.
     lengths: u16,
+}
+
+/// Rows in prefix order, so the same table always prints the same.
+impl std::fmt::Debug for PsrTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rows: std::collections::BTreeMap<_, _> = self.rows.iter().collect();
+        f.debug_struct("PsrTable").field("rows", &rows).field("lengths", &self.lengths).finish()
+    }
 }
 
 impl PsrTable {
