@@ -11,6 +11,10 @@ use crate::rulebook::Limits;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// Text fields that carry a whole file: CSV tables (bounded by their rows) and base64 images
+/// (bounded by their decoded bytes); only the input size bounds them as one string.
+const WHOLE_FILE_KEYS: &[&str] = &["goods_csv", "materials_csv", "psr_csv", "data_base64"];
+
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
     match read_fast(text, limits) {
@@ -100,8 +104,7 @@ fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: 
         ));
     }
     match v {
-        // CSV texts of `import_products` are bounded by their bytes and rows, not as one field.
-        Value::String(_) if matches!(key, "goods_csv" | "materials_csv") => {}
+        Value::String(_) if WHOLE_FILE_KEYS.contains(&key) => {}
         // Bytes bound characters from above: count characters only when the bytes exceed the limit.
         Value::String(s) if s.len() > limits.max_string_chars => {
             let chars = s.chars().count();
@@ -150,8 +153,8 @@ fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: 
 /// What a key says about the bounds of the value under it, as [`check_bounds`] decides them.
 #[derive(Clone, Copy)]
 enum KeyKind {
-    /// CSV text: no string bound.
-    Csv,
+    /// A whole file carried as text (WHOLE_FILE_KEYS): no string bound.
+    WholeFile,
     /// A list bounded by this many entries.
     List(usize),
 }
@@ -215,7 +218,7 @@ impl<'a> Scan<'a> {
     fn kind_of(&self, key: &[u8]) -> KeyKind {
         let l = self.limits;
         match key {
-            b"goods_csv" | b"materials_csv" => KeyKind::Csv,
+            k if WHOLE_FILE_KEYS.iter().any(|w| w.as_bytes() == k) => KeyKind::WholeFile,
             b"goods" => KeyKind::List(l.max_goods),
             b"materials" => KeyKind::List(l.max_materials),
             b"products" => KeyKind::List(l.max_products),
@@ -230,7 +233,7 @@ impl<'a> Scan<'a> {
         self.skip_ws();
         match self.bytes.get(self.at) {
             Some(b'"') => match self.string() {
-                Some(s) => matches!(kind, KeyKind::Csv) || s.len() <= self.limits.max_string_chars,
+                Some(s) => matches!(kind, KeyKind::WholeFile) || s.len() <= self.limits.max_string_chars,
                 None => false,
             },
             Some(b'[') => {
@@ -240,7 +243,7 @@ impl<'a> Scan<'a> {
                 }
                 let max = match kind {
                     KeyKind::List(max) => max,
-                    KeyKind::Csv => self.limits.max_list_len,
+                    KeyKind::WholeFile => self.limits.max_list_len,
                 };
                 let mut len = 0;
                 loop {
@@ -328,6 +331,17 @@ mod tests {
     }
 
     #[test]
+    fn whole_file_fields_are_bounded_by_the_input_size_only() {
+        let l = limits();
+        for key in WHOLE_FILE_KEYS {
+            let text = format!(r#"{{"{key}": "{}"}}"#, "x".repeat(100));
+            assert!(read_value(&text, &l).is_ok(), "{key}");
+            same::<Value>(&text, &l);
+        }
+        assert_eq!(read_value(r#"{"name": "123456789"}"#, &l).map_err(|e| e.code), Err("string_too_long".to_string()));
+    }
+
+    #[test]
     fn bounds_answer_as_the_careful_way_does() {
         let l = limits();
         for text in [
@@ -337,6 +351,7 @@ mod tests {
             r#"{"a": "汉字汉字汉字汉字汉"}"#,
             r#"{"a": "\u0041\u0041\u0041"}"#,
             r#"{"goods_csv": "1234567890123"}"#,
+            r#"{"psr_csv": "1234567890123", "data_base64": "1234567890123"}"#,
             r#"{"a": [1, 2, 3]}"#,
             r#"{"a": [1, 2, 3, 4]}"#,
             r#"{"goods": [1, 2]}"#,
