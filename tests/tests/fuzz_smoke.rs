@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure should stop the run")]
 
-use origo::Rulebook;
+use origo::{json, Rulebook};
 use std::path::Path;
 
 /// xorshift64*: a fixed sequence, so a failure reproduces.
@@ -90,7 +90,11 @@ fn answer_or_coded_error(r: origo::Result<serde_json::Value>) {
 fn certificates_through_check() {
     let rb = Rulebook::builtin().unwrap();
     run("check", 150, |text| {
-        answer_or_coded_error(origo::api::call("check", &format!("{{\"certificate\":{text}}}"), &rb))
+        answer_or_coded_error(origo::api::call("check", &format!("{{\"certificate\":{text}}}"), &rb));
+        // The fast reader (byte scan + typed pass) must read exactly what the careful one reads.
+        let careful = json::read_value(text, rb.limits()).and_then(json::from_value::<origo::Certificate>);
+        let read = json::read::<origo::Certificate>(text, rb.limits());
+        assert_eq!(read.map_err(|e| e.code), careful.map_err(|e| e.code), "{text}");
     });
 }
 
