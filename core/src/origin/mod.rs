@@ -338,13 +338,14 @@ pub fn determine_with(
             en: format!("{dest} is not an importing party of {}", a.name.value.en),
         });
     }
+    let china = Country::china();
     let mats: Vec<Mat<'_>> = p
         .materials
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let (status, origin) = match &m.origin {
-                MaterialOrigin::Country(c) if c.as_str() == "CN" => (text::Status::Domestic, c.as_str()),
+                MaterialOrigin::Country(c) if *c == china => (text::Status::Domestic, c.as_str()),
                 MaterialOrigin::Country(c) if a.cumulation.value.iter().any(|x| x == c.as_str()) => {
                     (text::Status::Party, c.as_str())
                 }
@@ -443,7 +444,7 @@ pub fn determine_with(
     );
     s.rule = Some(applied.text.clone());
     d.trace.push(s);
-    let psr = applied.kind == "psr";
+    let by_psr = applied.kind == "psr";
     d.rule = Some(applied);
     let alternatives: &[Rule] = match rule {
         Rule::Or { rules } => rules,
@@ -490,13 +491,13 @@ pub fn determine_with(
         Rule::Test { test: Test::Pe } => "pe",
         _ if res.chemical => "cr",
         _ if res.value_used => {
-            if psr {
+            if by_psr {
                 "psr_rvc"
             } else {
                 "general_rvc"
             }
         }
-        _ if psr => "psr_ctc",
+        _ if by_psr => "psr_ctc",
         _ => "general_ctc",
     };
     print(&mut d, a, tables, outcome, &res);

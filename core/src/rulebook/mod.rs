@@ -303,22 +303,20 @@ pub(crate) fn invalid(file: &str, key: &str, why: &str) -> Error {
 /// Parses one TOML data file, or its JSON form (a TOML document cannot start with `{`); an
 /// error names the file and the key path.
 pub(crate) fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T> {
+    /// The error at the key path the deserialiser reached.
+    fn at_key<E>(file: &str, e: serde_path_to_error::Error<E>, why: impl FnOnce(E) -> String) -> Error {
+        let key = e.path().to_string();
+        invalid(file, if key == "." { "" } else { &key }, &why(e.into_inner()))
+    }
     if text.trim_start().starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(file, "", &e.to_string()))?;
-        return serde_path_to_error::deserialize(value).map_err(|e| {
-            let key = e.path().to_string();
-            invalid(file, if key == "." { "" } else { &key }, &e.into_inner().to_string())
-        });
+        return serde_path_to_error::deserialize(value).map_err(|e| at_key(file, e, |inner| inner.to_string()));
     }
     // Tests read TOML fixtures in every build (`toml` is also a dev-dependency).
     #[cfg(any(test, feature = "toml"))]
     {
-        let de = toml::Deserializer::new(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let key = e.path().to_string();
-            let inner = e.into_inner();
-            invalid(file, if key == "." { "" } else { &key }, inner.message().trim())
-        })
+        serde_path_to_error::deserialize(toml::Deserializer::new(text))
+            .map_err(|e| at_key(file, e, |inner| inner.message().trim().to_string()))
     }
     #[cfg(not(any(test, feature = "toml")))]
     Err(invalid(file, "", "this build reads `.toml` files only in their JSON form (built without the `toml` feature)"))
