@@ -34,6 +34,12 @@ pub fn vector_files() -> Vec<PathBuf> {
     out
 }
 
+/// Runs one operation of the JSON layer and reads its answer text.
+pub fn call(op: &str, request: &str, rb: &origo::Rulebook) -> Result<Value, origo::Error> {
+    let text = origo::api::call(op, request, rb)?;
+    serde_json::from_str(&text).map_err(|e| origo::Error::new("internal_error", "", e.to_string(), e.to_string()))
+}
+
 /// Judges one answer against a case's `expect`; `Err` says what differs.
 pub fn judge(expect: &Value, answer: Result<Value, origo::Error>) -> Result<(), String> {
     match (expect.get("error"), answer) {

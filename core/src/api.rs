@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::rulebook::Rulebook;
 use crate::{catalogue, identity, json, lifecycle, schema};
 use chrono::NaiveDate;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -36,67 +37,64 @@ pub const OPERATIONS: &[&str] = &[
     "validate_id",
 ];
 
-/// Runs operation `op` on a JSON request and returns the JSON answer.
+/// Runs operation `op` on a JSON request and returns the JSON answer as text.
 ///
 /// Domain outcomes (findings, refusals) are part of a successful answer; `Err` means the request
-/// could not be read.
-pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
+/// could not be read. Each request is read once, typed, straight from the text, and each answer is
+/// written straight to text, with object keys in the order the contract declares them.
+pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<String> {
     let limits = rulebook.limits();
-    if op == "check" {
-        // The typed certificate straight from the text; on any failure the careful way below
-        // finds the error exactly as it always did.
-        if let Some(r) = json::read_fast::<CheckRequest<crate::Certificate>>(request, limits) {
-            return to_value(&crate::check_certificate(&r.certificate, rulebook, r.today)?);
-        }
-    }
-    let req = json::read_value(request, limits)?;
     match op {
         "check" => {
-            let r: CheckRequest<Value> = json::from_value(req)?;
-            to_value(&check_value(r.certificate, r.today, rulebook)?)
+            let r: CheckRequest = json::read(request, limits)?;
+            answer(&crate::check_certificate(&r.certificate, rulebook, r.today)?)
         }
-        "codes" => to_value(&catalogue::entries()),
-        "convert" => to_value(&crate::valuation::convert_request(&json::from_value(req)?, rulebook)?),
-        "copy_check" => to_value(&lifecycle::check_copy(rulebook, &json::from_value(req)?)?),
-        "delegation_apply" => to_value(&lifecycle::apply_delegation(&json::from_value(req)?)),
-        "enterprise_change" => to_value(&lifecycle::classify_change(rulebook.lifecycle(), &json::from_value(req)?)),
-        "invoice_check" => to_value(&lifecycle::check_invoice(rulebook, &json::from_value(req)?)?),
-        "lifecycle_apply" => to_value(&lifecycle::apply(rulebook, &json::from_value(req)?)?),
+        "codes" => {
+            let _: IgnoredAny = json::read(request, limits)?;
+            answer(&catalogue::entries())
+        }
+        "convert" => answer(&crate::valuation::convert_request(&json::read(request, limits)?, rulebook)?),
+        "copy_check" => answer(&lifecycle::check_copy(rulebook, &json::read(request, limits)?)?),
+        "delegation_apply" => answer(&lifecycle::apply_delegation(&json::read(request, limits)?)),
+        "enterprise_change" => answer(&lifecycle::classify_change(rulebook.lifecycle(), &json::read(request, limits)?)),
+        "invoice_check" => answer(&lifecycle::check_invoice(rulebook, &json::read(request, limits)?)?),
+        "lifecycle_apply" => answer(&lifecycle::apply(rulebook, &json::read(request, limits)?)?),
         "lifecycle_table" => {
-            let _: Empty = json::from_value(req)?;
-            to_value(&lifecycle_table(rulebook))
+            let _: Empty = json::read(request, limits)?;
+            answer(&lifecycle_table(rulebook))
         }
-        "personnel_apply" => to_value(&lifecycle::apply_personnel(rulebook.lifecycle(), &json::from_value(req)?)),
-        "signatory_check" => to_value(&lifecycle::check_signatory(&json::from_value(req)?)),
+        "personnel_apply" => answer(&lifecycle::apply_personnel(rulebook.lifecycle(), &json::read(request, limits)?)),
+        "signatory_check" => answer(&lifecycle::check_signatory(&json::read(request, limits)?)),
         "validate_id" => {
-            let r: identity::IdRequest = json::from_value(req)?;
-            to_value(&identity::validate(rulebook.lifecycle(), r.kind, &r.value))
+            let r: identity::IdRequest = json::read(request, limits)?;
+            answer(&identity::validate(rulebook.lifecycle(), r.kind, &r.value))
         }
         "determine_origin" => {
-            let r: DetermineRequest = json::from_value(req)?;
-            let product = product_value(r.product)?;
+            let r: DetermineRequest = json::read(request, limits)?;
             let agreement = known_agreement(rulebook, &r.agreement)?;
             let own = r.psr_csv.map(|t| crate::origin::PsrTable::parse("psr_csv", &t, limits)).transpose()?;
             let psr = own.as_ref().or_else(|| rulebook.origin().psr(&agreement.code));
-            to_value(&crate::origin::determine_with(&product, agreement, rulebook, r.destination.as_ref(), psr)?)
+            answer(&crate::origin::determine_with(&r.product, agreement, rulebook, r.destination.as_ref(), psr)?)
         }
         "compare_agreements" => {
-            let r: CompareRequest = json::from_value(req)?;
-            let product = product_value(r.product)?;
-            to_value(&crate::origin::compare(&product, &r.destination, rulebook)?)
+            let r: CompareRequest = json::read(request, limits)?;
+            answer(&crate::origin::compare(&r.product, &r.destination, rulebook)?)
         }
         "import_products" => {
-            let r: ImportRequest = json::from_value(req)?;
-            to_value(&crate::origin::import::import(&r.goods_csv, &r.materials_csv, rulebook))
+            let r: ImportRequest = json::read(request, limits)?;
+            answer(&crate::origin::import::import(&r.goods_csv, &r.materials_csv, rulebook))
         }
         "calendar_is_workday" | "calendar_add_workdays" | "calendar_info" => {
-            crate::calendar::api::call(op, req, rulebook)
+            crate::calendar::api::call(op, request, rulebook)
         }
-        "system_dates" | "retention_window" => crate::check::deadlines::api(op, req, rulebook),
-        "rules" => to_value(&rules_summary(rulebook)),
+        "system_dates" | "retention_window" => crate::check::deadlines::api(op, request, rulebook),
+        "rules" => {
+            let _: IgnoredAny = json::read(request, limits)?;
+            answer(&rules_summary(rulebook))
+        }
         "schema" => {
-            let r: SchemaRequest = json::from_value(req)?;
-            schema::schema(&r.name)
+            let r: SchemaRequest = json::read(request, limits)?;
+            answer(&schema::schema(&r.name)?)
         }
         _ => Err(Error::new(
             "unknown_operation",
@@ -111,19 +109,17 @@ pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<Value> {
 ///
 /// Bindings that cannot carry a Rust error (a C ABI, a message queue) use this form.
 pub fn call_to_string(op: &str, request: &str, rulebook: &Rulebook) -> String {
-    let answer = match call(op, request, rulebook) {
-        Ok(v) => serde_json::json!({ "ok": v }),
-        Err(e) => serde_json::json!({ "error": e }),
-    };
-    answer.to_string()
+    match call(op, request, rulebook).map(|ok| format!("{{\"ok\":{ok}}}")) {
+        Ok(text) => text,
+        Err(e) => format!("{{\"error\":{}}}", answer(&e).unwrap_or_else(|_| "null".into())),
+    }
 }
 
-/// `check`: a certificate (typed, or a `Value` typed later to name its errors' paths) and,
-/// optionally, the host's "today".
+/// `check`: a certificate and, optionally, the host's "today".
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CheckRequest<C> {
-    certificate: C,
+struct CheckRequest {
+    certificate: crate::Certificate,
     #[serde(default)]
     today: Option<NaiveDate>,
 }
@@ -148,7 +144,7 @@ fn lifecycle_table(rb: &Rulebook) -> Value {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DetermineRequest {
-    product: Value,
+    product: crate::Product,
     agreement: String,
     #[serde(default)]
     destination: Option<crate::model::Country>,
@@ -161,7 +157,7 @@ struct DetermineRequest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompareRequest {
-    product: Value,
+    product: crate::Product,
     destination: crate::model::Country,
 }
 
@@ -171,10 +167,6 @@ struct CompareRequest {
 struct ImportRequest {
     goods_csv: String,
     materials_csv: String,
-}
-
-fn product_value(v: Value) -> Result<crate::Product> {
-    json::from_value(v).map_err(|e| prefix(e, "product"))
 }
 
 fn known_agreement<'a>(rb: &'a Rulebook, code: &str) -> Result<&'a crate::rulebook::Agreement> {
@@ -200,19 +192,9 @@ fn default_schema() -> String {
     "certificate".to_string()
 }
 
-/// Parses a certificate value and checks it.
-pub fn check_value(certificate: Value, today: Option<NaiveDate>, rulebook: &Rulebook) -> Result<crate::Report> {
-    let cert: crate::Certificate = json::from_value(certificate).map_err(|e| prefix(e, "certificate"))?;
-    crate::check_certificate(&cert, rulebook, today)
-}
-
-pub(crate) fn prefix(mut e: Error, at: &str) -> Error {
-    e.path = if e.path.is_empty() { at.to_string() } else { format!("{at}.{}", e.path) };
-    e
-}
-
-pub(crate) fn to_value<T: Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| {
+/// The answer's JSON text.
+pub(crate) fn answer<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| {
         Error::new("internal_error", "", format!("无法输出结果：{e}"), format!("cannot serialise the answer: {e}"))
     })
 }
@@ -258,7 +240,7 @@ fn rules_summary(rb: &Rulebook) -> Value {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RenderRequest {
-    certificate: Value,
+    certificate: crate::Certificate,
     #[serde(default)]
     format: RenderFormat,
     #[serde(default)]
@@ -294,7 +276,6 @@ enum RenderFormat {
 pub fn render(request: &str, rulebook: &Rulebook) -> Result<Vec<u8>> {
     use crate::render::{Document, Format, RenderOptions};
     let r: RenderRequest = json::read(request, rulebook.limits())?;
-    let cert: crate::Certificate = json::from_value(r.certificate).map_err(|e| prefix(e, "certificate"))?;
     let defaults = RenderOptions::default();
     let options = RenderOptions {
         format: match r.format {
@@ -311,5 +292,5 @@ pub fn render(request: &str, rulebook: &Rulebook) -> Result<Vec<u8>> {
         verify_url: r.verify_url,
         ..defaults
     };
-    crate::render::render(&cert, rulebook, &options)
+    crate::render::render(&r.certificate, rulebook, &options)
 }

@@ -430,7 +430,7 @@ fn read_year(
 /// The `calendar_*` operations of [`crate::api::call`].
 pub(crate) mod api {
     use super::{Calendar, DayEntry, Policy, YearInfo};
-    use crate::api::to_value;
+    use crate::api::answer;
     use crate::check::deadlines::calendar_warning;
     use crate::error::{Error, Result};
     use crate::finding::Finding;
@@ -438,7 +438,6 @@ pub(crate) mod api {
     use crate::rulebook::Rulebook;
     use chrono::NaiveDate;
     use serde::{Deserialize, Serialize};
-    use serde_json::Value;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -478,11 +477,12 @@ pub(crate) mod api {
         policy: &'a Policy,
     }
 
-    pub(crate) fn call(op: &str, req: Value, rb: &Rulebook) -> Result<Value> {
+    pub(crate) fn call(op: &str, request: &str, rb: &Rulebook) -> Result<String> {
         let cal: &Calendar = rb.calendar();
+        let limits = rb.limits();
         match op {
             "calendar_is_workday" => {
-                let r: IsWorkday = json::from_value(req)?;
+                let r: IsWorkday = json::read(request, limits)?;
                 let wd = cal.workdays(r.policy.as_deref())?;
                 let findings = calendar_warning(cal, r.date, r.date, "date").into_iter().collect::<Vec<_>>();
                 #[derive(Debug, Serialize)]
@@ -493,10 +493,10 @@ pub(crate) mod api {
                     day: Option<&'a DayEntry>,
                 }
                 let value = V { date: r.date, workday: wd.is_workday(r.date), day: cal.day(r.date) };
-                to_value(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
+                answer(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
             }
             "calendar_add_workdays" => {
-                let r: AddWorkdays = json::from_value(req)?;
+                let r: AddWorkdays = json::read(request, limits)?;
                 let wd = cal.workdays(r.policy.as_deref())?;
                 let result = wd.add(r.date, r.days).ok_or_else(|| {
                     Error::new(
@@ -514,14 +514,14 @@ pub(crate) mod api {
                     result: NaiveDate,
                 }
                 let value = V { date: r.date, days: r.days, result };
-                to_value(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
+                answer(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
             }
             _ => {
-                let _: Info = json::from_value(req)?;
+                let _: Info = json::read(request, limits)?;
                 let years: Vec<&YearInfo> = cal.years().collect();
                 let policies: Vec<PolicyInfo<'_>> =
                     cal.policies().map(|(name, policy)| PolicyInfo { name, policy }).collect();
-                to_value(&serde_json::json!({
+                answer(&serde_json::json!({
                     "years": years.iter().map(|y| y.year).collect::<Vec<_>>(),
                     "files": years,
                     "default_policy": cal.default_policy(),

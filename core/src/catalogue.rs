@@ -10,6 +10,7 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("invalid_value", "字段值无效", "a field's value is not valid"),
     err("missing_field", "缺少必填字段", "a required field is missing"),
     err("unknown_field", "未知字段", "a field the contract does not have"),
+    err("duplicate_field", "字段重复", "a field given twice in one object"),
     err("unknown_variant", "未知选项", "a value not among the allowed choices"),
     err("input_too_large", "输入过大", "input larger than the bound"),
     err("input_too_deep", "嵌套过深", "input nested deeper than the bound"),

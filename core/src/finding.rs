@@ -94,50 +94,78 @@ impl Finding {
     }
 }
 
-/// Builds field paths such as `goods[3].hs_code` without string juggling at each call site.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Path(String);
+/// A field path such as `goods[3].hs_code`, held as borrowed steps on the stack and written out
+/// only when a finding needs it: the checks visit every field, and few of them produce a finding.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'a>(Step<'a>);
 
-impl Path {
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
     /// The whole input.
-    pub fn root() -> Self {
-        Path(String::new())
-    }
-    /// This path followed by a field name.
-    pub fn key(&self, key: &str) -> Self {
-        if self.0.is_empty() {
-            Path(key.to_string())
-        } else {
-            Path(format!("{}.{key}", self.0))
-        }
+    pub const ROOT: Path<'static> = Path(Step::Root);
+
+    /// This path followed by a field name (or several, dotted: `"exporter.name"`).
+    pub fn key<'b>(&'b self, key: &'b str) -> Path<'b> {
+        Path(Step::Key(self, key))
     }
     /// This path followed by a list index.
-    pub fn index(&self, i: usize) -> Self {
-        let mut s = self.0.clone();
-        let _ = write!(s, "[{i}]");
-        Path(s)
-    }
-    /// The path as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn index(&self, i: usize) -> Path<'_> {
+        Path(Step::Index(self, i))
     }
 }
 
-impl From<Path> for String {
-    fn from(p: Path) -> String {
-        p.0
+/// Appends a field name to path text.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
+/// Appends a list index to path text.
+pub(crate) fn push_index(path: &mut String, i: usize) {
+    let _ = write!(path, "[{i}]");
+}
+
+impl Path<'_> {
+    fn write_into(&self, out: &mut String) {
+        match self.0 {
+            Step::Root => {}
+            Step::Key(parent, key) => {
+                parent.write_into(out);
+                push_key(out, key);
+            }
+            Step::Index(parent, i) => {
+                parent.write_into(out);
+                push_index(out, i);
+            }
+        }
     }
 }
 
-impl From<&Path> for String {
-    fn from(p: &Path) -> String {
-        p.0.clone()
+impl From<Path<'_>> for String {
+    fn from(p: Path<'_>) -> String {
+        let mut out = String::new();
+        p.write_into(&mut out);
+        out
     }
 }
 
-impl std::fmt::Display for Path {
+impl From<&Path<'_>> for String {
+    fn from(p: &Path<'_>) -> String {
+        String::from(*p)
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&String::from(self))
     }
 }
 
@@ -147,8 +175,11 @@ mod tests {
 
     #[test]
     fn paths_read_like_the_input() {
-        let p = Path::root().key("goods").index(3).key("hs_code");
-        assert_eq!(p.as_str(), "goods[3].hs_code");
-        assert_eq!(Path::root().key("goods").as_str(), "goods");
+        let goods = Path::ROOT.key("goods");
+        let item = goods.index(3);
+        assert_eq!(String::from(item.key("hs_code")), "goods[3].hs_code");
+        assert_eq!(goods.to_string(), "goods");
+        assert_eq!(String::from(Path::ROOT), "");
+        assert_eq!(String::from(Path::ROOT.index(0).key("a.b")), "[0].a.b");
     }
 }

@@ -1,15 +1,17 @@
 //! Reading untrusted JSON: size and shape bounds first, then the typed contract with field paths.
 //!
-//! [`read`] takes a fast path for well-formed input: a byte scan that proves the bounds hold, then
-//! one typed pass straight from the text. Anything the fast path rejects, for whatever reason, is
-//! read again the careful way (a bounded `Value`, then the typed contract with field paths), so
-//! accepted values and every error code, path and message are those of the careful way.
+//! [`read`] reads the text once, typed, tracking the field path. The bounds come first: a byte
+//! scan proves them for ordinary input without allocating, and where it cannot (an unusual string,
+//! an escaped key, malformed text) the bounded `Value` read of [`read_value`] decides. A typed
+//! error is reported only once the text has proved to be JSON within the bounds, so syntax and
+//! bound errors come before field errors whatever their order in the text.
 
 use crate::error::{Error, Result};
-use crate::finding::Path;
+use crate::finding::{push_index, push_key};
 use crate::rulebook::Limits;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Text fields that carry a whole file: CSV tables (bounded by their rows) and base64 images
 /// (bounded by their decoded bytes); only the input size bounds them as one string.
@@ -17,27 +19,15 @@ const WHOLE_FILE_KEYS: &[&str] = &["goods_csv", "materials_csv", "psr_csv", "dat
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
-    match read_fast(text, limits) {
-        Some(value) => Ok(value),
-        None => from_value(read_value(text, limits)?),
+    let scanned = text.len() <= limits.max_input_bytes && Scan::new(text.as_bytes(), limits).document();
+    if !scanned {
+        read_value(text, limits)?;
     }
-}
-
-/// The fast path of [`read`]: `Some` only when the text is within the bounds and reads as `T`.
-///
-/// `None` says nothing about why (always `None` without the `fast-read` feature); the caller reads
-/// the text the careful way to find out.
-pub(crate) fn read_fast<T: DeserializeOwned>(text: &str, limits: &Limits) -> Option<T> {
-    if !cfg!(feature = "fast-read")
-        || text.len() > limits.max_input_bytes
-        || !Scan::new(text.as_bytes(), limits).document()
-    {
-        return None;
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(value)
+    serde_json::from_str(text).or_else(|e| {
+        // Syntax and bounds first: the bounded read finds them wherever they are in the text.
+        read_value(text, limits)?;
+        Err(field_error(text, &e))
+    })
 }
 
 /// Reads `text` as JSON within the bounds, without a type yet.
@@ -62,26 +52,123 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
     Ok(value)
 }
 
-/// Converts an already bounded JSON value into `T`, naming the field path on error.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let msg = e.into_inner().to_string();
-        let code = if msg.starts_with("unknown field") {
-            "unknown_field"
-        } else if msg.starts_with("missing field") {
-            "missing_field"
-        } else if msg.starts_with("invalid type") {
-            "invalid_type"
-        } else if msg.starts_with("unknown variant") {
-            "unknown_variant"
-        } else {
-            "invalid_value"
-        };
-        let at = if path.is_empty() { String::new() } else { format!("`{path}`: ") };
-        Error::new(code, path.clone(), format!("字段{at}{msg}"), format!("{at}{msg}"))
-    })
+/// A typed error in JSON text that is otherwise valid: the field path, a code from the kind of
+/// error, and serde's message without the text position (the path says where).
+fn field_error(text: &str, e: &serde_json::Error) -> Error {
+    let msg = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let msg = msg.strip_suffix(&position).unwrap_or(&msg);
+    // In valid JSON a syntax-class error comes from the type asking for another kind of value
+    // (an enum given an array); serde places it one byte past the value's first byte.
+    let syntax = e.classify() == serde_json::error::Category::Syntax;
+    let msg = if syntax { format!("invalid type: {msg} of another kind") } else { msg.to_string() };
+    let code = if msg.starts_with("unknown field") {
+        "unknown_field"
+    } else if msg.starts_with("missing field") {
+        "missing_field"
+    } else if msg.starts_with("duplicate field") {
+        "duplicate_field"
+    } else if msg.starts_with("invalid type") {
+        "invalid_type"
+    } else if msg.starts_with("unknown variant") {
+        "unknown_variant"
+    } else {
+        "invalid_value"
+    };
+    let offset = offset_of(text, e.line(), e.column());
+    // A key just read names a field, except in `{"variant": ...}`, where it names the value's choice.
+    let path = path_at(text, if syntax { offset.saturating_sub(1) } else { offset }, code != "unknown_variant");
+    let at = if path.is_empty() { String::new() } else { format!("`{path}`: ") };
+    Error::new(code, path.clone(), format!("字段{at}{msg}"), format!("{at}{msg}"))
+}
+
+/// The byte offset of serde_json's error position (line from 1, column in bytes from 0).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start_of_line = text.match_indices('\n').nth(line.saturating_sub(2)).map_or(0, |(i, _)| i + 1);
+    if line <= 1 {
+        column
+    } else {
+        start_of_line + column
+    }
+}
+
+/// Where a walk through JSON text is: inside an object (its current key, and whether a key comes
+/// next) or an array (the current index).
+enum Frame<'a> {
+    Object { key: Option<Cow<'a, str>>, key_next: bool },
+    Array(usize),
+}
+
+/// The field path of the value at byte `offset` of valid JSON text; a key read just before
+/// `offset` (no `:` yet) is part of it when `with_pending_key`.
+///
+/// Serde says where in the text a typed error is (at or just after the offending value or key,
+/// just after the object missing a field); this walk names that place. So the typed read tracks
+/// no path while it reads, and an error still says `goods[3].hs_code`.
+fn path_at(text: &str, offset: usize, with_pending_key: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut frames: Vec<Frame<'_>> = Vec::new();
+    let mut i = 0;
+    while i < offset.min(bytes.len()) {
+        match bytes.get(i) {
+            Some(b'"') => {
+                let end = string_end(bytes, i);
+                if let Some(Frame::Object { key, key_next: true }) = frames.last_mut() {
+                    let raw = text.get(i..end).unwrap_or("\"\"");
+                    *key = Some(match raw.get(1..raw.len() - 1) {
+                        Some(plain) if !plain.contains('\\') => Cow::Borrowed(plain),
+                        _ => Cow::Owned(serde_json::from_str(raw).unwrap_or_default()),
+                    });
+                }
+                i = end;
+                continue;
+            }
+            Some(b'{') => frames.push(Frame::Object { key: None, key_next: true }),
+            Some(b'[') => frames.push(Frame::Array(0)),
+            Some(b'}' | b']') => {
+                frames.pop();
+            }
+            Some(b':') => {
+                if let Some(Frame::Object { key_next, .. }) = frames.last_mut() {
+                    *key_next = false;
+                }
+            }
+            Some(b',') => match frames.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object { key, key_next }) => (*key, *key_next) = (None, true),
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    if !with_pending_key {
+        if let Some(Frame::Object { key, key_next: true }) = frames.last_mut() {
+            *key = None;
+        }
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(k), .. } => push_key(&mut path, k),
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(n) => push_index(&mut path, *n),
+        }
+    }
+    path
+}
+
+/// The index just past the string whose opening quote is at `start`.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while let Some(b) = bytes.get(i) {
+        match b {
+            b'"' => return i + 1,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// One step of the path to the value being walked; the path text is built only for an error.
@@ -91,18 +178,22 @@ enum Step<'a> {
     Index(usize),
 }
 
-fn path_of(steps: &[Step<'_>]) -> Path {
-    steps.iter().fold(Path::root(), |p, s| match s {
-        Step::Key(k) => p.key(k),
-        Step::Index(i) => p.index(*i),
-    })
+fn path_of(steps: &[Step<'_>]) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) => push_key(&mut path, k),
+            Step::Index(i) => push_index(&mut path, *i),
+        }
+    }
+    path
 }
 
 fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: &Limits) -> Result<()> {
     if steps.len() > limits.max_depth {
         return Err(Error::new(
             "input_too_deep",
-            path_of(steps).as_str(),
+            path_of(steps),
             format!("嵌套超过 {} 层", limits.max_depth),
             format!("nesting deeper than {} levels", limits.max_depth),
         ));
@@ -115,7 +206,7 @@ fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: 
             if chars > limits.max_string_chars {
                 return Err(Error::new(
                     "string_too_long",
-                    path_of(steps).as_str(),
+                    path_of(steps),
                     format!("文本有 {chars} 个字符，超过上限 {}", limits.max_string_chars),
                     format!("text has {chars} characters, more than the limit of {}", limits.max_string_chars),
                 ));
@@ -131,7 +222,7 @@ fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: 
             if items.len() > max {
                 return Err(Error::new(
                     code,
-                    path_of(steps).as_str(),
+                    path_of(steps),
                     format!("列表有 {} 项，超过上限 {max}", items.len()),
                     format!("list has {} entries, more than the limit of {max}", items.len()),
                 ));
@@ -317,22 +408,13 @@ mod tests {
         l
     }
 
-    /// The careful way alone: what [`read`] must answer, fast path or not.
-    fn careful<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
-        from_value(read_value(text, limits)?)
+    /// The scan and typed read must answer as the bounded `Value` read does.
+    fn same(text: &str, limits: &Limits) {
+        assert_eq!(read::<Value>(text, limits), read_value(text, limits), "{text}");
     }
 
-    fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str, limits: &Limits) {
-        assert_eq!(read::<T>(text, limits), careful::<T>(text, limits), "{text}");
-    }
-
-    #[test]
-    #[cfg(feature = "fast-read")]
-    fn the_fast_path_reads_the_example_as_the_careful_way_does() {
-        let rb = Rulebook::builtin().expect("builtin rulebook");
-        let fast: Option<Certificate> = read_fast(EXAMPLE, rb.limits());
-        assert!(fast.is_some(), "the example must take the fast path");
-        assert_eq!(fast.map(Ok), Some(careful::<Certificate>(EXAMPLE, rb.limits())));
+    fn example() -> Value {
+        serde_json::from_str(EXAMPLE).expect("example parses")
     }
 
     #[test]
@@ -341,13 +423,13 @@ mod tests {
         for key in WHOLE_FILE_KEYS {
             let text = format!(r#"{{"{key}": "{}"}}"#, "x".repeat(100));
             assert!(read_value(&text, &l).is_ok(), "{key}");
-            same::<Value>(&text, &l);
+            same(&text, &l);
         }
         assert_eq!(read_value(r#"{"name": "123456789"}"#, &l).map_err(|e| e.code), Err("string_too_long".to_string()));
     }
 
     #[test]
-    fn bounds_answer_as_the_careful_way_does() {
+    fn bounds_answer_as_the_bounded_read_does() {
         let l = limits();
         for text in [
             r#"{"a": "12345678"}"#,
@@ -374,39 +456,126 @@ mod tests {
             "",
             "[]",
         ] {
-            same::<Value>(text, &l);
+            same(text, &l);
         }
     }
 
     #[test]
-    fn typed_errors_answer_as_the_careful_way_does() {
+    fn the_example_reads_as_its_value_says() {
         let rb = Rulebook::builtin().expect("builtin rulebook");
-        let l = rb.limits();
-        let cert: Value = serde_json::from_str(EXAMPLE).expect("example parses");
-        let edits: [(&str, Value); 6] = [
-            ("/goods/0/item_no", Value::from("one")),
-            ("/goods/0/hs_code", Value::from(12)),
-            ("/destination", Value::from("Germany")),
-            ("/invoice/date", Value::from("2026-02-30")),
-            ("/exporter/extra", Value::from(1)),
-            ("/goods/1/quantity", Value::from(-1)),
-        ];
-        for (at, v) in edits {
-            let mut c = cert.clone();
-            let (parent, key) = at.rsplit_once('/').expect("pointer");
-            match c.pointer_mut(parent).expect("parent exists") {
-                Value::Object(m) => {
-                    m.insert(key.to_string(), v);
-                }
-                Value::Array(a) => a[key.parse::<usize>().expect("index")] = v,
-                _ => panic!("{at}"),
+        let cert: Certificate = read(EXAMPLE, rb.limits()).expect("the example reads");
+        let again: Certificate = serde_json::from_value(example()).expect("the example converts");
+        assert_eq!(cert, again);
+    }
+
+    fn edited(at: &str, v: Value) -> String {
+        let mut c = example();
+        let (parent, key) = at.rsplit_once('/').expect("pointer");
+        match c.pointer_mut(parent).expect("parent exists") {
+            Value::Object(m) => {
+                m.insert(key.to_string(), v);
             }
-            let text = c.to_string();
-            assert!(read::<Certificate>(&text, l).is_err(), "{at}");
-            same::<Certificate>(&text, l);
+            Value::Array(a) => a[key.parse::<usize>().expect("index")] = v,
+            _ => panic!("{at}"),
         }
-        let mut c = cert.clone();
+        c.to_string()
+    }
+
+    #[test]
+    fn typed_errors_name_the_field_without_the_text_position() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let cases: [(&str, Value, &str, &str); 6] = [
+            ("/goods/0/item_no", Value::from("one"), "invalid_type", "goods[0].item_no"),
+            ("/goods/0/hs_code", Value::from(12), "invalid_type", "goods[0].hs_code"),
+            ("/destination", Value::from("Germany"), "invalid_value", "destination"),
+            ("/invoice/date", Value::from("2026-02-30"), "invalid_value", "invoice.date"),
+            ("/exporter/extra", Value::from(1), "unknown_field", "exporter.extra"),
+            ("/goods/1/quantity", Value::from(-1), "invalid_type", "goods[1].quantity"),
+        ];
+        for (at, v, code, path) in cases {
+            let e = read::<Certificate>(&edited(at, v), rb.limits()).expect_err(at);
+            assert_eq!((e.code.as_str(), e.path.as_str()), (code, path), "{at}: {}", e.message.en);
+            assert!(!e.message.en.contains(" at line "), "{}", e.message.en);
+            assert!(e.message.zh.starts_with("字段`"), "{}", e.message.zh);
+        }
+        let mut c = example();
         c.as_object_mut().expect("object").remove("goods");
-        same::<Certificate>(&c.to_string(), l);
+        let e = read::<Certificate>(&c.to_string(), rb.limits()).expect_err("no goods");
+        assert_eq!((e.code.as_str(), e.path.as_str()), ("missing_field", ""));
+    }
+
+    /// The path serde_path_to_error finds by tracking every step, as an oracle for [`path_at`].
+    fn tracked_path(text: &str) -> Option<String> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let e = serde_path_to_error::deserialize::<_, Certificate>(&mut de).err()?;
+        let path = e.path().to_string();
+        Some(if path == "." { String::new() } else { path })
+    }
+
+    /// Every JSON pointer to a value inside `v`.
+    fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, c)| pointers(c, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| pointers(c, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    #[test]
+    fn error_paths_found_from_the_text_position_match_tracked_ones() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let mut all = Vec::new();
+        pointers(&example(), String::new(), &mut all);
+        let wrong =
+            [Value::from(true), Value::from(-1), Value::from("?"), serde_json::json!([1]), serde_json::json!({"x": 1})];
+        let mut compared = 0;
+        for at in all.iter().filter(|p| !p.is_empty()) {
+            let mut texts: Vec<String> = wrong.iter().map(|v| edited(at, v.clone())).collect();
+            let mut gone = example();
+            let (parent, key) = at.rsplit_once('/').expect("pointer");
+            if let Some(Value::Object(m)) = gone.pointer_mut(parent) {
+                m.remove(key);
+                m.insert("zz_unknown".into(), Value::from(1));
+                texts.push(gone.to_string());
+            }
+            for text in texts {
+                let pretty =
+                    serde_json::to_string_pretty(&serde_json::from_str::<Value>(&text).expect("json")).expect("json");
+                for t in [text, pretty] {
+                    if let (Err(e), Some(want)) = (read::<Certificate>(&t, rb.limits()), tracked_path(&t)) {
+                        assert_eq!(e.path, want, "{at}: {}", e.message.en);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} errors compared");
+    }
+
+    #[test]
+    fn escaped_keys_are_named_decoded() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let text = EXAMPLE.replacen(r#""item_no": 2"#, r#""item\u005fno": "two""#, 1);
+        let e = read::<Certificate>(&text, rb.limits()).expect_err("item_no is a number");
+        assert_eq!((e.code.as_str(), e.path.as_str()), ("invalid_type", "goods[1].item_no"));
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let text = EXAMPLE.replacen(r#""destination": "DE","#, r#""destination": "DE", "destination": "FR","#, 1);
+        let e = read::<Certificate>(&text, rb.limits()).expect_err("duplicate");
+        assert_eq!((e.code.as_str(), e.path.as_str()), ("duplicate_field", "destination"), "{}", e.message.en);
+    }
+
+    #[test]
+    fn syntax_and_bound_errors_come_before_field_errors() {
+        let rb = Rulebook::builtin().expect("builtin rulebook");
+        let bad_field = edited("/goods/0/item_no", Value::from("one"));
+        let broken = format!("{} x", bad_field);
+        assert_eq!(read::<Certificate>(&broken, rb.limits()).map_err(|e| e.code), Err("invalid_json".to_string()));
+        let long = bad_field.replacen("NINGBO HAIXING", &"N".repeat(rb.limits().max_string_chars + 1), 1);
+        assert_eq!(read::<Certificate>(&long, rb.limits()).map_err(|e| e.code), Err("string_too_long".to_string()));
     }
 }

@@ -22,7 +22,7 @@ fn golden(name: &str) -> PathBuf {
 fn check_text(rb: &Rulebook, cert: &str) -> String {
     let cert: Value = serde_json::from_str(cert).unwrap();
     let request = json!({ "certificate": cert, "today": "2026-11-27" }).to_string();
-    origo::api::call("check", &request, rb).unwrap().to_string()
+    origo::api::call("check", &request, rb).unwrap()
 }
 
 fn render_pdf(rb: &Rulebook, cert: &str) -> Vec<u8> {

@@ -16,7 +16,7 @@ fn example_certificates_are_clean() {
         let cert: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let request = serde_json::json!({ "certificate": cert }).to_string();
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let report = origo::api::call("check", &request, &rb).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let report = origo_tests::call("check", &request, &rb).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(report["ok"], true, "{name}: {report}");
         let errors = report["findings"].as_array().into_iter().flatten().filter(|f| f["severity"] == "error").count();
         assert_eq!(errors, 0, "{name}: {report}");

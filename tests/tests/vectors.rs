@@ -1,7 +1,7 @@
 //! Runs every shared test vector through `origo::api::call`.
 
 use origo::Rulebook;
-use origo_tests::{judge, vector_files};
+use origo_tests::{call, judge, vector_files};
 use serde_json::Value;
 
 #[test]
@@ -22,7 +22,7 @@ fn every_vector_passes() {
             count += 1;
             let name = case["name"].as_str().unwrap_or("?");
             let op = case["op"].as_str().unwrap_or("?");
-            let answer = origo::api::call(op, &case["input"].to_string(), &rb);
+            let answer = call(op, &case["input"].to_string(), &rb);
             if let Err(why) = judge(&case["expect"], answer) {
                 failures.push(format!("{} :: {name}: {why}", file.file_name().unwrap().to_string_lossy()));
             }

@@ -347,6 +347,14 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
+/// Runs an operation of the core's JSON layer and reads its answer for printing.
+fn call(op: &str, request: &str, rb: &Rulebook) -> Result<Value, Error> {
+    let answer = origo::api::call(op, request, rb)?;
+    serde_json::from_str(&answer).map_err(|e| {
+        Error::new("internal_error", "", format!("无法读取结果：{e}"), format!("cannot read the answer: {e}"))
+    })
+}
+
 fn print_json(v: &Value) {
     out(&(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()) + "\n"));
 }
@@ -366,7 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rb = rulebook(&common)?;
             let certificate: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
             let request = json!({ "certificate": certificate, "today": today });
-            let report = origo::api::call("check", &request.to_string(), &rb)?;
+            let report = call("check", &request.to_string(), &rb)?;
             match common.format {
                 Format::Json => print_json(&report),
                 Format::Text => out(&text::report(&report)),
@@ -389,7 +397,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let answer = origo::api::call("convert", &Value::Object(request).to_string(), &rb)?;
+            let answer = call("convert", &Value::Object(request).to_string(), &rb)?;
             match a.common.format {
                 Format::Json => print_json(&answer),
                 Format::Text => out(&text::conversion(&answer)),
@@ -400,16 +408,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let rb = rulebook(&common)?;
             let product: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
             let (answer, ok) = if compare {
-                let a = origo::api::call(
-                    "compare_agreements",
-                    &json!({ "product": product, "destination": to }).to_string(),
-                    &rb,
-                )?;
+                let a = call("compare_agreements", &json!({ "product": product, "destination": to }).to_string(), &rb)?;
                 let ok = a.get("originating").and_then(Value::as_array).is_some_and(|v| !v.is_empty());
                 (a, ok)
             } else {
                 let req = json!({ "product": product, "agreement": agreement, "destination": to });
-                let a = origo::api::call("determine_origin", &req.to_string(), &rb)?;
+                let a = call("determine_origin", &req.to_string(), &rb)?;
                 let ok = a.get("originating").and_then(Value::as_bool).unwrap_or(false);
                 (a, ok)
             };
@@ -426,7 +430,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 None => Rulebook::builtin()?,
             };
             let req = json!({ "goods_csv": read_input(&goods)?, "materials_csv": read_input(&materials)? });
-            let answer = origo::api::call("import_products", &req.to_string(), &rb)?;
+            let answer = call("import_products", &req.to_string(), &rb)?;
             if answer.get("ok").and_then(Value::as_bool).unwrap_or(false) {
                 print_json(answer.get("products").unwrap_or(&Value::Null));
                 return Ok(ExitCode::SUCCESS);
@@ -444,7 +448,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Rules { common } => {
             let rb = rulebook(&common)?;
-            let rules = origo::api::call("rules", "{}", &rb)?;
+            let rules = call("rules", "{}", &rb)?;
             match common.format {
                 Format::Json => print_json(&rules),
                 Format::Text => out(&text::rules(&rules)),
@@ -453,7 +457,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Schema { name } => {
             let rb = Rulebook::builtin()?;
-            print_json(&origo::api::call("schema", &json!({ "name": name }).to_string(), &rb)?);
+            print_json(&call("schema", &json!({ "name": name }).to_string(), &rb)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {
@@ -467,7 +471,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 CalendarCommand::Info { common } => ("calendar_info", json!({}), common),
             };
             let rb = rulebook(&common)?;
-            let answer = origo::api::call(op, &request.to_string(), &rb)?;
+            let answer = call(op, &request.to_string(), &rb)?;
             match common.format {
                 Format::Json => print_json(&answer),
                 Format::Text => print!("{}", text::calendar(&answer)),
@@ -482,7 +486,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 IdKind::Account => "account",
                 IdKind::Mobile => "mobile",
             };
-            let answer = origo::api::call("validate_id", &json!({ "kind": kind, "value": value }).to_string(), &rb)?;
+            let answer = call("validate_id", &json!({ "kind": kind, "value": value }).to_string(), &rb)?;
             match common.format {
                 Format::Json => print_json(&answer),
                 Format::Text => out(&text::id_answer(&answer)),
@@ -492,14 +496,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Lifecycle { command: LifecycleCommand::Table { rules, format } } => {
             let rb = rulebook(&Common { rules, format })?;
             match format {
-                Format::Json => print_json(&origo::api::call("lifecycle_table", "{}", &rb)?),
+                Format::Json => print_json(&call("lifecycle_table", "{}", &rb)?),
                 Format::Text => out(&origo::lifecycle::table_text(rb.lifecycle())),
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Lifecycle { command: LifecycleCommand::Apply { file, common } } => {
             let rb = rulebook(&common)?;
-            let answer = origo::api::call("lifecycle_apply", &read_input(&file)?, &rb)?;
+            let answer = call("lifecycle_apply", &read_input(&file)?, &rb)?;
             match common.format {
                 Format::Json => print_json(&answer),
                 Format::Text => out(&text::decision(&answer)),
@@ -545,7 +549,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if format == "markdown" {
                 out(&origo::catalogue::markdown());
             } else {
-                print_json(&origo::api::call("codes", "{}", &Rulebook::builtin()?)?);
+                print_json(&call("codes", "{}", &Rulebook::builtin()?)?);
             }
             Ok(ExitCode::SUCCESS)
         }

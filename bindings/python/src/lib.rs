@@ -48,7 +48,7 @@ fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_,
             Some(r) => r,
             None => origo::Rulebook::builtin()?,
         };
-        origo::api::call(&op, &request, &rulebook).map(|v| v.to_string())
+        origo::api::call(&op, &request, &rulebook)
     })
 }
 

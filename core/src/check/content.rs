@@ -166,7 +166,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let has_image = marks_images(cx, out);
     let quantity_only = listed(&cx.agreement.print.quantity_only_destinations.value, cx.cert.destination.as_str());
     let digits = hs::display_digits(cx, out);
-    let goods = Path::root().key("goods");
+    let goods = Path::ROOT.key("goods");
     out.derived.goods.reserve(cx.cert.goods.len());
     for (i, item) in cx.cert.goods.iter().enumerate() {
         let at = goods.index(i);
@@ -255,7 +255,7 @@ fn marks_images(cx: &Context<'_>, out: &mut Outcome) -> bool {
         if let Some(t) = a.media_type.as_deref().filter(|t| !t.trim().to_ascii_lowercase().starts_with("image/")) {
             out.push(Finding::new(
                 &MARKS_IMAGE_TYPE,
-                Path::root().key("attachments").index(i).key("media_type"),
+                Path::ROOT.key("attachments").index(i).key("media_type"),
                 "FAQ Q24, Q39",
                 format!("图片唛头须为图片文件，实为 {t}"),
                 format!("image marks must be an image file, found {t}"),
@@ -350,7 +350,7 @@ fn exporter(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> String 
     if let Some(agent) = &cx.cert.agent {
         let ob = &cx.rulebook.content().texts.on_behalf_joiner;
         let agent_name = if chinese { agent.name_zh.as_deref().unwrap_or(&agent.name) } else { &agent.name };
-        let agent_name = clean.text(agent_name, Path::root().key("agent.name"));
+        let agent_name = clean.text(agent_name, Path::ROOT.key("agent.name"));
         text = format!("{agent_name}\n{} {text}", ob.value);
     }
     let via = &cx.rulebook.content().texts.double_header_joiner;
@@ -380,9 +380,9 @@ fn exporter(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> String 
 }
 
 fn party(clean: &mut Cleaner, name: &str, address: Option<&str>, name_at: &str, address_at: &str) -> String {
-    let name = clean.text(name, Path::root().key(name_at));
+    let name = clean.text(name, Path::ROOT.key(name_at));
     match address.filter(|a| !a.trim().is_empty()) {
-        Some(a) => format!("{name}\n{}", clean.text(a, Path::root().key(address_at))),
+        Some(a) => format!("{name}\n{}", clean.text(a, Path::ROOT.key(address_at))),
         None => name,
     }
 }
@@ -434,12 +434,12 @@ fn remarks(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> ContentD
     let cert = cx.cert;
     let mut notes: Vec<String> = Vec::new();
     if let Some(r) = cert.remarks.as_deref().filter(|r| !r.trim().is_empty()) {
-        notes.push(clean.text(r, Path::root().key("remarks")));
+        notes.push(clean.text(r, Path::ROOT.key("remarks")));
     }
     if cert.print.show_lc {
         match &cert.letter_of_credit {
             Some(lc) => {
-                let number = clean.text(&lc.number, Path::root().key("letter_of_credit").key("number"));
+                let number = clean.text(&lc.number, Path::ROOT.key("letter_of_credit").key("number"));
                 notes.push(match lc.date {
                     Some(d) => format!("L/C NO. {number} DATED {d}"),
                     None => format!("L/C NO. {number}"),
@@ -458,7 +458,7 @@ fn remarks(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> ContentD
         .special_clause
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| clean.text(s, Path::root().key("special_clause")));
+        .map(|s| clean.text(s, Path::ROOT.key("special_clause")));
     let joined = |parts: Vec<String>| (!parts.is_empty()).then(|| parts.join("\n"));
     let remarks_box = &cx.agreement.print.remarks_box;
     if remarks_box.value {

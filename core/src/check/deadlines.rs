@@ -7,7 +7,7 @@
 //! reported as a warning instead of an error: the library never fails a certificate on a guess.
 
 use super::{Context, Outcome};
-use crate::api::{prefix, to_value};
+use crate::api::answer;
 use crate::calendar::{Calendar, DateRules, Workdays};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Severity};
@@ -313,7 +313,7 @@ fn working_days_after(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SystemDatesRequest {
-    certificate: serde_json::Value,
+    certificate: Certificate,
     events: SystemEvents,
 }
 
@@ -324,18 +324,17 @@ struct RetentionRequest {
 }
 
 /// The `system_dates {certificate, events}` and `retention_window {today}` operations.
-pub(crate) fn api(op: &str, req: serde_json::Value, rb: &Rulebook) -> Result<serde_json::Value> {
+pub(crate) fn api(op: &str, request: &str, rb: &Rulebook) -> Result<String> {
     let rules = rb.calendar().date_rules();
     if op == "system_dates" {
-        let r: SystemDatesRequest = json::from_value(req)?;
-        let cert: Certificate = json::from_value(r.certificate).map_err(|e| prefix(e, "certificate"))?;
-        return to_value(&system_dates(&cert, &r.events, rules));
+        let r: SystemDatesRequest = json::read(request, rb.limits())?;
+        return answer(&system_dates(&r.certificate, &r.events, rules));
     }
-    let r: RetentionRequest = json::from_value(req)?;
+    let r: RetentionRequest = json::read(request, rb.limits())?;
     let w = retention_window(r.today, rules).ok_or_else(|| {
         Error::new("date_out_of_range", "today", "日期超出范围", "the date is past the supported range")
     })?;
-    to_value(&w)
+    answer(&w)
 }
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {

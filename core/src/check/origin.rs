@@ -99,8 +99,9 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     // Items often share a pre-review: decide each product once, and say product-level findings once.
     let mut decided: Vec<Option<Result<origin::Decision, crate::Error>>> = vec![None; cx.cert.products.len()];
     out.derived.origin.reserve(cx.cert.goods.len());
+    let (goods, products) = (Path::ROOT.key("goods"), Path::ROOT.key("products"));
     for (i, item) in cx.cert.goods.iter().enumerate() {
-        let path = Path::root().key("goods").index(i);
+        let path = goods.index(i);
         let mut io = ItemOrigin {
             item: i,
             product_ref: item.product_ref.clone(),
@@ -133,7 +134,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             out.derived.origin.push(io);
             continue;
         };
-        let ppath = Path::root().key("products").index(pi);
+        let ppath = products.index(pi);
         let first_use = decided.get(pi).is_some_and(Option::is_none);
         if first_use {
             product_findings(p, &ppath, r, out);
@@ -146,7 +147,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             Some(Ok(d)) => d,
             Some(Err(e)) => {
                 if first_use {
-                    let at = e.path.replacen("product", ppath.as_str(), 1);
+                    let at = e.path.replacen("product", &String::from(ppath), 1);
                     out.push(Finding::new(&INVALID, at, "FAQ Q20", e.message.zh.clone(), e.message.en.clone()));
                 }
                 out.derived.origin.push(io);
@@ -177,7 +178,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             let why_en: Vec<&str> = d.notes.iter().map(|n| n.en.as_str()).collect();
             out.push(Finding::new(
                 &NOT_MET,
-                path.clone(),
+                path,
                 source,
                 format!(
                     "第 {} 项商品不满足{}的原产地规则{}",
@@ -206,7 +207,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         if d.originating && d.criterion_status == Status::Unconfirmed {
             out.push(Finding::new(
                 &CRITERION_UNCONFIRMED,
-                path.clone(),
+                path,
                 a.criteria.source.clone(),
                 format!(
                     "第 {} 项商品的原产地标准代码 {} 未经确认",

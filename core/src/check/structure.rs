@@ -66,7 +66,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             "a certificate needs at least one goods item",
         ));
     }
-    let goods = Path::root().key("goods");
+    let goods = Path::ROOT.key("goods");
     for (i, item) in cx.cert.goods.iter().enumerate() {
         let at = goods.index(i);
         let expected = i + 1;
@@ -116,7 +116,7 @@ fn unknown_countries(cx: &Context<'_>, out: &mut Outcome) {
             found.push((format!("{key}.country"), c));
         }
     }
-    let products = Path::root().key("products");
+    let products = Path::ROOT.key("products");
     for (i, product) in cert.products.iter().enumerate() {
         let at = products.index(i);
         if let Some(m) = &product.manufacturer {

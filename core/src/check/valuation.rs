@@ -90,7 +90,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let cert = cx.cert;
     let data = cx.rulebook.valuation();
     let mode = data.rules.rounding.value;
-    let known = |code: &str, path: String, out: &mut Outcome| -> Option<&CurrencyInfo> {
+    let known = |code: &str, path: Path<'_>, out: &mut Outcome| -> Option<&CurrencyInfo> {
         let info = data.currency(code);
         if info.is_none() {
             out.push(Finding::new(
@@ -103,23 +103,23 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         }
         info
     };
-    let money = |m: &Money, path: Path, out: &mut Outcome| {
-        if let Some(info) = known(m.currency.as_str(), path.key("currency").into(), out) {
+    let money = |m: &Money, path: Path<'_>, out: &mut Outcome| {
+        if let Some(info) = known(m.currency.as_str(), path.key("currency"), out) {
             decimals(m.amount, info, path.key("amount"), out);
         }
     };
 
-    let invoice_currency = known(cert.invoice.currency.as_str(), "invoice.currency".into(), out);
+    let invoice_currency = known(cert.invoice.currency.as_str(), Path::ROOT.key("invoice.currency"), out);
     if let (Some(info), Some(amount)) = (invoice_currency, cert.invoice.amount) {
-        decimals(amount, info, Path::root().key("invoice").key("amount"), out);
+        decimals(amount, info, Path::ROOT.key("invoice").key("amount"), out);
     }
     let trade_term = cert.invoice.trade_term.as_deref().and_then(|typed| term(cx, typed, out));
 
-    let rates = Path::root().key("exchange_rates");
+    let rates = Path::ROOT.key("exchange_rates");
     for (i, r) in cert.exchange_rates.iter().enumerate() {
         let at = rates.index(i);
-        known(r.from.as_str(), at.key("from").into(), out);
-        known(r.to.as_str(), at.key("to").into(), out);
+        known(r.from.as_str(), at.key("from"), out);
+        known(r.to.as_str(), at.key("to"), out);
         if r.rate <= Decimal::ZERO {
             out.push(Finding::new(
                 &EXCHANGE_RATE_INVALID,
@@ -133,10 +133,10 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
 
     let total_code = cert.fob_total.currency.as_ref().unwrap_or(&cert.invoice.currency).as_str();
     let total_info = match &cert.fob_total.currency {
-        Some(c) => known(c.as_str(), "fob_total.currency".into(), out),
+        Some(c) => known(c.as_str(), Path::ROOT.key("fob_total.currency"), out),
         None => invoice_currency,
     };
-    let goods = Path::root().key("goods");
+    let goods = Path::ROOT.key("goods");
     let mut items = Vec::with_capacity(cert.goods.len());
     for (i, item) in cert.goods.iter().enumerate() {
         let at = goods.index(i);
@@ -167,7 +167,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         });
     }
 
-    let missing_rate = |currency: &str, path: Path, out: &mut Outcome| {
+    let missing_rate = |currency: &str, path: Path<'_>, out: &mut Outcome| {
         out.push(Finding::new(
             &EXCHANGE_RATE_MISSING,
             path,
@@ -190,9 +190,10 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         }
     });
     // Products whose values are in another currency than the total need a rate too.
+    let products = Path::ROOT.key("products");
     for (j, p) in cert.products.iter().enumerate() {
-        let at = Path::root().key("products").index(j);
-        if known(p.currency.as_str(), at.key("currency").into(), out).is_none() {
+        let at = products.index(j);
+        if known(p.currency.as_str(), at.key("currency"), out).is_none() {
             continue;
         }
         let used = cert.goods.iter().any(|g| g.product_ref.as_deref() == Some(p.id.as_str()));
@@ -213,7 +214,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         ));
     }
     if let (Some(m), Some(info)) = (manual, total_info) {
-        decimals(m, info, Path::root().key("fob_total").key("amount"), out);
+        decimals(m, info, Path::ROOT.key("fob_total").key("amount"), out);
     }
     if let (Some(m), Some(auto)) = (manual, fob_total_auto) {
         let allowed = tolerance.value.unwrap_or(Decimal::ZERO);
@@ -258,7 +259,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     });
 }
 
-fn decimals(amount: Decimal, info: &CurrencyInfo, path: Path, out: &mut Outcome) {
+fn decimals(amount: Decimal, info: &CurrencyInfo, path: Path<'_>, out: &mut Outcome) {
     let scale = amount.normalize().scale();
     if scale > info.minor_units {
         out.push(Finding::new(
@@ -308,8 +309,8 @@ fn exw_required(cx: &Context<'_>, out: &mut Outcome) {
     if !by_agreement && !non_preferential {
         return;
     }
-    let goods = Path::root().key("goods");
-    let products = Path::root().key("products");
+    let goods = Path::ROOT.key("goods");
+    let products = Path::ROOT.key("products");
     let mut reported = Vec::new();
     for (i, item) in cert.goods.iter().enumerate() {
         let product = item.product_ref.as_deref().and_then(|r| cert.products.iter().position(|p| p.id == r));

@@ -6,8 +6,33 @@
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
+use serde::de::Visitor;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
+
+/// Reads a string through `parse` inside the reader's own string handling: the error is raised
+/// where the string is (a JSON reader attaches the text position there, which names the field),
+/// and the string is not copied first.
+pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
+    d: D,
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    struct Parsed<T> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> Visitor<'_> for Parsed<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.parse)(s).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Parsed { expecting, parse })
+}
 
 macro_rules! code_newtype {
     ($(#[$doc:meta])* $name:ident, $len:literal, $what:literal, $pattern:literal) => {
@@ -34,8 +59,7 @@ macro_rules! code_newtype {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).map_err(serde::de::Error::custom)
+                deserialize_parsed(d, $what, $name::parse)
             }
         }
 
@@ -106,8 +130,7 @@ impl HsCode {
 
 impl<'de> Deserialize<'de> for HsCode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        HsCode::parse(&s).map_err(serde::de::Error::custom)
+        deserialize_parsed(d, "an HS code (a string of digits)", HsCode::parse)
     }
 }
 

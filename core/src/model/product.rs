@@ -163,12 +163,13 @@ impl Serialize for MaterialOrigin {
 
 impl<'de> Deserialize<'de> for MaterialOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.trim().eq_ignore_ascii_case("unknown") {
-            Ok(MaterialOrigin::Unknown)
-        } else {
-            Country::parse(&s).map(MaterialOrigin::Country).map_err(serde::de::Error::custom)
-        }
+        super::primitives::deserialize_parsed(d, "a country code or `unknown`", |s| {
+            if s.trim().eq_ignore_ascii_case("unknown") {
+                Ok(MaterialOrigin::Unknown)
+            } else {
+                Country::parse(s).map(MaterialOrigin::Country)
+            }
+        })
     }
 }
 

@@ -117,7 +117,7 @@ pub(super) fn migrations(cx: &Context<'_>, out: &mut Outcome) {
             let new: Vec<String> = m.new_codes.iter().map(|c| dotted(c.digits())).collect();
             out.push(Finding::new(
                 &HS_TARIFF_OUTDATED,
-                Path::root().key("products").index(i).key("hs_code"),
+                Path::ROOT.key("products").index(i).key("hs_code"),
                 format!("FAQ Q111; {}", m.source),
                 format!(
                     "该产品已发生税则转版，需要立即调整：{} 自 {} 版税则起改为 {}，请用新版税号重新预审",
