@@ -34,6 +34,34 @@ pub fn vector_files() -> Vec<PathBuf> {
     out
 }
 
+/// What the reader promises on any text, for the fuzz target and its smoke pass: the byte scan
+/// never passes what the bounded read refuses; syntax and bound errors come before field errors;
+/// a field error's path, found from the text position, is the one a path-tracking reader finds.
+pub fn reader_keeps_its_promises(text: &str, rb: &origo::Rulebook) -> Result<(), String> {
+    use origo::json;
+    let bounded = json::read_value(text, rb.limits());
+    let scanned = json::read::<Value>(text, rb.limits());
+    if scanned.as_ref().map_err(|e| &e.code) != bounded.as_ref().map_err(|e| &e.code) {
+        return Err(format!("scan and bounded read disagree: {scanned:?} vs {bounded:?}"));
+    }
+    let typed = json::read::<origo::Certificate>(text, rb.limits()).map(|_| ());
+    match (bounded, typed) {
+        (Err(b), Err(t)) if b.code != t.code => Err(format!("{} came before {}", t.code, b.code)),
+        (Err(b), Ok(())) => Err(format!("read past {}", b.code)),
+        (Ok(_), Err(t)) if t.code != "duplicate_field" => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let tracked = serde_path_to_error::deserialize::<_, origo::Certificate>(&mut de).err();
+            let want = tracked.map(|e| e.path().to_string()).filter(|p| p != ".").unwrap_or_default();
+            if t.path == want {
+                Ok(())
+            } else {
+                Err(format!("error path `{}`, a tracking reader says `{want}`", t.path))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs one operation of the JSON layer and reads its answer text.
 pub fn call(op: &str, request: &str, rb: &origo::Rulebook) -> Result<Value, origo::Error> {
     let text = origo::api::call(op, request, rb)?;

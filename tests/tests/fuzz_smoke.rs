@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure should stop the run")]
 
-use origo::{json, Rulebook};
+use origo::Rulebook;
 use std::path::Path;
 
 /// xorshift64*: a fixed sequence, so a failure reproduces.
@@ -91,27 +91,8 @@ fn certificates_through_check() {
     let rb = Rulebook::builtin().unwrap();
     run("check", 150, |text| {
         answer_or_coded_error(origo::api::call("check", &format!("{{\"certificate\":{text}}}"), &rb));
-        // The byte scan never passes what the bounded read refuses, and syntax and bound errors
-        // come before field errors.
-        let bounded = json::read_value(text, rb.limits());
-        let scanned = json::read::<serde_json::Value>(text, rb.limits());
-        assert_eq!(scanned.as_ref().map_err(|e| &e.code), bounded.as_ref().map_err(|e| &e.code), "{text}");
-        match bounded {
-            Err(e) => {
-                let typed = json::read::<origo::Certificate>(text, rb.limits()).map(|_| ());
-                assert_eq!(typed.map_err(|t| t.code), Err(e.code), "{text}");
-            }
-            // A field error's path, found from the text position, is the one a tracking reader finds.
-            Ok(_) => {
-                if let Err(e) = json::read::<origo::Certificate>(text, rb.limits()) {
-                    let mut de = serde_json::Deserializer::from_str(text);
-                    let tracked = serde_path_to_error::deserialize::<_, origo::Certificate>(&mut de).err();
-                    let want = tracked.map(|t| t.path().to_string()).filter(|p| p != ".").unwrap_or_default();
-                    if e.code != "duplicate_field" {
-                        assert_eq!(e.path, want, "{text}");
-                    }
-                }
-            }
+        if let Err(why) = origo_tests::reader_keeps_its_promises(text, &rb) {
+            panic!("{why}: {text}");
         }
     });
 }
