@@ -14,6 +14,13 @@ pub struct Message {
     pub en: String,
 }
 
+impl Message {
+    /// A message from its Chinese and English text.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Message { zh: zh.into(), en: en.into() }
+    }
+}
+
 /// How serious a finding is. Only `error` blocks saving or approving a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

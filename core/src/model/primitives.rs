@@ -4,6 +4,7 @@
 //! well-shaped value is known (a real country, a currency with minor units) is a rulebook question,
 //! answered by the checks.
 
+use crate::finding::Message;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::de::Visitor;
@@ -12,15 +13,15 @@ use std::fmt;
 
 /// Reads a string through `parse` inside the reader's own string handling: the error is raised
 /// where the string is (a JSON reader attaches the text position there, which names the field),
-/// and the string is not copied first.
+/// and the string is not copied first. Serde errors are English, so the reason's English is used.
 pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
     d: D,
     expecting: &'static str,
-    parse: fn(&str) -> Result<T, String>,
+    parse: fn(&str) -> Result<T, Message>,
 ) -> Result<T, D::Error> {
     struct Parsed<T> {
         expecting: &'static str,
-        parse: fn(&str) -> Result<T, String>,
+        parse: fn(&str) -> Result<T, Message>,
     }
     impl<T> Visitor<'_> for Parsed<T> {
         type Value = T;
@@ -28,14 +29,14 @@ pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
             f.write_str(self.expecting)
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-            (self.parse)(s).map_err(E::custom)
+            (self.parse)(s).map_err(|why| E::custom(why.en))
         }
     }
     d.deserialize_str(Parsed { expecting, parse })
 }
 
 macro_rules! code_newtype {
-    ($(#[$doc:meta])* $name:ident, $len:literal, $what:literal, $pattern:literal) => {
+    ($(#[$doc:meta])* $name:ident, $len:literal, $what_zh:literal, $what:literal, $pattern:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
         #[schemars(transparent)]
@@ -43,12 +44,12 @@ macro_rules! code_newtype {
 
         impl $name {
             /// Reads a code, accepting lowercase and surrounding spaces; anything else is refused.
-            pub fn parse(s: &str) -> Result<Self, String> {
+            pub fn parse(s: &str) -> Result<Self, Message> {
                 let t = s.trim().to_ascii_uppercase();
                 if t.len() == $len && t.bytes().all(|b| b.is_ascii_uppercase()) {
                     Ok($name(t))
                 } else {
-                    Err(format!(concat!("`{}` is not ", $what), s))
+                    Err(Message::new(format!(concat!("`{}` 不是", $what_zh), s), format!(concat!("`{}` is not ", $what), s)))
                 }
             }
             /// The code, uppercase.
@@ -73,11 +74,11 @@ macro_rules! code_newtype {
 
 code_newtype!(
     /// An ISO 3166-1 alpha-2 country code, e.g. `CN`, `NZ`.
-    Country, 2, "an ISO 3166-1 alpha-2 country code (two letters)", "^[A-Z]{2}$"
+    Country, 2, "ISO 3166-1 两位字母国家代码", "an ISO 3166-1 alpha-2 country code (two letters)", "^[A-Z]{2}$"
 );
 code_newtype!(
     /// An ISO 4217 currency code, e.g. `USD`, `CNY`.
-    Currency, 3, "an ISO 4217 currency code (three letters)", "^[A-Z]{3}$"
+    Currency, 3, "ISO 4217 三位字母币种代码", "an ISO 4217 currency code (three letters)", "^[A-Z]{3}$"
 );
 
 impl Country {
@@ -96,13 +97,19 @@ pub struct HsCode(#[schemars(regex(pattern = r"^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10})
 
 impl HsCode {
     /// Reads an HS code; dots and spaces between digits are dropped.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Message> {
         let digits: String = s.chars().filter(|c| *c != '.' && *c != ' ').collect();
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{s}` is not an HS code: digits only (dots and spaces are allowed)"));
+            return Err(Message::new(
+                format!("`{s}` 不是 HS 编码：只能是数字（可含点和空格）"),
+                format!("`{s}` is not an HS code: digits only (dots and spaces are allowed)"),
+            ));
         }
         if !matches!(digits.len(), 2 | 4 | 6 | 8 | 10) {
-            return Err(format!("`{s}` is not an HS code: 2, 4, 6, 8 or 10 digits, found {}", digits.len()));
+            return Err(Message::new(
+                format!("`{s}` 不是 HS 编码：应为 2、4、6、8 或 10 位，实为 {} 位", digits.len()),
+                format!("`{s}` is not an HS code: 2, 4, 6, 8 or 10 digits, found {}", digits.len()),
+            ));
         }
         Ok(HsCode(digits))
     }

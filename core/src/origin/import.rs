@@ -155,27 +155,27 @@ fn parse<T>(
     row: &Row,
     col: &str,
     v: Option<&str>,
-    f: impl Fn(&str) -> Result<T, String>,
+    f: impl Fn(&str) -> Result<T, Message>,
 ) -> Option<T> {
     let v = v?;
     match f(v) {
         Ok(x) => Some(x),
         Err(why) => {
-            sheet.err(row.0, col, format!("`{v}` 无效：{why}"), format!("`{v}` is not valid: {why}"));
+            sheet.err(row.0, col, format!("`{v}` 无效：{}", why.zh), format!("`{v}` is not valid: {}", why.en));
             None
         }
     }
 }
 
-fn decimal(s: &str) -> Result<Decimal, String> {
-    Decimal::from_str(s).map_err(|_| "not a decimal number".to_string())
+fn decimal(s: &str) -> Result<Decimal, Message> {
+    Decimal::from_str(s).map_err(|_| Message::new("不是十进制数", "not a decimal number"))
 }
 
-fn yes_no(v: &str) -> Result<bool, String> {
+fn yes_no(v: &str) -> Result<bool, Message> {
     match v.to_ascii_lowercase().as_str() {
         "yes" | "true" | "1" | "是" => Ok(true),
         "no" | "false" | "0" | "否" => Ok(false),
-        _ => Err("use yes or no".into()),
+        _ => Err(Message::new("请填“是”或“否”（yes/no）", "use yes or no")),
     }
 }
 
@@ -198,7 +198,7 @@ fn costs(s: &mut Sheet<'_>, row: &Row) -> Option<Costs> {
             continue;
         };
         let non_negative = |t: &str| match decimal(t) {
-            Ok(d) if d < Decimal::ZERO => Err("a cost must not be negative".to_string()),
+            Ok(d) if d < Decimal::ZERO => Err(Message::new("成本不能为负数", "a cost must not be negative")),
             other => other,
         };
         match parse(s, row, col, Some(text), non_negative) {
@@ -309,7 +309,7 @@ pub fn import(goods_csv: &str, materials_csv: &str, rb: &Rulebook) -> Imported {
             let basis = parse(&mut s, row, "basis", get(row, "basis"), |v| match v.to_ascii_lowercase().as_str() {
                 "fob" | "cif" => Ok(ValueBasis::Fob),
                 "exw" => Ok(ValueBasis::Exw),
-                _ => Err("use FOB or EXW".into()),
+                _ => Err(Message::new("请填 FOB 或 EXW", "use FOB or EXW")),
             });
             let (Some(serial), Some(name), Some(origin), Some(value)) = (serial, name, origin, value) else {
                 continue;
@@ -384,6 +384,12 @@ mod tests {
         assert!(at.contains(&("goods", 2, "hs_code")), "{at:?}");
         assert!(at.contains(&("materials", 5, "goods_serial")), "{at:?}");
         assert!(at.contains(&("materials", 6, "origin")), "{at:?}");
+        // The reason is in each message's own language.
+        let hs = r.errors.iter().find(|e| e.column == "hs_code").unwrap();
+        assert!(hs.message.zh.contains("不是 HS 编码") && hs.message.en.contains("is not an HS code"), "{hs:?}");
+        for e in &r.errors {
+            assert!(!e.message.zh.contains(" is not") && !e.message.zh.contains("use "), "{e:?}");
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
     }
     let mut early_harvest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (row, rec) in rows(EARLY_HARVEST, required(files, EARLY_HARVEST)?, &["agreement", "hs_code", "source"])? {
-        let code = HsCode::parse(&rec["hs_code"]).map_err(|e| invalid(EARLY_HARVEST, &row, &e))?;
+        let code = HsCode::parse(&rec["hs_code"]).map_err(|e| invalid(EARLY_HARVEST, &row, &e.en))?;
         if code.digits().len() != 8 {
             return Err(invalid(EARLY_HARVEST, &row, "hs_code must have 8 digits"));
         }
@@ -96,7 +96,7 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
             rec["replaced_in"].parse().map_err(|_| invalid(MIGRATIONS, &row, "replaced_in must be a year"))?;
         let new_codes = rec["new_codes"]
             .split('|')
-            .map(|c| HsCode::parse(c).map_err(|e| invalid(MIGRATIONS, &row, &e)))
+            .map(|c| HsCode::parse(c).map_err(|e| invalid(MIGRATIONS, &row, &e.en)))
             .collect::<Result<Vec<_>>>()?;
         migrations.push(HsMigration { hs_code, replaced_in, new_codes, source: rec["source"].clone() });
     }
