@@ -1,10 +1,11 @@
 //! Reading untrusted JSON: size and shape bounds first, then the typed contract with field paths.
 //!
-//! [`read`] reads the text once, typed, tracking the field path. The bounds come first: a byte
-//! scan proves them for ordinary input without allocating, and where it cannot (an unusual string,
-//! an escaped key, malformed text) the bounded `Value` read of [`read_value`] decides. A typed
-//! error is reported only once the text has proved to be JSON within the bounds, so syntax and
-//! bound errors come before field errors whatever their order in the text.
+//! [`read`] reads the text once, typed, without tracking where it is: a field error's path is
+//! found afterwards from the text position serde reports. The bounds come first: a byte scan
+//! proves them for ordinary input without allocating, and where it cannot (an unusual string, an
+//! escaped key, malformed text) the bounded `Value` read of [`read_value`] decides. A typed error
+//! is reported only once the text has proved to be JSON within the bounds, so syntax and bound
+//! errors come before field errors whatever their order in the text.
 
 use crate::error::{Error, Result};
 use crate::finding::{push_index, push_key};
@@ -61,7 +62,7 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     // In valid JSON a syntax-class error comes from the type asking for another kind of value
     // (an enum given an array); serde places it one byte past the value's first byte.
     let syntax = e.classify() == serde_json::error::Category::Syntax;
-    let msg = if syntax { format!("invalid type: {msg} of another kind") } else { msg.to_string() };
+    let msg = if syntax { "invalid type: this field takes another kind of value".to_string() } else { msg.to_string() };
     let code = if msg.starts_with("unknown field") {
         "unknown_field"
     } else if msg.starts_with("missing field") {
@@ -84,11 +85,9 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
 
 /// The byte offset of serde_json's error position (line from 1, column in bytes from 0).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start_of_line = text.match_indices('\n').nth(line.saturating_sub(2)).map_or(0, |(i, _)| i + 1);
-    if line <= 1 {
-        column
-    } else {
-        start_of_line + column
+    match line.checked_sub(2) {
+        Some(newlines_before) => text.match_indices('\n').nth(newlines_before).map_or(column, |(i, _)| i + 1 + column),
+        None => column,
     }
 }
 
