@@ -14,10 +14,27 @@ pub struct Message {
     pub en: String,
 }
 
+/// Separates the two languages of a reason carried through an error type that holds one string.
+const LANGUAGE_SEPARATOR: char = '\u{1f}';
+
 impl Message {
     /// A message from its Chinese and English text.
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Message { zh: zh.into(), en: en.into() }
+    }
+
+    /// Both languages in one string, for error types that hold only text (serde's custom
+    /// errors): the English, an invisible separator, the Chinese. [`Message::split`] undoes it.
+    pub(crate) fn joined(&self) -> String {
+        format!("{}{LANGUAGE_SEPARATOR}{}", self.en, self.zh)
+    }
+
+    /// The (Chinese, English) of a [`Message::joined`] text; other text is the same in both.
+    pub(crate) fn split(text: &str) -> (&str, &str) {
+        match text.split_once(LANGUAGE_SEPARATOR) {
+            Some((en, zh)) => (zh, en),
+            None => (text, text),
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! errors come before field errors whatever their order in the text.
 
 use crate::error::{Error, Result};
-use crate::finding::{push_index, push_key};
+use crate::finding::{push_index, push_key, Message};
 use crate::rulebook::Limits;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -54,7 +54,7 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
 }
 
 /// A typed error in JSON text that is otherwise valid: the field path, a code from the kind of
-/// error, and serde's message without the text position (the path says where).
+/// error, and the message in both languages without the text position (the path says where).
 fn field_error(text: &str, e: &serde_json::Error) -> Error {
     let msg = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
@@ -62,16 +62,23 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     // In valid JSON a syntax-class error comes from the type asking for another kind of value
     // (an enum given an array); serde places it one byte past the value's first byte.
     let syntax = e.classify() == serde_json::error::Category::Syntax;
-    let msg = if syntax { "invalid type: this field takes another kind of value".to_string() } else { msg.to_string() };
-    let code = if msg.starts_with("unknown field") {
+    let (zh, en) = if syntax {
+        ("类型错误：该字段需要另一种值".to_string(), "invalid type: this field takes another kind of value")
+    } else {
+        match Message::split(msg) {
+            (zh, en) if zh != en => (zh.to_string(), en),
+            _ => (serde_in_chinese(msg), msg),
+        }
+    };
+    let code = if en.starts_with("unknown field") {
         "unknown_field"
-    } else if msg.starts_with("missing field") {
+    } else if en.starts_with("missing field") {
         "missing_field"
-    } else if msg.starts_with("duplicate field") {
+    } else if en.starts_with("duplicate field") {
         "duplicate_field"
-    } else if msg.starts_with("invalid type") {
+    } else if en.starts_with("invalid type") {
         "invalid_type"
-    } else if msg.starts_with("unknown variant") {
+    } else if en.starts_with("unknown variant") {
         "unknown_variant"
     } else {
         "invalid_value"
@@ -79,8 +86,49 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     let offset = offset_of(text, e.line(), e.column());
     // A key just read names a field, except in `{"variant": ...}`, where it names the value's choice.
     let path = path_at(text, if syntax { offset.saturating_sub(1) } else { offset }, code != "unknown_variant");
-    let at = if path.is_empty() { String::new() } else { format!("`{path}`: ") };
-    Error::new(code, path.clone(), format!("字段{at}{msg}"), format!("{at}{msg}"))
+    let (at_zh, at_en) = if path.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("字段 `{path}`："), format!("`{path}`: "))
+    };
+    Error::new(code, path, format!("{at_zh}{zh}"), format!("{at_en}{en}"))
+}
+
+/// Serde's English message said in Chinese. Its shapes are few and stable (`missing field `x``,
+/// `invalid type: X, expected Y`, ...); the names in backticks and the type descriptions stay as
+/// serde wrote them.
+fn serde_in_chinese(en: &str) -> String {
+    let quoted: Vec<&str> = en.split('`').skip(1).step_by(2).collect();
+    let first = quoted.first().copied().unwrap_or("");
+    let choices = || quoted.iter().skip(1).map(|q| format!("`{q}`")).collect::<Vec<_>>().join("、");
+    let got_want = |prefix: &str| en.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "));
+    if en.starts_with("unknown field") {
+        match choices() {
+            c if c.is_empty() => format!("未知字段 `{first}`"),
+            c => format!("未知字段 `{first}`；可用：{c}"),
+        }
+    } else if en.starts_with("missing field") {
+        format!("缺少必填字段 `{first}`")
+    } else if en.starts_with("duplicate field") {
+        format!("字段 `{first}` 重复")
+    } else if en.starts_with("unknown variant") {
+        format!("未知选项 `{first}`；可选：{}", choices())
+    } else if let Some((got, want)) = got_want("invalid type: ") {
+        format!("类型错误：应为 {want}，实为 {got}")
+    } else if let Some((got, want)) = got_want("invalid value: ") {
+        format!("值无效：应为 {want}，实为 {got}")
+    } else if let Some((got, want)) = got_want("invalid length ") {
+        format!("长度无效：应为 {want}，实为 {got}")
+    } else {
+        match en {
+            // chrono's date errors
+            "input is out of range" => "日期不存在或超出范围".to_string(),
+            "input contains invalid characters" | "premature end of input" | "trailing input" => {
+                format!("日期格式无效，应为 YYYY-MM-DD（{en}）")
+            }
+            _ => format!("值无效：{en}"),
+        }
+    }
 }
 
 /// The byte offset of serde_json's error position (line from 1, column in bytes from 0).
@@ -495,7 +543,8 @@ mod tests {
             let e = read::<Certificate>(&edited(at, v), rb.limits()).expect_err(at);
             assert_eq!((e.code.as_str(), e.path.as_str()), (code, path), "{at}: {}", e.message.en);
             assert!(!e.message.en.contains(" at line "), "{}", e.message.en);
-            assert!(e.message.zh.starts_with("字段`"), "{}", e.message.zh);
+            assert!(e.message.zh.starts_with(&format!("字段 `{path}`：")), "{}", e.message.zh);
+            assert!(!e.message.zh.contains("invalid") && !e.message.zh.contains(" is not "), "{}", e.message.zh);
         }
         let mut c = example();
         c.as_object_mut().expect("object").remove("goods");
@@ -558,6 +607,22 @@ mod tests {
         let text = EXAMPLE.replacen(r#""item_no": 2"#, r#""item\u005fno": "two""#, 1);
         let e = read::<Certificate>(&text, rb.limits()).expect_err("item_no is a number");
         assert_eq!((e.code.as_str(), e.path.as_str()), ("invalid_type", "goods[1].item_no"));
+    }
+
+    #[test]
+    fn serde_messages_are_said_in_chinese() {
+        for (en, zh) in [
+            ("missing field `goods`", "缺少必填字段 `goods`"),
+            ("unknown field `x`, expected one of `a`, `b`", "未知字段 `x`；可用：`a`、`b`"),
+            ("unknown field `x`, there are no fields", "未知字段 `x`"),
+            ("duplicate field `a`", "字段 `a` 重复"),
+            ("unknown variant `boxes`, expected `fob` or `exw`", "未知选项 `boxes`；可选：`fob`、`exw`"),
+            (r#"invalid type: string "one", expected u32"#, r#"类型错误：应为 u32，实为 string "one""#),
+            ("invalid value: integer `-1`, expected u32", "值无效：应为 u32，实为 integer `-1`"),
+            ("input is out of range", "日期不存在或超出范围"),
+        ] {
+            assert_eq!(serde_in_chinese(en), zh);
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@ use std::fmt;
 
 /// Reads a string through `parse` inside the reader's own string handling: the error is raised
 /// where the string is (a JSON reader attaches the text position there, which names the field),
-/// and the string is not copied first. Serde errors are English, so the reason's English is used.
+/// and the string is not copied first. Serde's errors hold one string, so the reason travels
+/// [`Message::joined`].
 pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
     d: D,
     expecting: &'static str,
@@ -29,7 +30,7 @@ pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
             f.write_str(self.expecting)
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-            (self.parse)(s).map_err(|why| E::custom(why.en))
+            (self.parse)(s).map_err(|why| E::custom(why.joined()))
         }
     }
     d.deserialize_str(Parsed { expecting, parse })
@@ -49,7 +50,7 @@ macro_rules! code_newtype {
                 if t.len() == $len && t.bytes().all(|b| b.is_ascii_uppercase()) {
                     Ok($name(t))
                 } else {
-                    Err(Message::new(format!(concat!("`{}` 不是", $what_zh), s), format!(concat!("`{}` is not ", $what), s)))
+                    Err(Message::new(format!(concat!("`{}` 不是 ", $what_zh), s), format!(concat!("`{}` is not ", $what), s)))
                 }
             }
             /// The code, uppercase.

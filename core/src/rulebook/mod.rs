@@ -292,11 +292,12 @@ fn too_large(file: &str, max: usize) -> Error {
 /// A malformed rulebook file: the error names the file and the key.
 pub(crate) fn invalid(file: &str, key: &str, why: &str) -> Error {
     let at = if key.is_empty() { file.to_string() } else { format!("{file}: {key}") };
+    let (why_zh, why_en) = crate::finding::Message::split(why);
     Error::new(
         "rulebook_invalid",
         at.clone(),
-        format!("规则库文件有误（{at}）：{why}"),
-        format!("malformed rulebook file ({at}): {why}"),
+        format!("规则库文件有误（{at}）：{why_zh}"),
+        format!("malformed rulebook file ({at}): {why_en}"),
     )
 }
 
