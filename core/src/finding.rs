@@ -130,10 +130,12 @@ enum Step<'a> {
     Index(&'a Path<'a>, usize),
 }
 
-impl<'a> Path<'a> {
+impl Path<'static> {
     /// The whole input.
     pub const ROOT: Path<'static> = Path(Step::Root);
+}
 
+impl Path<'_> {
     /// This path followed by a field name (or several, dotted: `"exporter.name"`).
     pub fn key<'b>(&'b self, key: &'b str) -> Path<'b> {
         Path(Step::Key(self, key))
@@ -141,6 +143,20 @@ impl<'a> Path<'a> {
     /// This path followed by a list index.
     pub fn index(&self, i: usize) -> Path<'_> {
         Path(Step::Index(self, i))
+    }
+
+    fn write_into(&self, out: &mut String) {
+        match self.0 {
+            Step::Root => {}
+            Step::Key(parent, key) => {
+                parent.write_into(out);
+                push_key(out, key);
+            }
+            Step::Index(parent, i) => {
+                parent.write_into(out);
+                push_index(out, i);
+            }
+        }
     }
 }
 
@@ -155,22 +171,6 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 /// Appends a list index to path text.
 pub(crate) fn push_index(path: &mut String, i: usize) {
     let _ = write!(path, "[{i}]");
-}
-
-impl Path<'_> {
-    fn write_into(&self, out: &mut String) {
-        match self.0 {
-            Step::Root => {}
-            Step::Key(parent, key) => {
-                parent.write_into(out);
-                push_key(out, key);
-            }
-            Step::Index(parent, i) => {
-                parent.write_into(out);
-                push_index(out, i);
-            }
-        }
-    }
 }
 
 impl From<Path<'_>> for String {
