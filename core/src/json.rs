@@ -8,7 +8,7 @@
 //! errors come before field errors whatever their order in the text.
 
 use crate::error::{Error, Result};
-use crate::finding::{push_index, push_key, Message};
+use crate::finding::{push_index, push_key, Message, Path};
 use crate::rulebook::Limits;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -20,7 +20,7 @@ const WHOLE_FILE_KEYS: &[&str] = &["goods_csv", "materials_csv", "psr_csv", "dat
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
-    let scanned = text.len() <= limits.max_input_bytes && Scan::new(text.as_bytes(), limits).document();
+    let scanned = text.len() <= limits.max_input_bytes && Scan::new(text, limits).document();
     if !scanned {
         read_value(text, limits)?;
     }
@@ -49,7 +49,7 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
             format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
         )
     })?;
-    check_bounds(&value, &mut Vec::new(), "", limits)?;
+    check_bounds(&value, Path::ROOT, 0, KeyKind::of("", limits), limits)?;
     Ok(value)
 }
 
@@ -67,22 +67,10 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     } else {
         match Message::split(msg) {
             (zh, en) if zh != en => (zh.to_string(), en),
-            _ => (serde_in_chinese(msg), msg),
+            _ => (serde_in_chinese(code_of(msg), msg), msg),
         }
     };
-    let code = if en.starts_with("unknown field") {
-        "unknown_field"
-    } else if en.starts_with("missing field") {
-        "missing_field"
-    } else if en.starts_with("duplicate field") {
-        "duplicate_field"
-    } else if en.starts_with("invalid type") {
-        "invalid_type"
-    } else if en.starts_with("unknown variant") {
-        "unknown_variant"
-    } else {
-        "invalid_value"
-    };
+    let code = code_of(en);
     let offset = offset_of(text, e.line(), e.column());
     // A key just read names a field, except in `{"variant": ...}`, where it names the value's choice.
     let path = path_at(text, if syntax { offset.saturating_sub(1) } else { offset }, code != "unknown_variant");
@@ -94,39 +82,53 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     Error::new(code, path, format!("{at_zh}{zh}"), format!("{at_en}{en}"))
 }
 
-/// Serde's English message said in Chinese. Its shapes are few and stable (`missing field `x``,
-/// `invalid type: X, expected Y`, ...); the names in backticks and the type descriptions stay as
-/// serde wrote them.
-fn serde_in_chinese(en: &str) -> String {
+/// The error code for serde's English message, from its opening words.
+fn code_of(en: &str) -> &'static str {
+    const CODES: [(&str, &str); 5] = [
+        ("unknown field", "unknown_field"),
+        ("missing field", "missing_field"),
+        ("duplicate field", "duplicate_field"),
+        ("invalid type", "invalid_type"),
+        ("unknown variant", "unknown_variant"),
+    ];
+    CODES.iter().find(|(start, _)| en.starts_with(start)).map_or("invalid_value", |(_, code)| code)
+}
+
+/// Serde's English message, of the kind `code` names, said in Chinese. Its shapes are few and
+/// stable (`missing field `x``, `invalid type: X, expected Y`, ...); the names in backticks and
+/// the type descriptions stay as serde wrote them.
+fn serde_in_chinese(code: &str, en: &str) -> String {
     let quoted: Vec<&str> = en.split('`').skip(1).step_by(2).collect();
     let first = quoted.first().copied().unwrap_or("");
     let choices = || quoted.iter().skip(1).map(|q| format!("`{q}`")).collect::<Vec<_>>().join("、");
     let got_want = |prefix: &str| en.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "));
-    if en.starts_with("unknown field") {
-        match choices() {
+    match code {
+        "unknown_field" => match choices() {
             c if c.is_empty() => format!("未知字段 `{first}`"),
             c => format!("未知字段 `{first}`；可用：{c}"),
-        }
-    } else if en.starts_with("missing field") {
-        format!("缺少必填字段 `{first}`")
-    } else if en.starts_with("duplicate field") {
-        format!("字段 `{first}` 重复")
-    } else if en.starts_with("unknown variant") {
-        format!("未知选项 `{first}`；可选：{}", choices())
-    } else if let Some((got, want)) = got_want("invalid type: ") {
-        format!("类型错误：应为 {want}，实为 {got}")
-    } else if let Some((got, want)) = got_want("invalid value: ") {
-        format!("值无效：应为 {want}，实为 {got}")
-    } else if let Some((got, want)) = got_want("invalid length ") {
-        format!("长度无效：应为 {want}，实为 {got}")
-    } else {
-        match en {
-            // chrono's date errors
-            "input is out of range" => "日期不存在或超出范围".to_string(),
-            "input contains invalid characters" | "premature end of input" | "trailing input" => {
-                format!("日期格式无效，应为 YYYY-MM-DD（{en}）")
+        },
+        "missing_field" => format!("缺少必填字段 `{first}`"),
+        "duplicate_field" => format!("字段 `{first}` 重复"),
+        "unknown_variant" => format!("未知选项 `{first}`；可选：{}", choices()),
+        "invalid_type" => match got_want("invalid type: ") {
+            Some((got, want)) => format!("类型错误：应为 {want}，实为 {got}"),
+            None => format!("类型错误：{en}"),
+        },
+        _ => {
+            if let Some((got, want)) = got_want("invalid value: ") {
+                format!("值无效：应为 {want}，实为 {got}")
+            } else if let Some((got, want)) = got_want("invalid length ") {
+                format!("长度无效：应为 {want}，实为 {got}")
+            } else {
+                match en {
+                    // chrono's date errors
+                    "input is out of range" => "日期不存在或超出范围".to_string(),
+                    "input contains invalid characters" | "premature end of input" | "trailing input" => {
+                        format!("日期格式无效，应为 YYYY-MM-DD（{en}）")
+                    }
+                    _ => format!("值无效：{en}"),
+                }
             }
-            _ => format!("值无效：{en}"),
         }
     }
 }
@@ -159,7 +161,7 @@ fn path_at(text: &str, offset: usize, with_pending_key: bool) -> String {
     while i < offset.min(bytes.len()) {
         match bytes.get(i) {
             Some(b'"') => {
-                let end = string_end(bytes, i);
+                let end = string_end(bytes, i).unwrap_or(bytes.len());
                 if let Some(Frame::Object { key, key_next: true }) = frames.last_mut() {
                     let raw = text.get(i..end).unwrap_or("\"\"");
                     *key = Some(match raw.get(1..raw.len() - 1) {
@@ -205,100 +207,94 @@ fn path_at(text: &str, offset: usize, with_pending_key: bool) -> String {
     path
 }
 
-/// The index just past the string whose opening quote is at `start`.
-fn string_end(bytes: &[u8], start: usize) -> usize {
+/// The index just past the string whose opening quote is at `start` (escapes skipped, not read);
+/// `None` when the text ends first.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
-    while let Some(b) = bytes.get(i) {
-        match b {
-            b'"' => return i + 1,
+    loop {
+        match bytes.get(i)? {
+            b'"' => return Some(i + 1),
             b'\\' => i += 2,
             _ => i += 1,
         }
     }
-    bytes.len()
 }
 
-/// One step of the path to the value being walked; the path text is built only for an error.
+/// What a key says about the bounds of the value under it, for [`check_bounds`] and [`Scan`] alike.
 #[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
+enum KeyKind {
+    /// A whole file carried as text (WHOLE_FILE_KEYS): no string bound.
+    WholeFile,
+    /// A list bounded by `max` entries, refused past it with `code`.
+    List { max: usize, code: &'static str },
 }
 
-fn path_of(steps: &[Step<'_>]) -> String {
-    let mut path = String::new();
-    for step in steps {
-        match step {
-            Step::Key(k) => push_key(&mut path, k),
-            Step::Index(i) => push_index(&mut path, *i),
+impl KeyKind {
+    fn of(key: &str, limits: &Limits) -> KeyKind {
+        let list = |max, code| KeyKind::List { max, code };
+        match key {
+            k if WHOLE_FILE_KEYS.contains(&k) => KeyKind::WholeFile,
+            "goods" => list(limits.max_goods, "too_many_goods"),
+            "materials" => list(limits.max_materials, "too_many_materials"),
+            "products" => list(limits.max_products, "too_many_products"),
+            _ => list(limits.max_list_len, "list_too_long"),
         }
     }
-    path
+
+    /// The list bound under this key (a whole-file key holding a list gets the general one).
+    fn list_bound(self, limits: &Limits) -> (usize, &'static str) {
+        match self {
+            KeyKind::List { max, code } => (max, code),
+            KeyKind::WholeFile => (limits.max_list_len, "list_too_long"),
+        }
+    }
 }
 
-fn check_bounds<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, key: &str, limits: &Limits) -> Result<()> {
-    if steps.len() > limits.max_depth {
+fn check_bounds(v: &Value, at: Path<'_>, depth: usize, kind: KeyKind, limits: &Limits) -> Result<()> {
+    if depth > limits.max_depth {
         return Err(Error::new(
             "input_too_deep",
-            path_of(steps),
+            at,
             format!("嵌套超过 {} 层", limits.max_depth),
             format!("nesting deeper than {} levels", limits.max_depth),
         ));
     }
     match v {
-        Value::String(_) if WHOLE_FILE_KEYS.contains(&key) => {}
+        Value::String(_) if matches!(kind, KeyKind::WholeFile) => {}
         // Bytes bound characters from above: count characters only when the bytes exceed the limit.
         Value::String(s) if s.len() > limits.max_string_chars => {
             let chars = s.chars().count();
             if chars > limits.max_string_chars {
                 return Err(Error::new(
                     "string_too_long",
-                    path_of(steps),
+                    at,
                     format!("文本有 {chars} 个字符，超过上限 {}", limits.max_string_chars),
                     format!("text has {chars} characters, more than the limit of {}", limits.max_string_chars),
                 ));
             }
         }
         Value::Array(items) => {
-            let (max, code) = match key {
-                "goods" => (limits.max_goods, "too_many_goods"),
-                "materials" => (limits.max_materials, "too_many_materials"),
-                "products" => (limits.max_products, "too_many_products"),
-                _ => (limits.max_list_len, "list_too_long"),
-            };
+            let (max, code) = kind.list_bound(limits);
             if items.len() > max {
                 return Err(Error::new(
                     code,
-                    path_of(steps),
+                    at,
                     format!("列表有 {} 项，超过上限 {max}", items.len()),
                     format!("list has {} entries, more than the limit of {max}", items.len()),
                 ));
             }
             for (i, item) in items.iter().enumerate() {
-                steps.push(Step::Index(i));
-                check_bounds(item, steps, key, limits)?;
-                steps.pop();
+                check_bounds(item, at.index(i), depth + 1, kind, limits)?;
             }
         }
         Value::Object(map) => {
             for (k, child) in map {
-                steps.push(Step::Key(k));
-                check_bounds(child, steps, k, limits)?;
-                steps.pop();
+                check_bounds(child, at.key(k), depth + 1, KeyKind::of(k, limits), limits)?;
             }
         }
         _ => {}
     }
     Ok(())
-}
-
-/// What a key says about the bounds of the value under it, as [`check_bounds`] decides them.
-#[derive(Clone, Copy)]
-enum KeyKind {
-    /// A whole file carried as text (WHOLE_FILE_KEYS): no string bound.
-    WholeFile,
-    /// A list bounded by this many entries.
-    List(usize),
 }
 
 /// A byte scan that answers one question: does the JSON text certainly keep the bounds?
@@ -308,19 +304,20 @@ enum KeyKind {
 /// "yes" where [`check_bounds`] would refuse, since a string has at most as many characters as
 /// bytes and every other bound is counted exactly as there.
 struct Scan<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     at: usize,
     limits: &'a Limits,
 }
 
 impl<'a> Scan<'a> {
-    fn new(bytes: &'a [u8], limits: &'a Limits) -> Self {
-        Scan { bytes, at: 0, limits }
+    fn new(text: &'a str, limits: &'a Limits) -> Self {
+        Scan { text, bytes: text.as_bytes(), at: 0, limits }
     }
 
     fn document(mut self) -> bool {
-        let list = KeyKind::List(self.limits.max_list_len);
-        self.value(0, list) && {
+        let top = KeyKind::of("", self.limits);
+        self.value(0, top) && {
             self.skip_ws();
             self.at == self.bytes.len()
         }
@@ -342,30 +339,11 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Skips a string whose opening quote is at `self.at`; returns its raw bytes (escapes unread).
-    fn string(&mut self) -> Option<&'a [u8]> {
-        let start = self.at + 1;
-        let mut i = start;
-        loop {
-            match self.bytes.get(i)? {
-                b'"' => break,
-                b'\\' => i += 2,
-                _ => i += 1,
-            }
-        }
-        self.at = i + 1;
-        self.bytes.get(start..i)
-    }
-
-    fn kind_of(&self, key: &[u8]) -> KeyKind {
-        let l = self.limits;
-        match key {
-            k if WHOLE_FILE_KEYS.iter().any(|w| w.as_bytes() == k) => KeyKind::WholeFile,
-            b"goods" => KeyKind::List(l.max_goods),
-            b"materials" => KeyKind::List(l.max_materials),
-            b"products" => KeyKind::List(l.max_products),
-            _ => KeyKind::List(l.max_list_len),
-        }
+    /// Skips a string whose opening quote is at `self.at`; returns its raw text (escapes unread).
+    fn string(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        self.at = string_end(self.bytes, start)?;
+        self.text.get(start + 1..self.at - 1)
     }
 
     fn value(&mut self, depth: usize, kind: KeyKind) -> bool {
@@ -383,10 +361,7 @@ impl<'a> Scan<'a> {
                 if self.eat(b']') {
                     return true;
                 }
-                let max = match kind {
-                    KeyKind::List(max) => max,
-                    KeyKind::WholeFile => self.limits.max_list_len,
-                };
+                let (max, _) = kind.list_bound(self.limits);
                 let mut len = 0;
                 loop {
                     len += 1;
@@ -412,7 +387,8 @@ impl<'a> Scan<'a> {
                         return false;
                     }
                     let Some(key) = self.string() else { return false };
-                    if key.contains(&b'\\') || !self.eat(b':') || !self.value(depth + 1, self.kind_of(key)) {
+                    let kind = KeyKind::of(key, self.limits);
+                    if key.contains('\\') || !self.eat(b':') || !self.value(depth + 1, kind) {
                         return false;
                     }
                     if self.eat(b'}') {
@@ -621,7 +597,7 @@ mod tests {
             ("invalid value: integer `-1`, expected u32", "值无效：应为 u32，实为 integer `-1`"),
             ("input is out of range", "日期不存在或超出范围"),
         ] {
-            assert_eq!(serde_in_chinese(en), zh);
+            assert_eq!(serde_in_chinese(code_of(en), en), zh);
         }
     }
 

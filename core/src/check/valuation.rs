@@ -3,7 +3,7 @@
 
 use super::{Context, Outcome};
 use crate::finding::{Code, Finding, Path, Severity};
-use crate::model::{MaterialOrigin, Money, TotalMode};
+use crate::model::{Country, MaterialOrigin, Money, TotalMode};
 use crate::rulebook::{CertificateKind, CurrencyInfo};
 use crate::valuation::{exchange, round, total, ItemValues, Rounding, TotalError, Valuation};
 use rust_decimal::Decimal;
@@ -311,11 +311,12 @@ fn exw_required(cx: &Context<'_>, out: &mut Outcome) {
     }
     let goods = Path::ROOT.key("goods");
     let products = Path::ROOT.key("products");
+    let china = Country::china();
     let mut reported = Vec::new();
     for (i, item) in cert.goods.iter().enumerate() {
         let product = item.product_ref.as_deref().and_then(|r| cert.products.iter().position(|p| p.id == r));
         let foreign = product.and_then(|j| cert.products.get(j)).is_some_and(|p| {
-            p.materials.iter().any(|m| !matches!(&m.origin, MaterialOrigin::Country(c) if c.as_str() == "CN"))
+            p.materials.iter().any(|m| !matches!(&m.origin, MaterialOrigin::Country(c) if *c == china))
         });
         if !by_agreement && !foreign {
             continue;

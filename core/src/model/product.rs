@@ -1,6 +1,7 @@
 //! The product pre-review (产品预审): what a product is made of, registered before certificates use it.
 
 use super::primitives::{Country, Currency, HsCode};
+use crate::finding::Message;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -161,15 +162,20 @@ impl Serialize for MaterialOrigin {
     }
 }
 
+impl MaterialOrigin {
+    /// Reads `unknown` (any case, surrounding spaces allowed) or a country code.
+    pub fn parse(s: &str) -> Result<Self, Message> {
+        if s.trim().eq_ignore_ascii_case("unknown") {
+            Ok(MaterialOrigin::Unknown)
+        } else {
+            Country::parse(s).map(MaterialOrigin::Country)
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for MaterialOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        super::primitives::deserialize_parsed(d, "a country code or `unknown`", |s| {
-            if s.trim().eq_ignore_ascii_case("unknown") {
-                Ok(MaterialOrigin::Unknown)
-            } else {
-                Country::parse(s).map(MaterialOrigin::Country)
-            }
-        })
+        super::primitives::deserialize_parsed(d, "a country code or `unknown`", MaterialOrigin::parse)
     }
 }
 

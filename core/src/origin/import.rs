@@ -296,13 +296,7 @@ pub fn import(goods_csv: &str, materials_csv: &str, rb: &Rulebook) -> Imported {
             let name = required(&mut s, row, "name");
             let hs = parse(&mut s, row, "hs_code", get(row, "hs_code"), HsCode::parse);
             let origin = required(&mut s, row, "origin");
-            let origin = parse(&mut s, row, "origin", origin, |v| {
-                if v.eq_ignore_ascii_case("unknown") {
-                    Ok(MaterialOrigin::Unknown)
-                } else {
-                    Country::parse(v).map(MaterialOrigin::Country)
-                }
-            });
+            let origin = parse(&mut s, row, "origin", origin, MaterialOrigin::parse);
             let quantity = parse(&mut s, row, "quantity", get(row, "quantity"), decimal);
             let value = required(&mut s, row, "value");
             let value = parse(&mut s, row, "value", value, decimal);

@@ -347,7 +347,7 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
         value: if quantity_only { String::new() } else { value },
         qty_value: qty_lines.join("\n"),
         invoice: String::new(),
-        origin_country: "CN".to_string(),
+        origin_country: Country::china().to_string(),
     })
 }
 
