@@ -65,14 +65,15 @@ pub fn reader_keeps_its_promises(text: &str, rb: &origo::Rulebook) -> Result<(),
 /// Runs one operation of the JSON layer and reads its answer text.
 pub fn call(op: &str, request: &str, rb: &origo::Rulebook) -> Result<Value, origo::Error> {
     let text = origo::api::call(op, request, rb)?;
-    serde_json::from_str(&text).map_err(|e| origo::Error::new("internal_error", "", e.to_string(), e.to_string()))
+    serde_json::from_str(&text)
+        .map_err(|e| origo::Error::new(&origo::codes::INTERNAL_ERROR, "", e.to_string(), e.to_string()))
 }
 
 /// Judges one answer against a case's `expect`; `Err` says what differs.
 pub fn judge(expect: &Value, answer: Result<Value, origo::Error>) -> Result<(), String> {
     match (expect.get("error"), answer) {
         (Some(want), Err(e)) => {
-            if want.get("code").and_then(Value::as_str) != Some(e.code.as_str()) {
+            if want.get("code").and_then(Value::as_str) != Some(e.code) {
                 return Err(format!("expected error {want}, got {} at `{}`: {}", e.code, e.path, e.message.en));
             }
             if let Some(p) = want.get("path").and_then(Value::as_str) {

@@ -32,7 +32,7 @@ export interface Report {
 
 export interface CodeEntry {
   code: string;
-  kind: "error" | "finding";
+  kind: "error" | "finding" | "refusal";
   severity: Severity;
   title_zh: string;
   title_en: string;
@@ -58,8 +58,7 @@ export class OrigoError extends Error {
   readonly path: string;
   readonly messageZh: string;
   readonly messageEn: string;
-  readonly findings: Finding[];
-  constructor(code: string, path: string, messageZh: string, messageEn: string, findings?: Finding[]);
+  constructor(code: string, path: string, messageZh: string, messageEn: string);
 }
 
 export interface InitOptions {
@@ -108,7 +107,7 @@ export function schema(name?: string): JsonObject;
 export function codes(): CodeEntry[];
 export function rules(): RulesSummary;
 
-/** The request of `renderSvg`: the CLI and Python `render` request without `format`. */
+/** The request of `renderSvg`: the `render` request without `format`. */
 export interface RenderSvgRequest {
   certificate: object;
   /** The page to draw (1-based; default: the first). */
@@ -123,7 +122,28 @@ export interface RenderSvgRequest {
   serial?: string;
   /** Where a verifier checks the certificate (the QR code holds this URL + the number). */
   verify_url?: string;
+  /** Seal image (PNG, JPEG, GIF or WebP) as base64, placed where electronic sealing is allowed. */
+  seal_base64?: string;
+  /** Signature image as base64, placed with the seal. */
+  signature_base64?: string;
+  /** Extra fonts (TTF/OTF) as base64. */
+  fonts_base64?: string[];
+  /** Print as a certified true copy of this original. */
+  duplicate_of?: { number: string; date: string };
+  /** Print as the replacement of this certificate number. */
+  replaces?: string;
 }
+
+/** The request of `render`. */
+export interface RenderRequest extends RenderSvgRequest {
+  /** `pdf` (default), `svg` or `png`. */
+  format?: "pdf" | "svg" | "png";
+  /** PNG resolution in dots per inch. */
+  dpi?: number;
+}
+
+/** The `render` operation: the document's bytes; needs the render build (`init({ render: true })`). */
+export function render(request: RenderRequest): Uint8Array;
 
 /** One page of the certificate as SVG text; needs the render build (`init({ render: true })`). */
 export function renderSvg(request: RenderSvgRequest): string;

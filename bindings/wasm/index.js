@@ -1,7 +1,8 @@
 // origo for JavaScript (browsers and Node): plain objects of the JSON contract in, objects out.
 //
 // Every function sends one operation of the core's JSON layer, with the same names and request
-// shapes as Python and the CLI. Unreadable input throws `OrigoError` (code, path, findings);
+// shapes as Python and the CLI (each operation's JS name is its name in camelCase). Unreadable
+// input throws `OrigoError` (code, path, message);
 // rule violations are findings in the answer.
 //
 // A panic inside the module cannot unwind on wasm32, so it leaves that instance unsafe to reuse.
@@ -15,14 +16,13 @@ const RENDER_GLUE = new URL("./pkg/web-render/origo_wasm.js", import.meta.url);
 
 /** Input origo could not read, or an internal failure (`code === "internal_error"`). */
 export class OrigoError extends Error {
-  constructor(code, path, messageZh, messageEn, findings = []) {
+  constructor(code, path, messageZh, messageEn) {
     super(`${code}${path ? ` at \`${path}\`` : ""}: ${messageEn}`);
     this.name = "OrigoError";
     this.code = code;
     this.path = path;
     this.messageZh = messageZh;
     this.messageEn = messageEn;
-    this.findings = findings;
   }
 }
 
@@ -147,20 +147,20 @@ export function call(op, request = {}) {
   return answer.ok;
 }
 
-/** The core's error object (`{code, path, message, findings}`) as an `OrigoError`. */
+/** The core's error object (`{code, path, message}`) as an `OrigoError`. */
 function failure(e) {
-  return new OrigoError(e.code, e.path, e.message.zh, e.message.en, e.findings);
+  return new OrigoError(e.code, e.path, e.message.zh, e.message.en);
 }
 
 /**
- * Draws one page of the certificate (or, with `invoice: true`, its commercial invoice) as SVG
- * text; the request is that of the CLI and Python `render`, its `format` is always `svg`.
+ * The `render` operation: draws the certificate (or, with `invoice: true`, its commercial
+ * invoice) and returns the document's bytes; the request is that of the CLI and Python `render`
+ * (`{certificate, format?, page?, back?, invoice?, preview?, seal_base64?, ...}`).
  * Needs the render build: `await init({ render: true })`.
  */
-export function renderSvg(request) {
-  const isObject = request !== null && typeof request === "object" && !Array.isArray(request);
-  const text = encode(isObject ? { ...request, format: "svg" } : request);
-  const bytes = guarded((glue) => {
+export function render(request) {
+  const text = encode(request);
+  return guarded((glue) => {
     if (typeof glue.render !== "function") {
       throw new OrigoError(
         "unknown_operation",
@@ -177,7 +177,12 @@ export function renderSvg(request) {
       throw e;
     }
   });
-  return new TextDecoder().decode(bytes);
+}
+
+/** One page of the certificate as SVG text: `render` with `format: "svg"`. */
+export function renderSvg(request) {
+  const isObject = request !== null && typeof request === "object" && !Array.isArray(request);
+  return new TextDecoder().decode(render(isObject ? { ...request, format: "svg" } : request));
 }
 
 /** Every operation name the core of this build accepts. */
@@ -190,19 +195,19 @@ export const determineOrigin = (product, agreement, destination, { psrCsv } = {}
   call("determine_origin", { product, agreement, destination, psr_csv: psrCsv });
 export const compareAgreements = (product, destination) => call("compare_agreements", { product, destination });
 export const convert = (request) => call("convert", request);
-export const isWorkday = (date, { policy } = {}) => call("calendar_is_workday", { date, policy });
-export const addWorkdays = (date, days, { policy } = {}) => call("calendar_add_workdays", { date, days, policy });
+export const isWorkday = (date, { policy } = {}) => call("is_workday", { date, policy });
+export const addWorkdays = (date, days, { policy } = {}) => call("add_workdays", { date, days, policy });
 export const calendarInfo = () => call("calendar_info", {});
 export const systemDates = (certificate, events) => call("system_dates", { certificate, events });
 export const retentionWindow = (today) => call("retention_window", { today });
-export const applyAction = (request) => call("lifecycle_apply", request);
-export const transitionTable = () => call("lifecycle_table", {});
-export const applyDelegation = (request) => call("delegation_apply", request);
-export const applyPersonnel = (request) => call("personnel_apply", request);
-export const classifyEnterpriseChange = (request) => call("enterprise_change", request);
-export const checkSignatory = (request) => call("signatory_check", request);
-export const checkCopy = (request) => call("copy_check", request);
-export const checkInvoice = (request) => call("invoice_check", request);
+export const applyAction = (request) => call("apply_action", request);
+export const transitionTable = () => call("transition_table", {});
+export const applyDelegation = (request) => call("apply_delegation", request);
+export const applyPersonnel = (request) => call("apply_personnel", request);
+export const classifyEnterpriseChange = (request) => call("classify_enterprise_change", request);
+export const checkSignatory = (request) => call("check_signatory", request);
+export const checkCopy = (request) => call("check_copy", request);
+export const checkInvoice = (request) => call("check_invoice", request);
 export const validateId = (kind, value) => call("validate_id", { kind, value });
 export const importProducts = (goodsCsv, materialsCsv) =>
   call("import_products", { goods_csv: goodsCsv, materials_csv: materialsCsv });

@@ -1,8 +1,10 @@
-//! Warm render of a one-page Form E to PDF (fonts and templates already parsed).
+//! Warm render of a one-page Form E to PDF (fonts and templates already parsed): the `render`
+//! operation, which checks once and draws from that report.
 #![allow(clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use origo::render::{render, RenderOptions};
+use origo::api::render::Render;
+use origo::render::RenderOptions;
 use origo::{Certificate, Rulebook};
 
 fn form_e() -> Certificate {
@@ -18,8 +20,8 @@ fn bench(c: &mut Criterion) {
     let rb = Rulebook::builtin().expect("builtin rulebook");
     let cert = form_e();
     let opts = RenderOptions::default();
-    render(&cert, &rb, &opts).expect("renders");
-    c.bench_function("render_form_e_pdf_warm", |b| b.iter(|| render(&cert, &rb, &opts).expect("renders")));
+    Render::draw(&cert, &opts, &rb).expect("renders");
+    c.bench_function("render_form_e_pdf_warm", |b| b.iter(|| Render::draw(&cert, &opts, &rb).expect("renders")));
 }
 
 criterion_group!(benches, bench);

@@ -256,7 +256,7 @@ impl Calendar {
             None => {
                 let known: Vec<&str> = self.tables.keys().map(String::as_str).collect();
                 Err(Error::new(
-                    "unknown_policy",
+                    &crate::error::codes::UNKNOWN_POLICY,
                     "policy",
                     format!("未知工作日规则 `{name}`；可用：{}", known.join("、")),
                     format!("unknown working-day policy `{name}`; known: {}", known.join(", ")),
@@ -425,112 +425,6 @@ fn read_year(
         rows += 1;
     }
     Ok(YearInfo { year, file: path.to_string(), rows, sources: sources.into_iter().collect() })
-}
-
-/// The `calendar_*` operations of [`crate::api::call`].
-pub(crate) mod api {
-    use super::{Calendar, DayEntry, Policy, YearInfo};
-    use crate::api::answer;
-    use crate::check::deadlines::calendar_warning;
-    use crate::error::{Error, Result};
-    use crate::finding::Finding;
-    use crate::json;
-    use crate::rulebook::Rulebook;
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Serialize};
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct IsWorkday {
-        date: NaiveDate,
-        #[serde(default)]
-        policy: Option<String>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct AddWorkdays {
-        date: NaiveDate,
-        days: u32,
-        #[serde(default)]
-        policy: Option<String>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Info {}
-
-    /// An answer: the value, whether the calendar covered every year involved, and why not.
-    #[derive(Debug, Serialize)]
-    struct Answer<'a, T> {
-        #[serde(flatten)]
-        value: T,
-        policy: &'a str,
-        covered: bool,
-        findings: Vec<Finding>,
-    }
-
-    #[derive(Debug, Serialize)]
-    struct PolicyInfo<'a> {
-        name: &'a str,
-        #[serde(flatten)]
-        policy: &'a Policy,
-    }
-
-    pub(crate) fn call(op: &str, request: &str, rb: &Rulebook) -> Result<String> {
-        let cal: &Calendar = rb.calendar();
-        let limits = rb.limits();
-        match op {
-            "calendar_is_workday" => {
-                let r: IsWorkday = json::read(request, limits)?;
-                let wd = cal.workdays(r.policy.as_deref())?;
-                let findings = calendar_warning(cal, r.date, r.date, "date").into_iter().collect::<Vec<_>>();
-                #[derive(Debug, Serialize)]
-                struct V<'a> {
-                    date: NaiveDate,
-                    workday: bool,
-                    #[serde(skip_serializing_if = "Option::is_none")]
-                    day: Option<&'a DayEntry>,
-                }
-                let value = V { date: r.date, workday: wd.is_workday(r.date), day: cal.day(r.date) };
-                answer(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
-            }
-            "calendar_add_workdays" => {
-                let r: AddWorkdays = json::read(request, limits)?;
-                let wd = cal.workdays(r.policy.as_deref())?;
-                let result = wd.add(r.date, r.days).ok_or_else(|| {
-                    Error::new(
-                        "date_out_of_range",
-                        "days",
-                        format!("{} 后 {} 个工作日超出可表示的日期范围", r.date, r.days),
-                        format!("{} working days after {} is past the supported date range", r.days, r.date),
-                    )
-                })?;
-                let findings = calendar_warning(cal, r.date, result, "date").into_iter().collect::<Vec<_>>();
-                #[derive(Debug, Serialize)]
-                struct V {
-                    date: NaiveDate,
-                    days: u32,
-                    result: NaiveDate,
-                }
-                let value = V { date: r.date, days: r.days, result };
-                answer(&Answer { value, policy: wd.name(), covered: findings.is_empty(), findings })
-            }
-            _ => {
-                let _: Info = json::read(request, limits)?;
-                let years: Vec<&YearInfo> = cal.years().collect();
-                let policies: Vec<PolicyInfo<'_>> =
-                    cal.policies().map(|(name, policy)| PolicyInfo { name, policy }).collect();
-                answer(&serde_json::json!({
-                    "years": years.iter().map(|y| y.year).collect::<Vec<_>>(),
-                    "files": years,
-                    "default_policy": cal.default_policy(),
-                    "default_policy_source": cal.default_policy_source(),
-                    "policies": policies,
-                }))
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,49 +3,6 @@
 use crate::finding::{Code, Severity};
 use serde::Serialize;
 
-/// Codes of [`crate::Error`]: input that could not be read.
-pub(crate) const ERROR_CODES: &[Code] = &[
-    err("invalid_json", "不是有效的 JSON", "not valid JSON"),
-    err("invalid_type", "字段类型错误", "a field has the wrong type"),
-    err("invalid_value", "字段值无效", "a field's value is not valid"),
-    err("missing_field", "缺少必填字段", "a required field is missing"),
-    err("unknown_field", "未知字段", "a field the contract does not have"),
-    err("duplicate_field", "字段重复", "a field given twice in one object"),
-    err("unknown_variant", "未知选项", "a value not among the allowed choices"),
-    err("input_too_large", "输入过大", "input larger than the bound"),
-    err("input_too_deep", "嵌套过深", "input nested deeper than the bound"),
-    err("string_too_long", "文本过长", "a text field longer than the bound"),
-    err("list_too_long", "列表过长", "a list longer than the bound"),
-    err("too_many_goods", "商品项过多", "more goods items than the input bound"),
-    err("too_many_materials", "原材料过多", "more materials than the input bound"),
-    err("too_many_products", "产品过多", "more products than the input bound"),
-    err("product_invalid", "产品预审数据无法用于原产地判定", "a product pre-review no origin rule can be applied to"),
-    err("unknown_agreement", "未知证书类型", "the rulebook has no such certificate type"),
-    err("unknown_policy", "未知工作日规则", "the rulebook has no such working-day policy"),
-    err("date_out_of_range", "日期超出范围", "a computed date is outside the supported range"),
-    err("unknown_operation", "未知操作", "no such operation"),
-    err("unknown_schema", "未知模式", "no such schema"),
-    err("rulebook_invalid", "规则库文件有误", "a rulebook file is malformed"),
-    err("rulebook_unreadable", "规则库文件无法读取", "a rulebook file cannot be read"),
-    err("unknown_template", "没有该证书类型的模板", "no template for the certificate type"),
-    err("no_back_page", "该证书没有背页", "the form has no back page"),
-    err("page_out_of_range", "页码超出范围", "no such page in the document"),
-    err("too_many_pages", "页数超过上限", "the document has more pages than the bound"),
-    err("image_too_large", "图片过大", "an image larger than the bound"),
-    err("image_invalid", "图片无法读取", "an image that is not a PNG, JPEG, GIF or WebP"),
-    err("font_too_large", "字体过大", "a font larger than the bound"),
-    err("font_invalid", "字体无法解析", "a font that cannot be parsed"),
-    err("goods_item_too_long", "商品项过长", "a goods item too long to print on one sheet"),
-    err("render_failed", "排版失败", "the document could not be laid out"),
-    err("output_format", "输出格式未知", "the output file's extension is not .pdf, .svg or .png"),
-    err("output_unwritable", "输出文件无法写入", "the output file cannot be written"),
-    err("internal_error", "内部错误", "a bug in origo: please report it"),
-];
-
-const fn err(code: &'static str, title_zh: &'static str, title_en: &'static str) -> Code {
-    Code { code, severity: Severity::Error, title_zh, title_en }
-}
-
 /// Codes of [`crate::Refusal`]s: actions and identifiers origo declined.
 const REFUSAL_CODES: &[&[Code]] = &[
     crate::lifecycle::CODES,
@@ -72,7 +29,7 @@ pub struct Entry {
 
 /// Every code, errors first, then findings in rule-family order, then refusals.
 pub fn entries() -> Vec<Entry> {
-    let errors = ERROR_CODES.iter().chain(crate::valuation::ERROR_CODES).map(|c| (c, "error"));
+    let errors = crate::error::codes::ALL.iter().chain(crate::valuation::ERROR_CODES).map(|c| (c, "error"));
     let findings = crate::check::CODES.iter().flat_map(|cs| cs.iter()).map(|c| (c, "finding"));
     let refusals = REFUSAL_CODES.iter().flat_map(|cs| cs.iter()).map(|c| (c, "refusal"));
     errors

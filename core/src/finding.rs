@@ -61,10 +61,11 @@ impl Severity {
     }
 }
 
-/// A catalogue entry: the stable code of a kind of finding and what it means.
+/// A catalogue entry: the stable code of a kind of finding, refusal or error and what it means.
 ///
-/// Each rule family declares its codes as `pub(crate) const` entries; `crate::catalogue` lists them
-/// all, so ERRORS.md and the binding enums are generated from one place.
+/// Codes are declared only with [`codes!`], which also lists them;
+/// `crate::catalogue` publishes every such list, so ERRORS.md is generated from the declarations and a
+/// code cannot be emitted without being in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Code {
     /// Stable snake_case code, e.g. `item_limit_exceeded`.
@@ -76,6 +77,26 @@ pub struct Code {
     /// Short English title.
     pub title_en: &'static str,
 }
+
+/// Declares catalogue codes: one `Code` constant per line, and the list of them the catalogue
+/// publishes: `codes! { LIST; NAME = ("code", Severity, "中文标题", "English title"); ... }`.
+macro_rules! codes {
+    ($list:ident; $($(#[$doc:meta])* $name:ident = ($code:literal, $severity:ident, $zh:literal, $en:literal);)+) => {
+        $(
+            $(#[$doc])*
+            #[doc = $en]
+            pub const $name: $crate::finding::Code = $crate::finding::Code {
+                code: $code,
+                severity: $crate::finding::Severity::$severity,
+                title_zh: $zh,
+                title_en: $en,
+            };
+        )+
+        /// Every code declared here, as the catalogue publishes them.
+        pub const $list: &[$crate::finding::Code] = &[$($name),+];
+    };
+}
+pub(crate) use codes;
 
 /// One thing a check found: a stable code, where, why (the rule's source) and a bilingual message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

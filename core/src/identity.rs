@@ -5,40 +5,25 @@
 //! only its form is off (full-width characters, lowercase, spaces) and the cleaned value is
 //! valid, the answer also carries that cleaned value as `normalized`.
 
-use crate::finding::Code;
-use crate::refusal::{code, Refusal};
+use crate::refusal::Refusal;
 use crate::rulebook::LifecycleRules;
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(crate) const EMPTY: Code = code("id_empty", "标识为空", "the identifier is empty");
-pub(crate) const WHITESPACE: Code = code("id_whitespace", "标识含空格", "the identifier contains spaces");
-pub(crate) const FULL_WIDTH: Code =
-    code("id_full_width", "标识含全角字符", "the identifier contains full-width characters");
-pub(crate) const LOWERCASE: Code = code("id_lowercase", "标识含小写字母", "the identifier contains lowercase letters");
-pub(crate) const WRONG_LENGTH: Code = code("id_wrong_length", "标识长度不符", "the identifier has the wrong length");
-pub(crate) const BAD_CHARACTER: Code =
-    code("id_bad_character", "标识含无效字符", "the identifier has a character not allowed there");
-pub(crate) const BAD_CHECK: Code = code("id_bad_check_character", "校验码错误", "the check character does not match");
-pub(crate) const BAD_BIRTH_DATE: Code = code("id_bad_birth_date", "出生日期无效", "the birth date is not a real date");
-pub(crate) const ACCOUNT_IS_PHONE: Code =
-    code("id_account_is_phone", "账号名称不能是手机号", "an account name cannot be a phone number");
-pub(crate) const BAD_MOBILE_PREFIX: Code = code("id_bad_mobile_prefix", "手机号号段无效", "not a mobile number block");
-
-/// Codes of identifier refusals, in the catalogue.
-pub(crate) const CODES: &[Code] = &[
-    EMPTY,
-    WHITESPACE,
-    FULL_WIDTH,
-    LOWERCASE,
-    WRONG_LENGTH,
-    BAD_CHARACTER,
-    BAD_CHECK,
-    BAD_BIRTH_DATE,
-    ACCOUNT_IS_PHONE,
-    BAD_MOBILE_PREFIX,
-];
+crate::finding::codes! {
+    CODES;
+    EMPTY = ("id_empty", Error, "标识为空", "the identifier is empty");
+    WHITESPACE = ("id_whitespace", Error, "标识含空格", "the identifier contains spaces");
+    FULL_WIDTH = ("id_full_width", Error, "标识含全角字符", "the identifier contains full-width characters");
+    LOWERCASE = ("id_lowercase", Error, "标识含小写字母", "the identifier contains lowercase letters");
+    WRONG_LENGTH = ("id_wrong_length", Error, "标识长度不符", "the identifier has the wrong length");
+    BAD_CHARACTER = ("id_bad_character", Error, "标识含无效字符", "the identifier has a character not allowed there");
+    BAD_CHECK = ("id_bad_check_character", Error, "校验码错误", "the check character does not match");
+    BAD_BIRTH_DATE = ("id_bad_birth_date", Error, "出生日期无效", "the birth date is not a real date");
+    ACCOUNT_IS_PHONE = ("id_account_is_phone", Error, "账号名称不能是手机号", "an account name cannot be a phone number");
+    BAD_MOBILE_PREFIX = ("id_bad_mobile_prefix", Error, "手机号号段无效", "not a mobile number block");
+}
 
 /// The kinds of identifier origo validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

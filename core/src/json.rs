@@ -7,8 +7,8 @@
 //! is reported only once the text has proved to be JSON within the bounds, so syntax and bound
 //! errors come before field errors whatever their order in the text.
 
-use crate::error::{Error, Result};
-use crate::finding::{push_index, push_key, Message, Path};
+use crate::error::{codes, Error, Result};
+use crate::finding::{push_index, push_key, Code, Message, Path};
 use crate::rulebook::Limits;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -16,7 +16,8 @@ use std::borrow::Cow;
 
 /// Text fields that carry a whole file: CSV tables (bounded by their rows) and base64 images
 /// (bounded by their decoded bytes); only the input size bounds them as one string.
-const WHOLE_FILE_KEYS: &[&str] = &["goods_csv", "materials_csv", "psr_csv", "data_base64"];
+const WHOLE_FILE_KEYS: &[&str] =
+    &["goods_csv", "materials_csv", "psr_csv", "data_base64", "seal_base64", "signature_base64", "fonts_base64"];
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
@@ -35,7 +36,7 @@ pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
 pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
     if text.len() > limits.max_input_bytes {
         return Err(Error::new(
-            "input_too_large",
+            &codes::INPUT_TOO_LARGE,
             "",
             format!("输入为 {} 字节，超过上限 {} 字节", text.len(), limits.max_input_bytes),
             format!("input is {} bytes, more than the limit of {} bytes", text.len(), limits.max_input_bytes),
@@ -43,7 +44,7 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Error::new(
-            "invalid_json",
+            &codes::INVALID_JSON,
             "",
             format!("不是有效的 JSON（第 {} 行第 {} 列）：{e}", e.line(), e.column()),
             format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
@@ -73,7 +74,8 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
     let code = code_of(en);
     let offset = offset_of(text, e.line(), e.column());
     // A key just read names a field, except in `{"variant": ...}`, where it names the value's choice.
-    let path = path_at(text, if syntax { offset.saturating_sub(1) } else { offset }, code != "unknown_variant");
+    let path =
+        path_at(text, if syntax { offset.saturating_sub(1) } else { offset }, code.code != codes::UNKNOWN_VARIANT.code);
     let (at_zh, at_en) = if path.is_empty() {
         (String::new(), String::new())
     } else {
@@ -83,26 +85,26 @@ fn field_error(text: &str, e: &serde_json::Error) -> Error {
 }
 
 /// The error code for serde's English message, from its opening words.
-fn code_of(en: &str) -> &'static str {
-    const CODES: [(&str, &str); 5] = [
-        ("unknown field", "unknown_field"),
-        ("missing field", "missing_field"),
-        ("duplicate field", "duplicate_field"),
-        ("invalid type", "invalid_type"),
-        ("unknown variant", "unknown_variant"),
+fn code_of(en: &str) -> &'static Code {
+    const CODES: [(&str, &Code); 5] = [
+        ("unknown field", &codes::UNKNOWN_FIELD),
+        ("missing field", &codes::MISSING_FIELD),
+        ("duplicate field", &codes::DUPLICATE_FIELD),
+        ("invalid type", &codes::INVALID_TYPE),
+        ("unknown variant", &codes::UNKNOWN_VARIANT),
     ];
-    CODES.iter().find(|(start, _)| en.starts_with(start)).map_or("invalid_value", |(_, code)| code)
+    CODES.iter().find(|(start, _)| en.starts_with(start)).map_or(&codes::INVALID_VALUE, |(_, code)| code)
 }
 
 /// Serde's English message, of the kind `code` names, said in Chinese. Its shapes are few and
 /// stable (`missing field `x``, `invalid type: X, expected Y`, ...); the names in backticks and
 /// the type descriptions stay as serde wrote them.
-fn serde_in_chinese(code: &str, en: &str) -> String {
+fn serde_in_chinese(code: &Code, en: &str) -> String {
     let quoted: Vec<&str> = en.split('`').skip(1).step_by(2).collect();
     let first = quoted.first().copied().unwrap_or("");
     let choices = || quoted.iter().skip(1).map(|q| format!("`{q}`")).collect::<Vec<_>>().join("、");
     let got_want = |prefix: &str| en.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "));
-    match code {
+    match code.code {
         "unknown_field" => match choices() {
             c if c.is_empty() => format!("未知字段 `{first}`"),
             c => format!("未知字段 `{first}`；可用：{c}"),
@@ -226,7 +228,7 @@ enum KeyKind {
     /// A whole file carried as text (WHOLE_FILE_KEYS): no string bound.
     WholeFile,
     /// A list bounded by `max` entries, refused past it with `code`.
-    List { max: usize, code: &'static str },
+    List { max: usize, code: &'static Code },
 }
 
 impl KeyKind {
@@ -234,18 +236,18 @@ impl KeyKind {
         let list = |max, code| KeyKind::List { max, code };
         match key {
             k if WHOLE_FILE_KEYS.contains(&k) => KeyKind::WholeFile,
-            "goods" => list(limits.max_goods, "too_many_goods"),
-            "materials" => list(limits.max_materials, "too_many_materials"),
-            "products" => list(limits.max_products, "too_many_products"),
-            _ => list(limits.max_list_len, "list_too_long"),
+            "goods" => list(limits.max_goods, &codes::TOO_MANY_GOODS),
+            "materials" => list(limits.max_materials, &codes::TOO_MANY_MATERIALS),
+            "products" => list(limits.max_products, &codes::TOO_MANY_PRODUCTS),
+            _ => list(limits.max_list_len, &codes::LIST_TOO_LONG),
         }
     }
 
     /// The list bound under this key (a whole-file key holding a list gets the general one).
-    fn list_bound(self, limits: &Limits) -> (usize, &'static str) {
+    fn list_bound(self, limits: &Limits) -> (usize, &'static Code) {
         match self {
             KeyKind::List { max, code } => (max, code),
-            KeyKind::WholeFile => (limits.max_list_len, "list_too_long"),
+            KeyKind::WholeFile => (limits.max_list_len, &codes::LIST_TOO_LONG),
         }
     }
 }
@@ -253,7 +255,7 @@ impl KeyKind {
 fn check_bounds(v: &Value, at: Path<'_>, depth: usize, kind: KeyKind, limits: &Limits) -> Result<()> {
     if depth > limits.max_depth {
         return Err(Error::new(
-            "input_too_deep",
+            &codes::INPUT_TOO_DEEP,
             at,
             format!("嵌套超过 {} 层", limits.max_depth),
             format!("nesting deeper than {} levels", limits.max_depth),
@@ -266,7 +268,7 @@ fn check_bounds(v: &Value, at: Path<'_>, depth: usize, kind: KeyKind, limits: &L
             let chars = s.chars().count();
             if chars > limits.max_string_chars {
                 return Err(Error::new(
-                    "string_too_long",
+                    &codes::STRING_TOO_LONG,
                     at,
                     format!("文本有 {chars} 个字符，超过上限 {}", limits.max_string_chars),
                     format!("text has {chars} characters, more than the limit of {}", limits.max_string_chars),
@@ -448,7 +450,7 @@ mod tests {
             assert!(read_value(&text, &l).is_ok(), "{key}");
             same(&text, &l);
         }
-        assert_eq!(read_value(r#"{"name": "123456789"}"#, &l).map_err(|e| e.code), Err("string_too_long".to_string()));
+        assert_eq!(read_value(r#"{"name": "123456789"}"#, &l).map_err(|e| e.code), Err("string_too_long"));
     }
 
     #[test]
@@ -517,7 +519,7 @@ mod tests {
         ];
         for (at, v, code, path) in cases {
             let e = read::<Certificate>(&edited(at, v), rb.limits()).expect_err(at);
-            assert_eq!((e.code.as_str(), e.path.as_str()), (code, path), "{at}: {}", e.message.en);
+            assert_eq!((e.code, e.path.as_str()), (code, path), "{at}: {}", e.message.en);
             assert!(!e.message.en.contains(" at line "), "{}", e.message.en);
             assert!(e.message.zh.starts_with(&format!("字段 `{path}`：")), "{}", e.message.zh);
             assert!(!e.message.zh.contains("invalid") && !e.message.zh.contains(" is not "), "{}", e.message.zh);
@@ -525,7 +527,7 @@ mod tests {
         let mut c = example();
         c.as_object_mut().expect("object").remove("goods");
         let e = read::<Certificate>(&c.to_string(), rb.limits()).expect_err("no goods");
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("missing_field", ""));
+        assert_eq!((e.code, e.path.as_str()), ("missing_field", ""));
     }
 
     /// The path serde_path_to_error finds by tracking every step, as an oracle for [`path_at`].
@@ -582,7 +584,7 @@ mod tests {
         let rb = Rulebook::builtin().expect("builtin rulebook");
         let text = EXAMPLE.replacen(r#""item_no": 2"#, r#""item\u005fno": "two""#, 1);
         let e = read::<Certificate>(&text, rb.limits()).expect_err("item_no is a number");
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("invalid_type", "goods[1].item_no"));
+        assert_eq!((e.code, e.path.as_str()), ("invalid_type", "goods[1].item_no"));
     }
 
     #[test]
@@ -606,7 +608,7 @@ mod tests {
         let rb = Rulebook::builtin().expect("builtin rulebook");
         let text = EXAMPLE.replacen(r#""destination": "DE","#, r#""destination": "DE", "destination": "FR","#, 1);
         let e = read::<Certificate>(&text, rb.limits()).expect_err("duplicate");
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("duplicate_field", "destination"), "{}", e.message.en);
+        assert_eq!((e.code, e.path.as_str()), ("duplicate_field", "destination"), "{}", e.message.en);
     }
 
     #[test]
@@ -614,8 +616,8 @@ mod tests {
         let rb = Rulebook::builtin().expect("builtin rulebook");
         let bad_field = edited("/goods/0/item_no", Value::from("one"));
         let broken = format!("{} x", bad_field);
-        assert_eq!(read::<Certificate>(&broken, rb.limits()).map_err(|e| e.code), Err("invalid_json".to_string()));
+        assert_eq!(read::<Certificate>(&broken, rb.limits()).map_err(|e| e.code), Err("invalid_json"));
         let long = bad_field.replacen("NINGBO HAIXING", &"N".repeat(rb.limits().max_string_chars + 1), 1);
-        assert_eq!(read::<Certificate>(&long, rb.limits()).map_err(|e| e.code), Err("string_too_long".to_string()));
+        assert_eq!(read::<Certificate>(&long, rb.limits()).map_err(|e| e.code), Err("string_too_long"));
     }
 }

@@ -30,7 +30,7 @@ pub mod rulebook;
 pub mod schema;
 pub mod valuation;
 
-pub use error::{Error, Result};
+pub use error::{codes, Error, Result};
 pub use finding::{Code, Finding, Message, Path, Severity};
 pub use model::{Certificate, Product};
 pub use refusal::Refusal;
@@ -41,15 +41,7 @@ use chrono::NaiveDate;
 
 /// Checks a parsed certificate. Fails only when its certificate type is not in the rulebook.
 pub fn check_certificate(cert: &Certificate, rulebook: &Rulebook, today: Option<NaiveDate>) -> Result<Report> {
-    let agreement = rulebook.agreement(&cert.agreement).ok_or_else(|| {
-        let known: Vec<&str> = rulebook.agreements().map(|a| a.code.as_str()).collect();
-        Error::new(
-            "unknown_agreement",
-            "agreement",
-            format!("未知证书类型 `{}`；可用：{}", cert.agreement, known.join("、")),
-            format!("unknown certificate type `{}`; known: {}", cert.agreement, known.join(", ")),
-        )
-    })?;
+    let agreement = rulebook.known_agreement(&cert.agreement, "agreement")?;
     Ok(check::check(cert, agreement, rulebook, today))
 }
 

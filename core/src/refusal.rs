@@ -28,8 +28,3 @@ impl Refusal {
         Refusal { code: code.code.to_string(), zh: zh.into(), en: en.into(), source: source.into() }
     }
 }
-
-/// A catalogue entry for a refusal code.
-pub(crate) const fn code(code: &'static str, title_zh: &'static str, title_en: &'static str) -> Code {
-    Code { code, severity: crate::finding::Severity::Error, title_zh, title_en }
-}

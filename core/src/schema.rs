@@ -14,7 +14,7 @@ pub fn schema(name: &str) -> Result<Value> {
     let found = committed(name);
     found.ok_or_else(|| {
         Error::new(
-            "unknown_schema",
+            &crate::error::codes::UNKNOWN_SCHEMA,
             "name",
             format!("未知模式 `{name}`；可用：{}", SCHEMAS.join("、")),
             format!("unknown schema `{name}`; available: {}", SCHEMAS.join(", ")),

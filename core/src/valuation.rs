@@ -7,7 +7,7 @@
 //! closed form (no iteration), so CIF → FOB → CIF returns the start.
 
 use crate::error::{Error, Result};
-use crate::finding::{Code, Message, Severity};
+use crate::finding::{Code, Message};
 use crate::model::{ExchangeRate, Money, TotalMode};
 use crate::rulebook::{
     Component, Convention, CurrencyInfo, PremiumBasis, RoundingMode, Rulebook, TermDef, ValuationData as Data,
@@ -16,21 +16,17 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-const fn err(code: &'static str, title_zh: &'static str, title_en: &'static str) -> Code {
-    Code { code, severity: Severity::Error, title_zh, title_en }
+crate::finding::codes! {
+    ERROR_CODES;
+    UNKNOWN_TERM = ("unknown_term", Error, "未知贸易术语", "not a trade term origo knows");
+    UNKNOWN_CURRENCY_CODE = ("unknown_currency_code", Error, "未知币种", "not an ISO 4217 currency");
+    UNKNOWN_CONVENTION = ("unknown_convention", Error, "未知保险惯例", "no such insurance convention");
+    INVALID_AMOUNT = ("invalid_amount", Error, "金额无效", "an amount is not a usable money value");
+    INVALID_RATE = ("invalid_rate", Error, "费率无效", "a rate or mark-up is out of range");
+    MISSING_COMPONENT = ("missing_component", Error, "缺少费用项", "a cost the conversion needs is missing");
+    COMPONENT_NOT_APPLICABLE = ("component_not_applicable", Error, "费用项不适用", "a cost the conversion does not use");
+    CONVERSION_NOT_POSITIVE = ("conversion_not_positive", Error, "换算结果不为正", "the costs exceed the price");
 }
-
-/// Error codes of the `convert` operation.
-pub(crate) const ERROR_CODES: &[Code] = &[
-    err("unknown_term", "未知贸易术语", "not a trade term origo knows"),
-    err("unknown_currency_code", "未知币种", "not an ISO 4217 currency"),
-    err("unknown_convention", "未知保险惯例", "no such insurance convention"),
-    err("invalid_amount", "金额无效", "an amount is not a usable money value"),
-    err("invalid_rate", "费率无效", "a rate or mark-up is out of range"),
-    err("missing_component", "缺少费用项", "a cost the conversion needs is missing"),
-    err("component_not_applicable", "费用项不适用", "a cost the conversion does not use"),
-    err("conversion_not_positive", "换算结果不为正", "the costs exceed the price"),
-];
 
 /// A `convert` request as JSON: decimals are strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -169,11 +165,11 @@ fn idx(c: Component) -> usize {
 }
 
 fn overflow(path: &str) -> Error {
-    Error::new("invalid_amount", path, "数值过大，无法精确计算", "the numbers are too large to compute exactly")
+    Error::new(&INVALID_AMOUNT, path, "数值过大，无法精确计算", "the numbers are too large to compute exactly")
 }
 
 /// Reads a decimal written as a string; a number past 28 significant digits is refused, not rounded.
-pub fn parse_decimal(text: &str, path: &str, code: &str) -> Result<Decimal> {
+pub fn parse_decimal(text: &str, path: &str, code: &Code) -> Result<Decimal> {
     Decimal::from_str_exact(text.trim()).map_err(|e| {
         Error::new(
             code,
@@ -189,7 +185,7 @@ pub fn check_decimals(value: Decimal, currency: &CurrencyInfo, path: &str) -> Re
     let scale = value.normalize().scale();
     if scale > currency.minor_units {
         return Err(Error::new(
-            "invalid_amount",
+            &INVALID_AMOUNT,
             path,
             format!("{value} 有 {scale} 位小数，{} 最多 {} 位", currency.code, currency.minor_units),
             format!("{value} has {scale} decimals; {} allows {}", currency.code, currency.minor_units),
@@ -227,7 +223,7 @@ pub fn resolve_term<'a>(v: &'a Data, typed: &str, path: &str) -> Result<&'a Term
     v.term(typed).ok_or_else(|| {
         let codes = v.term_codes();
         Error::new(
-            "unknown_term",
+            &UNKNOWN_TERM,
             path,
             format!("未知贸易术语 `{typed}`；可用（Incoterms 2020）：{}（C&F 选 CFR）", codes.join("、")),
             format!("unknown trade term `{typed}`; accepted (Incoterms 2020): {} (C&F is CFR)", codes.join(", ")),
@@ -250,21 +246,21 @@ pub fn prepare<'a>(req: &ConvertRequest, v: &'a Data) -> Result<Input<'a>> {
     let currency = v.currency(&req.currency).or_else(|| v.currency(&req.currency.trim().to_ascii_uppercase()));
     let currency = currency.ok_or_else(|| {
         Error::new(
-            "unknown_currency_code",
+            &UNKNOWN_CURRENCY_CODE,
             "currency",
             format!("`{}` 不是 ISO 4217 现行币种", req.currency),
             format!("`{}` is not a current ISO 4217 currency", req.currency),
         )
     })?;
     let money = |text: &str, path: &str| -> Result<Decimal> {
-        let d = parse_decimal(text, path, "invalid_amount")?;
+        let d = parse_decimal(text, path, &INVALID_AMOUNT)?;
         check_decimals(d, currency, path)?;
         Ok(d)
     };
     let amount = money(&req.amount, "amount")?;
     if amount <= Decimal::ZERO {
         return Err(Error::new(
-            "invalid_amount",
+            &INVALID_AMOUNT,
             "amount",
             format!("金额必须大于零，实为 {amount}"),
             format!("the amount must be greater than zero, found {amount}"),
@@ -289,7 +285,7 @@ pub fn prepare<'a>(req: &ConvertRequest, v: &'a Data) -> Result<Input<'a>> {
         let d = money(text, c.key())?;
         if d.is_sign_negative() {
             return Err(Error::new(
-                "invalid_amount",
+                &INVALID_AMOUNT,
                 c.key(),
                 format!("{}不能为负数，实为 {d}", c.zh()),
                 format!("{} cannot be negative, found {d}", c.en()),
@@ -305,7 +301,7 @@ fn missing(c: Component, from: &TermDef, to: &TermDef) -> Error {
     let extra = if c == Component::Insurance { "（或 insurance_rate）" } else { "" };
     let extra_en = if c == Component::Insurance { " (or insurance_rate)" } else { "" };
     Error::new(
-        "missing_component",
+        &MISSING_COMPONENT,
         c.key(),
         format!("{} → {} 需要{}：请给出 {}{extra}", from.code, to.code, c.zh(), c.key()),
         format!("{} → {} needs the {}: give `{}`{extra_en}", from.code, to.code, c.en(), c.key()),
@@ -314,7 +310,7 @@ fn missing(c: Component, from: &TermDef, to: &TermDef) -> Error {
 
 fn not_applicable(key: &str, from: &TermDef, to: &TermDef) -> Error {
     Error::new(
-        "component_not_applicable",
+        &COMPONENT_NOT_APPLICABLE,
         key,
         format!("{} → {} 的换算不使用 {key}", from.code, to.code),
         format!("a conversion from {} to {} does not use `{key}`", from.code, to.code),
@@ -331,7 +327,7 @@ fn insurance_rate<'a>(
         for (key, given) in [("markup", req.markup.is_some()), ("convention", req.convention.is_some())] {
             if given {
                 return Err(Error::new(
-                    "component_not_applicable",
+                    &COMPONENT_NOT_APPLICABLE,
                     key,
                     format!("{key} 只与 insurance_rate 一起使用"),
                     format!("`{key}` is only used with `insurance_rate`"),
@@ -342,7 +338,7 @@ fn insurance_rate<'a>(
     };
     if req.insurance.is_some() {
         return Err(Error::new(
-            "component_not_applicable",
+            &COMPONENT_NOT_APPLICABLE,
             "insurance_rate",
             "保险费已按金额给出，不能同时给出费率",
             "insurance is given as an amount: give either `insurance` or `insurance_rate`",
@@ -354,7 +350,7 @@ fn insurance_rate<'a>(
         any = true;
         if !t.insurance_by_rate() {
             return Err(Error::new(
-                "component_not_applicable",
+                &COMPONENT_NOT_APPLICABLE,
                 "insurance_rate",
                 format!("{} 的保险费只能按金额给出（insurance）", t.code),
                 format!("insurance under {} can only be given as an amount (`insurance`)", t.code),
@@ -364,7 +360,7 @@ fn insurance_rate<'a>(
     if !any {
         return Err(not_applicable("insurance_rate", from, to));
     }
-    let rate = parse_decimal(rate_text, "insurance_rate", "invalid_rate")?;
+    let rate = parse_decimal(rate_text, "insurance_rate", &INVALID_RATE)?;
     if rate <= Decimal::ZERO || rate >= Decimal::ONE {
         return Err(bad_rate(
             "insurance_rate",
@@ -373,7 +369,7 @@ fn insurance_rate<'a>(
         ));
     }
     let markup = match &req.markup {
-        Some(t) => parse_decimal(t, "markup", "invalid_rate")?,
+        Some(t) => parse_decimal(t, "markup", &INVALID_RATE)?,
         None => v.rules.default_markup.value,
     };
     if markup < Decimal::ONE || markup > Decimal::TEN {
@@ -387,7 +383,7 @@ fn insurance_rate<'a>(
     let convention = v.convention(code).ok_or_else(|| {
         let known: Vec<&str> = v.rules.conventions.iter().map(|c| c.code.as_str()).collect();
         Error::new(
-            "unknown_convention",
+            &UNKNOWN_CONVENTION,
             "convention",
             format!("未知保险惯例 `{code}`；可用：{}", known.join("、")),
             format!("unknown insurance convention `{code}`; available: {}", known.join(", ")),
@@ -405,7 +401,7 @@ fn insurance_rate<'a>(
 }
 
 fn bad_rate(path: &str, zh: &str, en: &str) -> Error {
-    Error::new("invalid_rate", path, zh, en)
+    Error::new(&INVALID_RATE, path, zh, en)
 }
 
 /// The exact values of a conversion: FOB and the target price, before rounding.
@@ -471,7 +467,7 @@ pub fn compute(i: &Input<'_>) -> Result<Exact> {
     if fob <= Decimal::ZERO || rounded <= Decimal::ZERO {
         let (what, v) = if fob <= Decimal::ZERO { ("FOB", fob) } else { (to.code.as_str(), value) };
         return Err(Error::new(
-            "conversion_not_positive",
+            &CONVERSION_NOT_POSITIVE,
             "amount",
             format!("换算得出 {what} = {}：费用超过了价格，请核对金额和费用", show(v)),
             format!("the conversion gives {what} = {}: the costs exceed the price; check the amounts", show(v)),
@@ -769,7 +765,7 @@ mod tests {
             assert_eq!(v.valuation().term(typed).map(|t| t.code.as_str()), Some(code), "{typed}");
         }
         let e = convert_request(&req("CNI", "1"), &v).unwrap_err();
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("unknown_term", "term"));
+        assert_eq!((e.code, e.path.as_str()), ("unknown_term", "term"));
         assert!(e.message.en.contains("EXW, FCA, FAS, FOB, CFR, CIF, CPT, CIP, DAP, DPU, DDP"), "{}", e.message.en);
     }
 
@@ -848,7 +844,7 @@ mod tests {
         for (r, code, path) in cases {
             match convert_request(&r, &v) {
                 Ok(c) => panic!("{r:?} gave {}", c.value),
-                Err(e) => assert_eq!((e.code.as_str(), e.path.as_str()), (code, path), "{r:?}: {}", e.message.en),
+                Err(e) => assert_eq!((e.code, e.path.as_str()), (code, path), "{r:?}: {}", e.message.en),
             }
         }
     }
@@ -915,7 +911,7 @@ mod tests {
             let r = ConvertRequest { freight: Some(Decimal::new(freight_cents, 2).to_string()), ..req("CFR", &Decimal::new(cents, 2).to_string()) };
             match convert_request(&r, &rb()) {
                 Ok(c) => prop_assert!(c.value > Decimal::ZERO),
-                Err(e) => prop_assert_eq!(e.code.as_str(), "conversion_not_positive"),
+                Err(e) => prop_assert_eq!(e.code, "conversion_not_positive"),
             }
         }
 

@@ -6,5 +6,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(rb) = origo::Rulebook::builtin() else { return };
     let Ok(cert) = origo::json::read::<origo::Certificate>(text, rb.limits()) else { return };
-    let _ = origo::render::render(&cert, &rb, &origo::render::RenderOptions::default());
+    let _ = origo::api::render::Render::draw(&cert, &origo::render::RenderOptions::default(), &rb);
 });

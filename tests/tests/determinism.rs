@@ -27,7 +27,8 @@ fn check_text(rb: &Rulebook, cert: &str) -> String {
 
 fn render_pdf(rb: &Rulebook, cert: &str) -> Vec<u8> {
     let cert: Value = serde_json::from_str(cert).unwrap();
-    origo::api::render(&json!({ "certificate": cert }).to_string(), rb).unwrap()
+    let request = origo::json::read(&json!({ "certificate": cert }).to_string(), rb.limits()).unwrap();
+    <origo::api::render::Render as origo::api::Operation>::run(request, rb).unwrap().bytes
 }
 
 fn compare_or_bless(path: &Path, bytes: &[u8]) {

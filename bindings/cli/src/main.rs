@@ -1,13 +1,21 @@
-//! `origo`: check, explain and render certificates of origin from the command line.
+//! `origo`: every operation of the library from the command line, one subcommand per operation
+//! (the operation's name in kebab-case), answers as JSON or as text for people.
 //!
-//! Exit codes: 0 = done and no error findings; 1 = the report has error findings (or an identifier
-//! is invalid); 2 = unreadable input or bad usage (message on stderr).
+//! Exit codes: 0 = done and no error findings; 1 = the report has error findings, the product is
+//! not originating, the action is refused or the identifier is invalid; 2 = unreadable input or bad
+//! usage (message on stderr, in English and Chinese).
 
+mod input;
 mod text;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use origo::{Error, Rulebook};
-use serde_json::{json, Value};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use input::read_text;
+#[cfg(feature = "render")]
+use input::{read_bytes, write_atomically};
+use origo::api::{self, Operation};
+use origo::{codes, Error, Rulebook};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,34 +26,29 @@ struct Cli {
     command: Command,
 }
 
+/// One subcommand per operation of `origo::api::OPERATIONS`; former names stay as aliases.
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check a certificate (JSON) and print the report.
     Check {
         /// Certificate JSON file (`-` for standard input).
         file: PathBuf,
+        /// Today's date for the date rules (YYYY-MM-DD); origo reads no clock.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
         #[command(flatten)]
         common: Common,
-        /// Today's date for rules that need it (YYYY-MM-DD).
-        #[arg(long)]
-        today: Option<String>,
     },
-    /// Convert a price between trade terms (to FOB by default) and show the formula (FAQ Q17, Q18).
-    Convert(Box<ConvertArgs>),
-    /// Decide a product's origin criterion under an agreement (with the trace), or rank every
-    /// agreement covering a destination (`--compare`).
-    Origin {
+    /// Decide a product's origin criterion under an agreement, with the trace.
+    #[command(visible_alias = "origin")]
+    DetermineOrigin(OriginArgs),
+    /// Evaluate every agreement covering a destination for a product and rank them.
+    CompareAgreements {
         /// Product pre-review JSON file (`-` for standard input).
         file: PathBuf,
-        /// Agreement code, e.g. `asean`, `rcep`.
-        #[arg(long, required_unless_present = "compare")]
-        agreement: Option<String>,
         /// Destination country (ISO alpha-2).
-        #[arg(long = "to", required_if_eq("compare", "true"))]
-        to: Option<String>,
-        /// Evaluate every agreement covering the destination and rank them.
-        #[arg(long)]
-        compare: bool,
+        #[arg(long = "to", value_parser = country)]
+        to: origo::model::Country,
         #[command(flatten)]
         common: Common,
     },
@@ -55,23 +58,49 @@ enum Command {
         goods: PathBuf,
         /// Materials table (each row names its goods serial number).
         materials: PathBuf,
-        /// A rulebook directory to use instead of the built-in one.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-    },
-    /// List the certificate types of the rulebook with their key facts.
-    Rules {
         #[command(flatten)]
         common: Common,
     },
-    /// Print the JSON Schema of the contract.
-    Schema {
-        /// certificate, product or report.
-        #[arg(default_value = "certificate")]
-        name: String,
+    /// Convert a price between trade terms (to FOB by default) and show the formula (FAQ Q17, Q18).
+    Convert(Box<ConvertArgs>),
+    /// Whether DATE is a working day of the certificate office calendar.
+    IsWorkday(IsWorkdayArgs),
+    /// The date N working days after DATE.
+    AddWorkdays(AddWorkdaysArgs),
+    /// The years, sources and working-day policies of the calendar.
+    CalendarInfo(Common),
+    /// The dates and place the system sets, from a request `{certificate, events}` (JSON file).
+    SystemDates(RequestFile),
+    /// The retention and default query windows of certificates on DATE (FAQ Q90).
+    RetentionWindow {
+        /// Today (YYYY-MM-DD).
+        today: chrono::NaiveDate,
+        #[command(flatten)]
+        common: Common,
     },
+    /// Apply one lifecycle action to a certificate record (request JSON): exit 1 when refused.
+    #[command(visible_alias = "lifecycle-apply")]
+    ApplyAction(RequestFile),
+    /// The certificate lifecycle's transition table: state × action × role.
+    TransitionTable {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Whether a certified true copy may be issued (request JSON).
+    CheckCopy(RequestFile),
+    /// Whether an invoice number may serve another certificate (request JSON).
+    CheckInvoice(RequestFile),
+    /// Which review an enterprise information change needs (request JSON).
+    ClassifyEnterpriseChange(RequestFile),
+    /// One personnel action on applicant and signatory accounts (request JSON).
+    ApplyPersonnel(RequestFile),
+    /// One step of an agent authorisation (request JSON).
+    ApplyDelegation(RequestFile),
+    /// Whether a signatory may act for an enterprise through this account (request JSON).
+    CheckSignatory(RequestFile),
     /// Validate an identifier: exit 0 valid, 1 invalid (with the reason).
-    Id {
+    #[command(visible_alias = "id")]
+    ValidateId {
         /// Which identifier.
         #[arg(value_enum)]
         kind: IdKind,
@@ -80,90 +109,104 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// The certificate lifecycle.
-    Lifecycle {
-        #[command(subcommand)]
-        command: LifecycleCommand,
+    /// List the certificate types of the rulebook with their key facts.
+    Rules(Common),
+    /// Print the JSON Schema of the contract.
+    Schema {
+        /// certificate, product or report.
+        #[arg(default_value = "certificate")]
+        name: String,
     },
-    /// Working days: is a date one, add N of them, which years the calendar covers.
+    /// List every finding, refusal and error code.
+    Codes {
+        /// json or markdown.
+        #[arg(long, value_enum, default_value_t = CodesFormat::Json)]
+        format: CodesFormat,
+    },
+    /// Render a certificate to PDF, SVG or PNG (the format comes from the output's extension).
+    #[cfg(feature = "render")]
+    Render(Box<RenderArgs>),
+    /// Former name of the calendar operations (`is-workday`, `add-workdays`, `calendar-info`).
+    #[command(hide = true)]
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// Render a certificate to PDF, SVG or PNG (the format comes from the output's extension).
-    #[cfg(feature = "render")]
-    Render {
-        /// Certificate JSON file (`-` for standard input).
-        file: PathBuf,
-        /// Output file: `.pdf`, `.svg` or `.png`.
-        #[arg(short, long)]
-        output: PathBuf,
-        /// Only this page (1-based); SVG and PNG give page 1 without it.
-        #[arg(long)]
-        page: Option<std::num::NonZeroUsize>,
-        /// Only the back page (overleaf notes), for forms that have one.
-        #[arg(long)]
-        back: bool,
-        /// The commercial invoice generated from the certificate instead of the certificate.
-        #[arg(long)]
-        invoice: bool,
-        /// Draw the form grid even for a pre-printed form.
-        #[arg(long)]
-        preview: bool,
-        /// Seal image, placed where electronic sealing is allowed.
-        #[arg(long)]
-        seal: Option<PathBuf>,
-        /// Signature image, placed with the seal.
-        #[arg(long)]
-        signature: Option<PathBuf>,
-        /// PNG resolution in dots per inch.
-        #[arg(long, default_value_t = 144)]
-        dpi: u16,
-        /// A rulebook directory to use instead of the built-in one.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-    },
-    /// List every finding and error code.
-    Codes {
-        /// json or markdown.
-        #[arg(long, default_value = "json")]
-        format: String,
+    /// Former name of `transition-table` and `apply-action`.
+    #[command(hide = true)]
+    Lifecycle {
+        #[command(subcommand)]
+        command: LifecycleCommand,
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum IdKind {
-    /// Unified Social Credit Code (GB 32100-2015).
-    Uscc,
-    /// Resident ID number (GB 11643-1999).
-    Resident,
-    /// Account name of the online system (FAQ Q48).
-    Account,
-    /// Mainland mobile number.
-    Mobile,
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    IsWorkday(IsWorkdayArgs),
+    AddWorkdays(AddWorkdaysArgs),
+    Info(Common),
 }
 
 #[derive(Subcommand, Debug)]
 enum LifecycleCommand {
-    /// Print the transition table: every state × action × role.
     Table {
-        /// A rulebook directory to use instead of the built-in one.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
-    /// Apply one action to a record (a `lifecycle_apply` request as JSON): exit 0 allowed, 1 refused.
-    Apply {
-        /// Request JSON file (`-` for standard input).
-        file: PathBuf,
         #[command(flatten)]
         common: Common,
     },
+    Apply(RequestFile),
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(Args, Debug)]
+struct OriginArgs {
+    /// Product pre-review JSON file (`-` for standard input).
+    file: PathBuf,
+    /// Agreement code, e.g. `asean`, `rcep`.
+    #[arg(long, required_unless_present = "compare")]
+    agreement: Option<String>,
+    /// Destination country (ISO alpha-2).
+    #[arg(long = "to", required_if_eq("compare", "true"), value_parser = country)]
+    to: Option<origo::model::Country>,
+    /// Same as `compare-agreements` (the former `origin --compare`).
+    #[arg(long)]
+    compare: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct IsWorkdayArgs {
+    /// The date (YYYY-MM-DD).
+    date: chrono::NaiveDate,
+    /// Working-day policy of the calendar, e.g. working_calendar.
+    #[arg(long)]
+    policy: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct AddWorkdaysArgs {
+    /// The date counted from (YYYY-MM-DD).
+    date: chrono::NaiveDate,
+    /// How many working days.
+    days: u32,
+    /// Working-day policy of the calendar, e.g. working_calendar.
+    #[arg(long)]
+    policy: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// A request given as a JSON file, as the operation's request in the JSON contract.
+#[derive(Args, Debug)]
+struct RequestFile {
+    /// Request JSON file (`-` for standard input).
+    file: PathBuf,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
 struct ConvertArgs {
     /// Trade term of the amount (CIF, CFR, C&F, EXW...).
     #[arg(long)]
@@ -208,35 +251,71 @@ struct ConvertArgs {
     common: Common,
 }
 
-#[derive(Subcommand, Debug)]
-enum CalendarCommand {
-    /// Whether DATE (YYYY-MM-DD) is a working day.
-    IsWorkday {
-        date: String,
-        /// Working-day policy, e.g. working_calendar or statutory_holidays_only.
-        #[arg(long)]
-        policy: Option<String>,
-        #[command(flatten)]
-        common: Common,
-    },
-    /// The N-th working day after DATE.
-    AddWorkdays {
-        date: String,
-        n: u32,
-        /// Working-day policy, e.g. working_calendar or statutory_holidays_only.
-        #[arg(long)]
-        policy: Option<String>,
-        #[command(flatten)]
-        common: Common,
-    },
-    /// Years covered, their sources, and the policies.
-    Info {
-        #[command(flatten)]
-        common: Common,
-    },
+#[cfg(feature = "render")]
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// Certificate JSON file (`-` for standard input).
+    file: PathBuf,
+    /// Output file: `.pdf`, `.svg` or `.png`.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Only this page (1-based); SVG and PNG give page 1 without it.
+    #[arg(long)]
+    page: Option<std::num::NonZeroUsize>,
+    /// Only the back page (overleaf notes), for forms that have one.
+    #[arg(long)]
+    back: bool,
+    /// The commercial invoice generated from the certificate instead of the certificate.
+    #[arg(long)]
+    invoice: bool,
+    /// Draw the form grid even for a pre-printed form.
+    #[arg(long)]
+    preview: bool,
+    /// Seal image, placed where electronic sealing is allowed.
+    #[arg(long)]
+    seal: Option<PathBuf>,
+    /// Signature image, placed with the seal.
+    #[arg(long)]
+    signature: Option<PathBuf>,
+    /// Extra font (TTF/OTF/TTC) for characters the embedded font lacks; may be repeated.
+    #[arg(long = "font")]
+    fonts: Vec<PathBuf>,
+    /// PNG resolution in dots per inch.
+    #[arg(long, default_value_t = 144)]
+    dpi: u16,
+    /// Serial number of this print (a reprint keeps the number, FAQ Q33).
+    #[arg(long)]
+    serial: Option<String>,
+    /// Verification address printed as a QR code with the certificate number.
+    #[arg(long)]
+    verify_url: Option<String>,
+    /// Print as a certified true copy of the original with this number...
+    #[arg(long, requires = "duplicate_date")]
+    duplicate_of: Option<String>,
+    /// ...issued on this date.
+    #[arg(long, requires = "duplicate_of")]
+    duplicate_date: Option<chrono::NaiveDate>,
+    /// Print as the replacement of this certificate number.
+    #[arg(long)]
+    replaces: Option<String>,
+    /// A rulebook directory to use instead of the built-in one.
+    #[arg(long)]
+    rules: Option<PathBuf>,
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum IdKind {
+    /// Unified Social Credit Code (GB 32100-2015).
+    Uscc,
+    /// Resident ID number (GB 11643-1999).
+    Resident,
+    /// Account name of the online system (FAQ Q48).
+    Account,
+    /// Mainland mobile number.
+    Mobile,
+}
+
+#[derive(Args, Debug)]
 struct Common {
     /// A rulebook directory to use instead of the built-in one.
     #[arg(long)]
@@ -252,6 +331,12 @@ enum Format {
     Text,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum CodesFormat {
+    Json,
+    Markdown,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A bug inside origo is reported like any other error (code `internal_error`, exit 2), not as a crash.
@@ -261,7 +346,7 @@ fn main() -> ExitCode {
             panic.downcast_ref::<&str>().map(|s| (*s).to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
         let what = what.unwrap_or_default();
         Err(Error::new(
-            "internal_error",
+            &codes::INTERNAL_ERROR,
             "",
             format!("origo 内部错误，请报告：{what}"),
             format!("internal error in origo, please report it: {what}"),
@@ -270,43 +355,26 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error[{}]: {}{}", e.code, e.message.en, at(&e.path));
+            let at = if e.path.is_empty() { String::new() } else { format!(" (at `{}`)", e.path) };
+            eprintln!("error[{}]: {}{at}", e.code, e.message.en);
             eprintln!("错误[{}]：{}", e.code, e.message.zh);
             ExitCode::from(2)
         }
     }
 }
 
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!(" (at `{path}`)")
+impl Common {
+    fn rulebook(&self) -> Result<Rulebook, Error> {
+        match &self.rules {
+            Some(dir) => Rulebook::from_dir(dir),
+            None => Rulebook::builtin(),
+        }
     }
 }
 
-fn rulebook(common: &Common) -> Result<Rulebook, Error> {
-    match &common.rules {
-        Some(dir) => Rulebook::from_dir(dir),
-        None => Rulebook::builtin(),
-    }
-}
-
-fn read_input(path: &PathBuf) -> Result<String, Error> {
-    let text = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
-    } else {
-        std::fs::read_to_string(path)
-    };
-    text.map_err(|e| {
-        Error::new(
-            "input_unreadable",
-            path.display().to_string(),
-            format!("无法读取 `{}`：{e}", path.display()),
-            format!("cannot read `{}`: {e}", path.display()),
-        )
-    })
+/// Reads a JSON file as `T` within the rulebook's bounds (one typed read, with field paths).
+fn read_json<T: DeserializeOwned>(path: &std::path::Path, rb: &Rulebook) -> Result<T, Error> {
+    origo::json::read(&read_text(path, rb.limits().max_input_bytes)?, rb.limits())
 }
 
 /// Writes to stdout; a closed pipe (`origo ... | head`) ends the output quietly instead of panicking.
@@ -315,243 +383,278 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-#[cfg(feature = "render")]
-fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
+/// Prints a typed answer as indented JSON, keys in the contract's order.
+fn print_json<T: Serialize + ?Sized>(answer: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(answer).map_err(|e| {
         Error::new(
-            "input_unreadable",
-            path.display().to_string(),
-            format!("无法读取 `{}`：{e}", path.display()),
-            format!("cannot read `{}`: {e}", path.display()),
+            &codes::INTERNAL_ERROR,
+            "",
+            format!("无法输出结果：{e}"),
+            format!("cannot serialise the answer: {e}"),
         )
-    })
+    })?;
+    out(&(text + "\n"));
+    Ok(())
 }
 
-/// Writes beside the target and renames, so a failed run never leaves a partial file.
-#[cfg(feature = "render")]
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let unwritable = |e: std::io::Error| {
-        Error::new(
-            "output_unwritable",
-            path.display().to_string(),
-            format!("无法写入 `{}`：{e}", path.display()),
-            format!("cannot write `{}`: {e}", path.display()),
-        )
-    };
-    std::fs::write(&tmp, bytes).map_err(unwritable)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        unwritable(e)
-    })
+/// Prints the answer as JSON or, for people, as `text` gives it.
+fn print<T: Serialize>(answer: &T, format: Format, text: impl FnOnce(&T) -> String) -> Result<(), Error> {
+    match format {
+        Format::Json => print_json(answer),
+        Format::Text => {
+            out(&text(answer));
+            Ok(())
+        }
+    }
 }
 
-/// Runs an operation of the core's JSON layer and reads its answer for printing.
-fn call(op: &str, request: &str, rb: &Rulebook) -> Result<Value, Error> {
-    let answer = origo::api::call(op, request, rb)?;
-    serde_json::from_str(&answer).map_err(|e| {
-        Error::new("internal_error", "", format!("无法读取结果：{e}"), format!("cannot read the answer: {e}"))
-    })
-}
-
-fn print_json(v: &Value) {
-    out(&(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()) + "\n"));
-}
-
-/// Exit 0 when the answer's `flag` is true, 1 otherwise.
-fn exit_by(answer: &Value, flag: &str) -> ExitCode {
-    if answer.get(flag).and_then(Value::as_bool).unwrap_or(false) {
+/// 0 when `ok`, else 1.
+fn exit(ok: bool) -> ExitCode {
+    if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
 }
 
+/// Runs the operation of a request-file subcommand and prints its answer as JSON.
+fn run_file<O: Operation>(args: &RequestFile) -> Result<ExitCode, Error> {
+    let rb = args.common.rulebook()?;
+    print_json(&O::run(read_json(&args.file, &rb)?, &rb)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    use origo::api::{
+        add_workdays::*, apply_action::*, apply_delegation::*, apply_personnel::*, calendar_info::*, check::*,
+        check_copy::*, check_invoice::*, check_signatory::*, classify_enterprise_change::*, determine_origin::*,
+        import_products::*, is_workday::*, retention_window::*, rules::*, schema::*, system_dates::*,
+        transition_table::*, validate_id::*,
+    };
     match cli.command {
-        Command::Check { file, common, today } => {
-            let rb = rulebook(&common)?;
-            let certificate: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
-            let request = json!({ "certificate": certificate, "today": today });
-            let report = call("check", &request.to_string(), &rb)?;
-            match common.format {
-                Format::Json => print_json(&report),
-                Format::Text => out(&text::report(&report)),
-            }
-            let ok = report.get("ok").and_then(Value::as_bool).unwrap_or(false);
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        Command::Check { file, today, common } => {
+            let rb = common.rulebook()?;
+            let report = Check::run(CheckRequest { certificate: read_json(&file, &rb)?, today }, &rb)?;
+            print(&report, common.format, text::report)?;
+            Ok(exit(report.ok))
         }
-        Command::Convert(a) => {
-            let rb = rulebook(&a.common)?;
-            let request = json!({
-                "term": a.term, "amount": a.amount, "currency": a.currency, "to": a.to,
-                "freight": a.freight, "insurance": a.insurance, "insurance_rate": a.insurance_rate,
-                "markup": a.markup, "convention": a.convention, "inland": a.inland, "loading": a.loading,
-                "destination": a.destination, "duties": a.duties,
-            });
-            let request: serde_json::Map<String, Value> = request
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let answer = call("convert", &Value::Object(request).to_string(), &rb)?;
-            match a.common.format {
-                Format::Json => print_json(&answer),
-                Format::Text => out(&text::conversion(&answer)),
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::DetermineOrigin(OriginArgs { file, to: Some(to), compare: true, common, .. }) => {
+            compare(&file, to, &common)
         }
-        Command::Origin { file, agreement, to, compare, common } => {
-            let rb = rulebook(&common)?;
-            let product: Value = origo::json::read_value(&read_input(&file)?, rb.limits())?;
-            let (answer, ok) = if compare {
-                let a = call("compare_agreements", &json!({ "product": product, "destination": to }).to_string(), &rb)?;
-                let ok = a.get("originating").and_then(Value::as_array).is_some_and(|v| !v.is_empty());
-                (a, ok)
-            } else {
-                let req = json!({ "product": product, "agreement": agreement, "destination": to });
-                let a = call("determine_origin", &req.to_string(), &rb)?;
-                let ok = a.get("originating").and_then(Value::as_bool).unwrap_or(false);
-                (a, ok)
+        Command::DetermineOrigin(a) => {
+            let rb = a.common.rulebook()?;
+            let request = DetermineRequest {
+                product: read_json(&a.file, &rb)?,
+                agreement: a.agreement.unwrap_or_default(),
+                destination: a.to,
+                psr_csv: None,
             };
-            match common.format {
-                Format::Json => print_json(&answer),
-                Format::Text if compare => out(&text::comparison(&answer)),
-                Format::Text => out(&text::origin_decision(&answer)),
-            }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            let decision = DetermineOrigin::run(request, &rb)?;
+            print(&decision, a.common.format, text::origin_decision)?;
+            Ok(exit(decision.originating))
         }
-        Command::ImportProducts { goods, materials, rules } => {
-            let rb = match rules {
-                Some(dir) => Rulebook::from_dir(dir)?,
-                None => Rulebook::builtin()?,
-            };
-            let req = json!({ "goods_csv": read_input(&goods)?, "materials_csv": read_input(&materials)? });
-            let answer = call("import_products", &req.to_string(), &rb)?;
-            if answer.get("ok").and_then(Value::as_bool).unwrap_or(false) {
-                print_json(answer.get("products").unwrap_or(&Value::Null));
+        Command::CompareAgreements { file, to, common } => compare(&file, to, &common),
+        Command::ImportProducts { goods, materials, common } => {
+            let rb = common.rulebook()?;
+            let max = rb.limits().max_input_bytes;
+            let request =
+                ImportRequest { goods_csv: read_text(&goods, max)?, materials_csv: read_text(&materials, max)? };
+            let imported = ImportProducts::run(request, &rb)?;
+            if imported.ok {
+                print_json(&imported.products)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            for e in answer.get("errors").and_then(Value::as_array).into_iter().flatten() {
-                let file = e.get("file").and_then(Value::as_str).unwrap_or("");
-                let row = e.get("row").and_then(Value::as_u64).unwrap_or(0);
-                let col = e.get("column").and_then(Value::as_str).unwrap_or("");
-                let msg = e.get("message").cloned().unwrap_or(Value::Null);
-                let en = msg.get("en").and_then(Value::as_str).unwrap_or("");
-                let zh = msg.get("zh").and_then(Value::as_str).unwrap_or("");
-                eprintln!("{file}:{row}:{col}: {en} / {zh}");
+            for e in &imported.errors {
+                eprintln!("{}:{}:{}: {} / {}", e.file, e.row, e.column, e.message.en, e.message.zh);
             }
             Ok(ExitCode::from(2))
         }
-        Command::Rules { common } => {
-            let rb = rulebook(&common)?;
-            let rules = call("rules", "{}", &rb)?;
-            match common.format {
-                Format::Json => print_json(&rules),
-                Format::Text => out(&text::rules(&rules)),
-            }
+        Command::Convert(a) => {
+            let rb = a.common.rulebook()?;
+            let conversion = origo::api::convert::Convert::run(a.request(), &rb)?;
+            print(&conversion, a.common.format, text::conversion)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::IsWorkday(a) | Command::Calendar { command: CalendarCommand::IsWorkday(a) } => {
+            let rb = a.common.rulebook()?;
+            let answer = IsWorkday::run(IsWorkdayRequest { date: a.date, policy: a.policy }, &rb)?;
+            print(&answer, a.common.format, text::is_workday)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AddWorkdays(a) | Command::Calendar { command: CalendarCommand::AddWorkdays(a) } => {
+            let rb = a.common.rulebook()?;
+            let answer = AddWorkdays::run(AddWorkdaysRequest { date: a.date, days: a.days, policy: a.policy }, &rb)?;
+            print(&answer, a.common.format, text::add_workdays)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CalendarInfo(common) | Command::Calendar { command: CalendarCommand::Info(common) } => {
+            let rb = common.rulebook()?;
+            print(&CalendarInfo::run(api::Empty {}, &rb)?, common.format, text::calendar_info)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SystemDates(a) => run_file::<SystemDates>(&a),
+        Command::RetentionWindow { today, common } => {
+            let rb = common.rulebook()?;
+            print_json(&RetentionWindow::run(RetentionRequest { today }, &rb)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ApplyAction(a) | Command::Lifecycle { command: LifecycleCommand::Apply(a) } => {
+            let rb = a.common.rulebook()?;
+            let decision = ApplyAction::run(read_json(&a.file, &rb)?, &rb)?;
+            print(&decision, a.common.format, text::decision)?;
+            Ok(exit(decision.allowed))
+        }
+        Command::TransitionTable { common } | Command::Lifecycle { command: LifecycleCommand::Table { common } } => {
+            let rb = common.rulebook()?;
+            print(&TransitionTable::run(api::Empty {}, &rb)?, common.format, |_| {
+                origo::lifecycle::table_text(rb.lifecycle())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckCopy(a) => run_file::<CheckCopy>(&a),
+        Command::CheckInvoice(a) => run_file::<CheckInvoice>(&a),
+        Command::ClassifyEnterpriseChange(a) => run_file::<ClassifyEnterpriseChange>(&a),
+        Command::ApplyPersonnel(a) => run_file::<ApplyPersonnel>(&a),
+        Command::ApplyDelegation(a) => run_file::<ApplyDelegation>(&a),
+        Command::CheckSignatory(a) => run_file::<CheckSignatory>(&a),
+        Command::ValidateId { kind, value, common } => {
+            let rb = common.rulebook()?;
+            let kind = match kind {
+                IdKind::Uscc => origo::identity::IdKind::Uscc,
+                IdKind::Resident => origo::identity::IdKind::Resident,
+                IdKind::Account => origo::identity::IdKind::Account,
+                IdKind::Mobile => origo::identity::IdKind::Mobile,
+            };
+            let answer = ValidateId::run(origo::identity::IdRequest { kind, value }, &rb)?;
+            print(&answer, common.format, text::id_answer)?;
+            Ok(exit(answer.valid))
+        }
+        Command::Rules(common) => {
+            let rb = common.rulebook()?;
+            print(&Rules::run(api::Empty {}, &rb)?, common.format, text::rules)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { name } => {
-            let rb = Rulebook::builtin()?;
-            print_json(&call("schema", &json!({ "name": name }).to_string(), &rb)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Calendar { command } => {
-            let (op, request, common) = match command {
-                CalendarCommand::IsWorkday { date, policy, common } => {
-                    ("calendar_is_workday", json!({ "date": date, "policy": policy }), common)
-                }
-                CalendarCommand::AddWorkdays { date, n, policy, common } => {
-                    ("calendar_add_workdays", json!({ "date": date, "days": n, "policy": policy }), common)
-                }
-                CalendarCommand::Info { common } => ("calendar_info", json!({}), common),
-            };
-            let rb = rulebook(&common)?;
-            let answer = call(op, &request.to_string(), &rb)?;
-            match common.format {
-                Format::Json => print_json(&answer),
-                Format::Text => print!("{}", text::calendar(&answer)),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Id { kind, value, common } => {
-            let rb = rulebook(&common)?;
-            let kind = match kind {
-                IdKind::Uscc => "uscc",
-                IdKind::Resident => "resident",
-                IdKind::Account => "account",
-                IdKind::Mobile => "mobile",
-            };
-            let answer = call("validate_id", &json!({ "kind": kind, "value": value }).to_string(), &rb)?;
-            match common.format {
-                Format::Json => print_json(&answer),
-                Format::Text => out(&text::id_answer(&answer)),
-            }
-            Ok(exit_by(&answer, "valid"))
-        }
-        Command::Lifecycle { command: LifecycleCommand::Table { rules, format } } => {
-            let rb = rulebook(&Common { rules, format })?;
-            match format {
-                Format::Json => print_json(&call("lifecycle_table", "{}", &rb)?),
-                Format::Text => out(&origo::lifecycle::table_text(rb.lifecycle())),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Lifecycle { command: LifecycleCommand::Apply { file, common } } => {
-            let rb = rulebook(&common)?;
-            let answer = call("lifecycle_apply", &read_input(&file)?, &rb)?;
-            match common.format {
-                Format::Json => print_json(&answer),
-                Format::Text => out(&text::decision(&answer)),
-            }
-            Ok(exit_by(&answer, "allowed"))
-        }
-        #[cfg(feature = "render")]
-        Command::Render { file, output, page, back, invoice, preview, seal, signature, dpi, rules } => {
-            let rb = match rules {
-                Some(dir) => Rulebook::from_dir(dir)?,
-                None => Rulebook::builtin()?,
-            };
-            let cert: origo::Certificate = origo::json::read(&read_input(&file)?, rb.limits())?;
-            let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-                Some("pdf") => origo::render::Format::Pdf,
-                Some("svg") => origo::render::Format::Svg,
-                Some("png") => origo::render::Format::Png,
-                _ => {
-                    return Err(Error::new(
-                        "output_format",
-                        output.display().to_string(),
-                        "输出文件须以 .pdf、.svg 或 .png 结尾",
-                        "the output file must end in .pdf, .svg or .png",
-                    ))
-                }
-            };
-            let options = origo::render::RenderOptions {
-                format,
-                page,
-                back,
-                document: if invoice { origo::render::Document::Invoice } else { origo::render::Document::Certificate },
-                png_dpi: dpi,
-                preview,
-                seal: seal.as_ref().map(read_bytes).transpose()?,
-                signature: signature.as_ref().map(read_bytes).transpose()?,
-                ..Default::default()
-            };
-            let bytes = origo::render::render(&cert, &rb, &options)?;
-            write_atomically(&output, &bytes)?;
+            print_json(&Schema::run(SchemaRequest { name }, &Rulebook::builtin()?)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Codes { format } => {
-            if format == "markdown" {
-                out(&origo::catalogue::markdown());
-            } else {
-                print_json(&call("codes", "{}", &Rulebook::builtin()?)?);
+            match format {
+                CodesFormat::Markdown => out(&origo::catalogue::markdown()),
+                CodesFormat::Json => print_json(&origo::catalogue::entries())?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "render")]
+        Command::Render(a) => render(&a),
+    }
+}
+
+/// Reads a country code argument as the contract does.
+fn country(text: &str) -> Result<origo::model::Country, String> {
+    origo::model::Country::parse(text).map_err(|m| m.en)
+}
+
+fn compare(file: &std::path::Path, destination: origo::model::Country, common: &Common) -> Result<ExitCode, Error> {
+    use origo::api::compare_agreements::{CompareAgreements, CompareRequest};
+    let rb = common.rulebook()?;
+    let request = CompareRequest { product: read_json(file, &rb)?, destination };
+    let comparison = CompareAgreements::run(request, &rb)?;
+    print(&comparison, common.format, text::comparison)?;
+    Ok(exit(!comparison.originating.is_empty()))
+}
+
+impl ConvertArgs {
+    fn request(&self) -> origo::valuation::ConvertRequest {
+        origo::valuation::ConvertRequest {
+            term: self.term.clone(),
+            amount: self.amount.clone(),
+            currency: self.currency.clone(),
+            to: self.to.clone(),
+            freight: self.freight.clone(),
+            insurance: self.insurance.clone(),
+            insurance_rate: self.insurance_rate.clone(),
+            markup: self.markup.clone(),
+            convention: self.convention.clone(),
+            inland: self.inland.clone(),
+            loading: self.loading.clone(),
+            destination: self.destination.clone(),
+            duties: self.duties.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "render")]
+fn render(a: &RenderArgs) -> Result<ExitCode, Error> {
+    use origo::render::{Document, DuplicateOf, Format as Output, RenderOptions};
+    let rb = match &a.rules {
+        Some(dir) => Rulebook::from_dir(dir)?,
+        None => Rulebook::builtin()?,
+    };
+    let format = match a.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("pdf") => Output::Pdf,
+        Some("svg") => Output::Svg,
+        Some("png") => Output::Png,
+        _ => {
+            return Err(Error::new(
+                &codes::OUTPUT_FORMAT,
+                a.output.display().to_string(),
+                "输出文件须以 .pdf、.svg 或 .png 结尾",
+                "the output file must end in .pdf, .svg or .png",
+            ))
+        }
+    };
+    let limits = rb.limits();
+    let image = |p: &Option<PathBuf>| p.as_ref().map(|p| read_bytes(p, limits.max_image_bytes)).transpose();
+    let options = RenderOptions {
+        format,
+        page: a.page,
+        back: a.back,
+        document: if a.invoice { Document::Invoice } else { Document::Certificate },
+        png_dpi: a.dpi,
+        preview: a.preview,
+        seal: image(&a.seal)?,
+        signature: image(&a.signature)?,
+        fonts: a.fonts.iter().map(|p| read_bytes(p, limits.max_font_bytes)).collect::<Result<_, _>>()?,
+        serial: a.serial.clone(),
+        verify_url: a.verify_url.clone(),
+        duplicate_of: a.duplicate_of.clone().zip(a.duplicate_date).map(|(number, date)| DuplicateOf { number, date }),
+        replaces: a.replaces.clone(),
+    };
+    let certificate: origo::Certificate = read_json(&a.file, &rb)?;
+    let rendered = origo::api::render::Render::draw(&certificate, &options, &rb)?;
+    write_atomically(&a.output, &rendered.bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// One vocabulary: every operation of the core is the subcommand of its name in kebab-case.
+    #[test]
+    fn every_operation_is_a_subcommand_of_its_name() {
+        let cli = Cli::command();
+        for op in origo::api::OPERATIONS {
+            let name = op.name.replace('_', "-");
+            assert!(
+                cli.find_subcommand(&name).is_some(),
+                "the operation `{}` has no subcommand `origo {name}`",
+                op.name
+            );
+        }
+    }
+
+    #[test]
+    fn former_subcommands_still_parse() {
+        for args in [
+            &["origo", "calendar", "add-workdays", "2026-09-30", "3"][..],
+            &["origo", "lifecycle", "table"],
+            &["origo", "id", "uscc", "X"],
+            &["origo", "origin", "p.json", "--to", "TH", "--compare"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }
     }
 }

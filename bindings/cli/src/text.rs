@@ -1,89 +1,172 @@
-//! Readable text output: a report like a reviewer's opinion, in Chinese and English.
+//! Text for people: every answer said in Chinese and English, in sentences and aligned tables,
+//! read from the typed answers (never a JSON dump). Percentages show two decimals here; the JSON
+//! answers keep the exact values.
 
-use serde_json::Value;
+use origo::api::add_workdays::AddWorkdaysAnswer;
+use origo::api::calendar_info::CalendarDescription;
+use origo::api::is_workday::IsWorkdayAnswer;
+use origo::api::rules::RulesSummary;
+use origo::identity::IdAnswer;
+use origo::origin::{Comparison, Decision as OriginDecision};
+use origo::valuation::Conversion;
+use origo::{Finding, Refusal, Report, Severity};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
 use std::fmt::Write as _;
 
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+/// An enum's name as the JSON contract writes it.
+fn name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-/// A check report as a reviewer's opinion.
-pub fn report(r: &Value) -> String {
-    let mut out = String::new();
-    let ok = r.get("ok").and_then(Value::as_bool).unwrap_or(false);
-    let agreement = s(r, "agreement");
-    let _ = writeln!(out, "审核意见 / Review opinion — {agreement}");
+/// A percentage to two decimals, half away from zero.
+fn percent(p: Decimal) -> String {
+    format!("{}%", p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是 / yes"
+    } else {
+        "否 / no"
+    }
+}
+
+fn or_dash<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or("—".to_string(), |v| v.to_string())
+}
+
+fn finding_lines(out: &mut String, i: usize, f: &Finding) {
     let _ = writeln!(
         out,
-        "{}",
-        if ok {
-            "结论：未发现错误 / Result: no errors found"
-        } else {
-            "结论：需要修改 / Result: changes required"
-        }
+        "\n{}. [{}] {}  @ {}",
+        i + 1,
+        f.severity.as_str(),
+        f.code,
+        if f.path.is_empty() { "—" } else { &f.path }
     );
-    let findings = r.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+    let _ = writeln!(out, "   {}", f.message.zh);
+    let _ = writeln!(out, "   {}", f.message.en);
+    let _ = writeln!(out, "   依据 / source: {}", f.source);
+}
+
+/// A check report as a reviewer's opinion, then the derived values in sentences and tables.
+pub fn report(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "审核意见 / Review opinion — {} (rulebook {})", r.agreement, r.rulebook_version);
+    let errors = r.errors().count();
+    let others = r.findings.len() - errors;
+    let _ = if r.ok {
+        writeln!(out, "结论：未发现错误（{others} 条提示）/ Result: no errors found ({others} notes)")
+    } else {
+        writeln!(out, "结论：需要修改，{errors} 处错误 / Result: changes required, {errors} errors")
+    };
+    // Errors first, then warnings and notes, each in input order.
+    let mut findings: Vec<&Finding> = r.findings.iter().collect();
+    findings.sort_by_key(|f| f.severity);
     for (i, f) in findings.iter().enumerate() {
-        let msg = f.get("message").cloned().unwrap_or(Value::Null);
-        let _ = writeln!(out, "\n{}. [{}] {}  @ {}", i + 1, s(f, "severity"), s(f, "code"), s(f, "path"));
-        let _ = writeln!(out, "   {}", s(&msg, "zh"));
-        let _ = writeln!(out, "   {}", s(&msg, "en"));
-        let _ = writeln!(out, "   依据 / source: {}", s(f, "source"));
+        finding_lines(&mut out, i, f);
     }
-    if let Some(v) = r.pointer("/derived/valuation") {
-        let total = v.get("fob_total").and_then(Value::as_str).unwrap_or("—");
-        let _ = writeln!(out, "\nFOB 金额 / FOB total: {total} {} ({})", s(v, "currency"), s(v, "mode"));
-        for item in v.get("items").and_then(Value::as_array).into_iter().flatten() {
-            let fob = item.get("fob").map_or("—".to_string(), |m| format!("{} {}", s(m, "amount"), s(m, "currency")));
-            let _ = writeln!(out, "  {}. FOB {fob}", item.get("item_no").and_then(Value::as_u64).unwrap_or(0));
+    let d = &r.derived;
+    let limit = d.item_limit.map_or("不限 / no limit".to_string(), |n| n.to_string());
+    let _ = writeln!(out, "\n商品项 / Goods items: {} (上限 / limit {limit})", d.item_count);
+    if let Some(v) = &d.valuation {
+        let total = or_dash(v.fob_total);
+        let mode = name(&v.mode);
+        let _ = writeln!(out, "FOB 总值 / FOB total: {total} {} ({mode})", v.currency);
+        let _ = writeln!(out, "  {:>4}  {:>18}  {:>18}", "项 / item", "FOB", "EXW");
+        for item in &v.items {
+            let money = |m: &Option<origo::model::Money>| {
+                m.as_ref().map_or("—".to_string(), |m| format!("{} {}", m.amount, m.currency))
+            };
+            let _ = writeln!(out, "  {:>8}  {:>18}  {:>18}", item.item_no, money(&item.fob), money(&item.exw));
         }
     }
-    if let Some(d) = r.get("derived") {
-        let _ = writeln!(out, "\n推导值 / Derived values:");
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(d).unwrap_or_default());
+    if !d.origin.is_empty() {
+        let _ = writeln!(out, "\n原产地标准 / Origin criteria:");
+        let _ =
+            writeln!(out, "  {:>4}  {:<14} {:<12} {:<22} {:>9}", "项", "pre-review", "originating", "criterion", "RVC");
+        for o in &d.origin {
+            let originating = match o.originating {
+                Some(true) => "是 / yes",
+                Some(false) => "否 / no",
+                None => "—",
+            };
+            let _ = writeln!(
+                out,
+                "  {:>4}  {:<14} {:<12} {:<22} {:>9}",
+                o.item + 1,
+                o.product_ref.as_deref().unwrap_or("—"),
+                originating,
+                o.criterion.as_deref().unwrap_or("—"),
+                o.rvc.map_or("—".to_string(), percent)
+            );
+        }
     }
+    let dl = &d.deadlines;
+    let _ = writeln!(out, "\n期限 / Deadlines:");
+    let policy = dl.working_day_policy.as_deref().unwrap_or("—");
+    let _ = writeln!(
+        out,
+        "  最迟签证日 / latest signing date: {} (工作日规则 / working days: {policy})",
+        or_dash(dl.latest_signing)
+    );
+    if let Some(retro) = dl.retroactive {
+        let _ = writeln!(out, "  后发 / issued retroactively: {}", yes_no(retro));
+    }
+    if dl.retroactive_after.is_some() || dl.retroactive_until.is_some() {
+        let _ = writeln!(
+            out,
+            "  后发窗口 / retroactive window: {} – {}",
+            or_dash(dl.retroactive_after),
+            or_dash(dl.retroactive_until)
+        );
+    }
+    let _ = writeln!(out, "  有效期至 / valid until: {}", or_dash(dl.valid_until));
+    let _ = writeln!(out, "  重发截止 / reissue until: {}", or_dash(dl.reissue_until));
+    let p = &d.print;
+    let _ = writeln!(out, "\n打印 / Printing:");
+    let _ = writeln!(out, "  本系统可打印 / printable here: {}", yes_no(p.printable));
+    let _ = writeln!(out, "  背页 / back page: {}", yes_no(p.back_page));
+    let _ = writeln!(out, "  须手工盖章签字 / manual stamp and signature: {}", yes_no(p.manual_stamp));
+    let _ = writeln!(out, "  电子印章 / electronic seal: {}", yes_no(p.electronic_seal));
+    let _ = writeln!(out, "  套打预印证书 / pre-printed form: {}", yes_no(p.preprinted_form));
+    let _ = writeln!(out, "  企业印章 / company seal shown: {}", name(&p.seal));
     out
 }
 
 /// The rulebook's certificate types as a table.
-pub fn rules(r: &Value) -> String {
+pub fn rules(r: &RulesSummary<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "rulebook {}", s(r, "version"));
+    let _ = writeln!(out, "rulebook {}", r.version);
     let _ = writeln!(out, "{:<18} {:<10} {:>6} {:<5} {:<6} name", "code", "form", "items", "basis", "back");
     let mut conflicts = false;
-    for a in r.get("agreements").and_then(Value::as_array).cloned().unwrap_or_default() {
-        let mut limit = a.get("item_limit").and_then(Value::as_u64).map_or("—".to_string(), |n| n.to_string());
-        if s(&a, "item_limit_status") == "conflict" {
+    for a in &r.agreements {
+        let mut limit = a.item_limit.map_or("—".to_string(), |n| n.to_string());
+        if name(&a.item_limit_status) == "conflict" {
             limit.push('*');
             conflicts = true;
         }
-        let back = if a.get("back_page").and_then(Value::as_bool).unwrap_or(false) { "yes" } else { "no" };
         let _ = writeln!(
             out,
             "{:<18} {:<10} {:>6} {:<5} {:<6} {} / {}",
-            s(&a, "code"),
-            s(&a, "form_name"),
+            a.code,
+            a.form_name.unwrap_or(""),
             limit,
-            s(&a, "valuation_basis"),
-            back,
-            s(&a, "name_zh"),
-            s(&a, "name_en")
+            name(&a.valuation_basis),
+            if a.back_page { "yes" } else { "no" },
+            a.name_zh,
+            a.name_en
         );
-        let list = |key: &str| {
-            let items: Vec<String> = a
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(|x| if x == "*" { "any".to_string() } else { x.to_string() }))
-                .collect();
+        let list = |items: &[String]| {
+            let items: Vec<&str> = items.iter().map(|x| if x == "*" { "any" } else { x.as_str() }).collect();
             if items.is_empty() {
                 "—".to_string()
             } else {
                 items.join(" ")
             }
         };
-        let _ = writeln!(out, "{:<18} parties: {}; criteria: {}", "", list("parties"), list("criteria"));
+        let _ = writeln!(out, "{:<18} parties: {}; criteria: {}", "", list(a.parties), list(a.criteria));
     }
     if conflicts {
         let _ = writeln!(out, "* 常见问题（系统行为）与印制格式不一致，以常见问题为准 / the FAQ (system behaviour) and the printed form disagree; the FAQ applies");
@@ -92,152 +175,157 @@ pub fn rules(r: &Value) -> String {
 }
 
 /// A conversion: the value and the formula in both languages.
-pub fn conversion(c: &Value) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {} {}", s(c, "to"), s(c, "value"), s(c, "currency"));
-    if let Some(f) = c.get("formula") {
-        let _ = writeln!(out, "{}", s(f, "zh"));
-        let _ = writeln!(out, "{}", s(f, "en"));
-    }
-    out
+pub fn conversion(c: &Conversion) -> String {
+    format!("{} {} {}\n{}\n{}\n", c.to, c.value, c.currency, c.formula.zh, c.formula.en)
 }
 
-fn reason_lines(out: &mut String, r: &Value) {
-    let _ = writeln!(out, "  {}", s(r, "zh"));
-    let _ = writeln!(out, "  {}", s(r, "en"));
-    if !s(r, "source").is_empty() {
-        let _ = writeln!(out, "  依据 / source: {}", s(r, "source"));
+fn reason_lines(out: &mut String, r: &Refusal) {
+    let _ = writeln!(out, "  {}", r.zh);
+    let _ = writeln!(out, "  {}", r.en);
+    if !r.source.is_empty() {
+        let _ = writeln!(out, "  依据 / source: {}", r.source);
     }
 }
 
 /// A `validate_id` answer.
-pub fn id_answer(a: &Value) -> String {
+pub fn id_answer(a: &IdAnswer) -> String {
     let mut out = String::new();
-    if a.get("valid").and_then(Value::as_bool).unwrap_or(false) {
-        let _ = writeln!(out, "有效 / valid: {} {}", s(a, "kind"), s(a, "value"));
+    let kind = name(&a.kind);
+    let Some(reason) = a.reason.as_ref().filter(|_| !a.valid) else {
+        let _ = writeln!(out, "有效 / valid: {kind} {}", a.value);
         return out;
-    }
-    let reason = a.get("reason").cloned().unwrap_or(Value::Null);
-    let _ = writeln!(out, "无效 / invalid [{}]: {} {}", s(&reason, "code"), s(a, "kind"), s(a, "value"));
-    reason_lines(&mut out, &reason);
-    if let Some(n) = a.get("normalized").and_then(Value::as_str) {
+    };
+    let _ = writeln!(out, "无效 / invalid [{}]: {kind} {}", reason.code, a.value);
+    reason_lines(&mut out, reason);
+    if let Some(n) = &a.normalized {
         let _ = writeln!(out, "  建议 / did you mean: {n}");
     }
     out
 }
 
-/// A `lifecycle_apply` decision.
-pub fn decision(d: &Value) -> String {
+/// An `apply_action` decision.
+pub fn decision(d: &origo::lifecycle::Decision) -> String {
     let mut out = String::new();
-    if d.get("allowed").and_then(Value::as_bool).unwrap_or(false) {
-        let _ = writeln!(out, "允许 / allowed -> {}", s(d, "state"));
-        for e in d.get("effects").and_then(Value::as_array).into_iter().flatten() {
-            let _ = writeln!(out, "  effect: {e}");
+    let state = d.state.map_or("—", |s| s.as_str());
+    match (&d.refusal, d.allowed) {
+        (Some(r), false) => {
+            let _ = writeln!(out, "拒绝 / refused [{}] (state stays {state})", r.code);
+            reason_lines(&mut out, r);
         }
-        return out;
+        _ => {
+            let _ = writeln!(out, "允许 / allowed -> {state}");
+            for e in &d.effects {
+                let _ = writeln!(out, "  effect: {}", serde_json::to_string(e).unwrap_or_default());
+            }
+        }
     }
-    let r = d.get("refusal").cloned().unwrap_or(Value::Null);
-    let _ = writeln!(out, "拒绝 / refused [{}] (state stays {})", s(&r, "code"), s(d, "state"));
-    reason_lines(&mut out, &r);
     out
 }
 
 /// An origin decision with its trace.
-pub fn origin_decision(d: &Value) -> String {
+pub fn origin_decision(d: &OriginDecision) -> String {
     let mut out = String::new();
-    let originating = d.get("originating").and_then(Value::as_bool).unwrap_or(false);
-    let _ = writeln!(out, "原产地判定 / Origin — {} — {}", s(d, "agreement"), s(d, "product"));
+    let _ = writeln!(out, "原产地判定 / Origin — {} — {}", d.agreement, d.product);
     let _ = writeln!(
         out,
         "{}",
-        if originating {
+        if d.originating {
             "结论：原产 / Result: originating"
         } else {
             "结论：非原产 / Result: not originating"
         }
     );
-    let criterion = d.get("criterion").and_then(Value::as_str).unwrap_or("—");
-    let _ = writeln!(out, "原产地标准 / Criterion: {criterion} ({})", s(d, "criterion_status"));
-    if let Some(r) = d.get("rule").filter(|r| !r.is_null()) {
-        let _ = writeln!(out, "规则 / Rule: {} [{}] ({})", s(r, "text"), s(r, "kind"), s(r, "source"));
+    let criterion = d.criterion.as_deref().unwrap_or("—");
+    let _ = writeln!(out, "原产地标准 / Criterion: {criterion} ({})", name(&d.criterion_status));
+    if let Some(r) = &d.rule {
+        let _ = writeln!(out, "规则 / Rule: {} [{}] ({})", r.text, r.kind, r.source);
     }
-    for key in ["rvc", "non_originating_share", "rounding", "fob"] {
-        if let Some(v) = d.get(key).and_then(Value::as_str) {
-            let _ = writeln!(out, "{key}: {v}");
-        }
+    if let Some(rvc) = d.rvc {
+        let _ = writeln!(out, "区域价值成分 / Regional value content: {}", percent(rvc));
     }
-    for n in d.get("notes").and_then(Value::as_array).into_iter().flatten() {
-        let _ = writeln!(out, "注意 / Note: {} / {}", s(n, "zh"), s(n, "en"));
+    if let Some(share) = d.non_originating_share {
+        let _ = writeln!(out, "非原产材料占比 / Non-originating share: {}", percent(share));
+    }
+    if let Some(printed) = d.printed_percent {
+        let _ = writeln!(out, "证书所印百分比 / Printed percentage: {printed}%");
+    }
+    if let Some(r) = &d.rounding {
+        let _ = writeln!(out, "舍入 / Rounding: {r}");
+    }
+    if let Some(fob) = &d.fob {
+        let _ = writeln!(out, "FOB 显示 / FOB display: {fob}");
+    }
+    for n in &d.notes {
+        let _ = writeln!(out, "注意 / Note: {} / {}", n.zh, n.en);
     }
     let _ = writeln!(out, "\n过程 / Trace:");
-    for (i, step) in d.get("trace").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let mark = match step.get("passed").and_then(Value::as_bool) {
+    for (i, step) in d.trace.iter().enumerate() {
+        let mark = match step.passed {
             Some(true) => "✓",
             Some(false) => "✗",
             None => "·",
         };
-        let msg = step.get("message").cloned().unwrap_or(Value::Null);
-        let _ = writeln!(out, "{:>3}. {mark} [{}] {}", i + 1, s(step, "kind"), s(&msg, "en"));
-        let _ = writeln!(out, "        {}", s(&msg, "zh"));
+        let msg = step.message();
+        let _ = writeln!(out, "{:>3}. {mark} [{}] {}", i + 1, step.kind, msg.en);
+        let _ = writeln!(out, "        {}", msg.zh);
     }
     out
 }
 
 /// A ranked comparison of agreements.
-pub fn comparison(c: &Value) -> String {
+pub fn comparison(c: &Comparison) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "可用协定 / Agreements for {}", s(c, "destination"));
-    for (i, d) in c.get("decisions").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let originating = d.get("originating").and_then(Value::as_bool).unwrap_or(false);
+    let _ = writeln!(out, "可用协定 / Agreements for {}", c.destination);
+    for (i, d) in c.decisions.iter().enumerate() {
         let _ = writeln!(
             out,
             "{:>2}. {:<14} {:<16} {:<22} {}",
             i + 1,
-            s(d, "agreement"),
-            if originating { "originating" } else { "not originating" },
-            d.get("criterion").and_then(Value::as_str).unwrap_or("—"),
-            s(d, "criterion_status")
+            d.agreement,
+            if d.originating { "originating" } else { "not originating" },
+            d.criterion.as_deref().unwrap_or("—"),
+            name(&d.criterion_status)
         );
     }
     out
 }
 
-/// A calendar answer as one or a few lines, with any coverage warning.
-pub fn calendar(r: &Value) -> String {
+fn coverage(out: &mut String, findings: &[Finding]) {
+    for f in findings.iter().filter(|f| f.severity != Severity::Info || !f.code.is_empty()) {
+        let _ = writeln!(out, "[{}] {}: {} / {}", f.severity.as_str(), f.code, f.message.zh, f.message.en);
+    }
+}
+
+/// An `is_workday` answer.
+pub fn is_workday(a: &IsWorkdayAnswer<'_>) -> String {
     let mut out = String::new();
-    if let Some(years) = r.get("years").and_then(Value::as_array) {
-        let years: Vec<String> = years.iter().map(Value::to_string).collect();
-        let _ = writeln!(out, "years: {}", years.join(", "));
-        for f in r.get("files").and_then(Value::as_array).cloned().unwrap_or_default() {
-            let sources: Vec<&str> =
-                f.get("sources").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-            let _ = writeln!(
-                out,
-                "  {} ({} rows): {}",
-                s(&f, "file"),
-                f.get("rows").unwrap_or(&Value::Null),
-                sources.join(" | ")
-            );
-        }
-        let _ = writeln!(out, "default policy: {}", s(r, "default_policy"));
-        for p in r.get("policies").and_then(Value::as_array).cloned().unwrap_or_default() {
-            let _ = writeln!(out, "  {}: {}", s(&p, "name"), s(&p, "description"));
-        }
-        return out;
+    let what = if a.workday { "工作日 / working day" } else { "休息日 / day off" };
+    let day = a.day.map(|d| format!(" — {}", d.name)).unwrap_or_default();
+    let _ = writeln!(out, "{}: {what}{day}  ({})", a.date, a.policy);
+    coverage(&mut out, &a.findings);
+    out
+}
+
+/// An `add_workdays` answer.
+pub fn add_workdays(a: &AddWorkdaysAnswer<'_>) -> String {
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "{}  ({} 个工作日后 / {} working days after {}, {})", a.result, a.days, a.days, a.date, a.policy);
+    coverage(&mut out, &a.findings);
+    out
+}
+
+/// The calendar's years, sources and policies.
+pub fn calendar_info(c: &CalendarDescription<'_>) -> String {
+    let mut out = String::new();
+    let years: Vec<String> = c.years.iter().map(i32::to_string).collect();
+    let _ = writeln!(out, "years: {}", years.join(", "));
+    for f in &c.files {
+        let _ = writeln!(out, "  {} ({} rows): {}", f.file, f.rows, f.sources.join(" | "));
     }
-    let policy = s(r, "policy");
-    if let Some(result) = r.get("result").and_then(Value::as_str) {
-        let days = r.get("days").unwrap_or(&Value::Null);
-        let _ = writeln!(out, "{result}  ({days} working days after {}, {policy})", s(r, "date"));
-    } else {
-        let work = r.get("workday").and_then(Value::as_bool).unwrap_or(false);
-        let what = if work { "working day / 工作日" } else { "day off / 休息日" };
-        let day = r.get("day").map(|d| format!(" — {}", s(d, "name"))).unwrap_or_default();
-        let _ = writeln!(out, "{}: {what}{day}  ({policy})", s(r, "date"));
-    }
-    for f in r.get("findings").and_then(Value::as_array).cloned().unwrap_or_default() {
-        let msg = f.get("message").cloned().unwrap_or(Value::Null);
-        let _ = writeln!(out, "[{}] {}: {}", s(&f, "severity"), s(&f, "code"), s(&msg, "en"));
+    let _ = writeln!(out, "default policy: {}", c.default_policy);
+    for p in &c.policies {
+        let _ = writeln!(out, "  {}: {}", p.name, p.policy.description);
     }
     out
 }

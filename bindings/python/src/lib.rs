@@ -1,4 +1,4 @@
-//! `origo._native`: the Python face of [`origo::api::call`].
+//! `origo._native`: the Python face of [`origo::api::call`] and the `render` operation.
 //!
 //! It only converts strings and errors; every operation goes through the core's JSON layer, so a
 //! new core operation needs no change here. Each entry point releases the GIL while the core works
@@ -52,7 +52,7 @@ fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_,
     })
 }
 
-/// Renders a certificate from a JSON request (see `origo::api::render`) and returns the bytes.
+/// Runs the `render` operation on a JSON request and returns the document's bytes (not base64).
 #[pyfunction]
 #[pyo3(signature = (request, rulebook=None))]
 fn render<'py>(
@@ -66,7 +66,8 @@ fn render<'py>(
             Some(r) => r,
             None => origo::Rulebook::builtin()?,
         };
-        origo::api::render(&request, &rulebook)
+        use origo::api::{render::Render, Operation};
+        Ok(Render::run(origo::json::read(&request, rulebook.limits())?, &rulebook)?.bytes)
     })?;
     Ok(pyo3::types::PyBytes::new(py, &bytes))
 }
@@ -94,7 +95,7 @@ fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> origo::Result<T> + Send)
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             let e = origo::Error::new(
-                "internal_error",
+                &origo::codes::INTERNAL_ERROR,
                 "",
                 format!("origo 内部错误，请报告：{what}"),
                 format!("internal error in origo, please report it: {what}"),
@@ -122,6 +123,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rulebook>()?;
     m.add_function(wrap_pyfunction!(call, m)?)?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
-    m.add("OPERATIONS", origo::api::OPERATIONS.to_vec())?;
+    m.add("OPERATIONS", origo::api::OPERATIONS.iter().map(|op| op.name).collect::<Vec<_>>())?;
     Ok(())
 }

@@ -31,7 +31,7 @@ pub fn call(op: &str, request: &str) -> String {
     }
 }
 
-/// Renders a certificate from a JSON request (see `origo::api::render`) and returns the bytes.
+/// Runs the `render` operation on a JSON request and returns the document's bytes (not base64).
 ///
 /// An unreadable request or a failed render throws the error as JSON text
 /// (`{code, path, message, findings}`), which `index.js` turns into an `OrigoError`.
@@ -39,14 +39,18 @@ pub fn call(op: &str, request: &str) -> String {
 #[wasm_bindgen]
 pub fn render(request: &str) -> Result<Vec<u8>, JsValue> {
     origo::Rulebook::builtin()
-        .and_then(|rulebook| origo::api::render(request, &rulebook))
+        .and_then(|rulebook| {
+            use origo::api::{render::Render, Operation};
+            Ok(Render::run(origo::json::read(request, rulebook.limits())?, &rulebook)?.bytes)
+        })
         .map_err(|e| JsValue::from_str(&serde_json::json!(e).to_string()))
 }
 
 /// Every operation name [`call`] accepts, as a JSON array.
 #[wasm_bindgen]
 pub fn operations() -> String {
-    serde_json::json!(origo::api::OPERATIONS).to_string()
+    let names: Vec<&str> = origo::api::OPERATIONS.iter().map(|op| op.name).collect();
+    serde_json::json!(names).to_string()
 }
 
 #[cfg(test)]

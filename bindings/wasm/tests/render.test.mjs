@@ -38,13 +38,13 @@ test("renderSvg: unreadable input throws an OrigoError with a code", { skip }, (
   const cases = [
     [() => origo.renderSvg(42), "invalid_type", ""],
     [() => origo.renderSvg({}), "missing_field", ""],
-    [() => origo.renderSvg({ certificate: { ...sample(), agreement: "atlantis" } }), "unknown_template", "agreement"],
+    [() => origo.renderSvg({ certificate: { ...sample(), agreement: "atlantis" } }), "unknown_agreement", "agreement"],
     [() => origo.renderSvg({ certificate: sample(), page: 99 }), "page_out_of_range", "page"],
     [() => origo.renderSvg({ certificate: sample(), colour: "red" }), "unknown_field", "colour"],
     [() => origo.renderSvg({ certificate: { ...sample(), exporter: { ...SAMPLE.exporter, name: "x".repeat(10_000_000) } } }), "input_too_large", ""],
   ];
   for (const [run, code, path] of cases) {
-    assert.throws(run, (e) => e instanceof origo.OrigoError && e.code === code && e.path === path && Array.isArray(e.findings), `${code} at ${path}`);
+    assert.throws(run, (e) => e instanceof origo.OrigoError && e.code === code && e.path === path, `${code} at ${path}`);
   }
   assert.match(origo.renderSvg({ certificate: sample() }), /^<svg/, "the instance still works");
   assert.equal(origo.check(sample()).ok, true, "the JSON layer works in the render build too");

@@ -7,7 +7,7 @@ mod hs;
 mod text;
 
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Path, Severity};
+use crate::finding::{Finding, Path, Severity};
 use crate::model::{AttachmentKind, GoodsItem, PackagingMode};
 use crate::rulebook::CertificateKind;
 use schemars::JsonSchema;
@@ -48,118 +48,32 @@ pub struct ContentDerived {
     pub quantity_only: bool,
 }
 
-const fn code(code: &'static str, severity: Severity, title_zh: &'static str, title_en: &'static str) -> Code {
-    Code { code, severity, title_zh, title_en }
+crate::finding::codes! {
+    CODES;
+    TEXT_NORMALISED = ("text_normalised", Warning, "文本含控制字符或方向标记，已删除", "control or direction characters removed from text");
+    DESCRIPTION_CONTRADICTS_PACKAGING = ("description_contradicts_packaging", Warning, "货物描述与包装显示方式不符", "goods description contradicts the packaging mode");
+    PACKAGES_MISSING = ("packages_missing", Error, "缺少包装件数或单位", "number or kind of packages missing");
+    MARKS_TOO_LONG = ("marks_too_long", Error, "文字唛头超过字数限制", "text marks longer than the form allows");
+    MARKS_IMAGE_MISSING = ("marks_image_missing", Error, "未上传图片唛头", "image marks not attached");
+    MARKS_IMAGE_TYPE = ("marks_image_type", Error, "图片唛头不是图片", "image marks attachment is not an image");
+    HS_DIGITS_INVALID = ("hs_digits_invalid", Error, "HS 编码显示位数无效", "HS display digits must be 4, 6, 8 or 10");
+    HS_DIGITS_FIXED = ("hs_digits_fixed", Warning, "该证书的 HS 编码位数固定", "this form prints a fixed number of HS digits");
+    HS_CODE_TOO_SHORT = ("hs_code_too_short", Error, "HS 编码位数不足", "HS code has fewer digits than printed");
+    NO_USABLE_8_DIGIT_HS = ("no_usable_8_digit_hs", Error, "未查到可用 8 位 HS 编码", "no usable 8-digit HS code");
+    HS_TARIFF_OUTDATED = ("hs_tariff_outdated", Error, "该产品已发生税则转版，需要立即调整", "HS code replaced by a tariff version change");
+    GROSS_WEIGHT_NOT_SHOWN = ("gross_weight_not_shown", Info, "该证书只显示数量栏", "this certificate shows only the quantity");
+    REMARKS_TO_SPECIAL_CLAUSE = ("remarks_to_special_clause", Info, "无备注栏，备注填入特殊条款栏", "no remarks box: remarks go to the special clause");
+    LC_MISSING = ("lc_missing", Error, "勾选显示信用证但未填信用证", "show L/C ticked without a letter of credit");
+    DOUBLE_HEADER_NOT_ALLOWED = ("double_header_not_allowed", Error, "只有非优惠证书可双抬头", "double header only on non-preferential certificates");
+    DOUBLE_HEADER_NO_INTERMEDIARY = ("double_header_no_intermediary", Error, "双抬头缺少中间商", "double header without an intermediary");
+    MANUFACTURER_BOX_ABSENT = ("manufacturer_box_absent", Warning, "该证书没有生产商栏", "this form has no producer box");
+    MANUFACTURER_WORDING_UNKNOWN = ("manufacturer_wording_unknown", Warning, "规则库没有该证书的生产商保密措辞", "the rulebook has no producer confidentiality wording for this form");
+    PRODUCER_MISSING = ("producer_missing", Warning, "选择显示生产商但未填生产商", "producer to be shown but not given");
+    EXPORTER_NAME_MISSING = ("exporter_name_missing", Error, "缺少出口商名称", "exporter name missing");
+    SUPPORTING_DOCUMENTS_MISSING = ("supporting_documents_missing", Error, "优惠证书须上传佐证材料或智能生成商业发票", "preferential certificates need supporting documents or a generated invoice");
+    INVOICE_FIELDS_MISSING = ("invoice_fields_missing", Error, "缺少商业发票主要信息", "main commercial-invoice fields missing");
+    CUSTOMS_CODE_MISSING = ("customs_registration_code_missing", Error, "优惠证书须填报海关编码", "preferential certificates need the customs registration code");
 }
-
-pub(crate) const TEXT_NORMALISED: Code = code(
-    "text_normalised",
-    Severity::Warning,
-    "文本含控制字符或方向标记，已删除",
-    "control or direction characters removed from text",
-);
-pub(crate) const DESCRIPTION_CONTRADICTS_PACKAGING: Code = code(
-    "description_contradicts_packaging",
-    Severity::Warning,
-    "货物描述与包装显示方式不符",
-    "goods description contradicts the packaging mode",
-);
-pub(crate) const PACKAGES_MISSING: Code =
-    code("packages_missing", Severity::Error, "缺少包装件数或单位", "number or kind of packages missing");
-pub(crate) const MARKS_TOO_LONG: Code =
-    code("marks_too_long", Severity::Error, "文字唛头超过字数限制", "text marks longer than the form allows");
-pub(crate) const MARKS_IMAGE_MISSING: Code =
-    code("marks_image_missing", Severity::Error, "未上传图片唛头", "image marks not attached");
-pub(crate) const MARKS_IMAGE_TYPE: Code =
-    code("marks_image_type", Severity::Error, "图片唛头不是图片", "image marks attachment is not an image");
-pub(crate) const HS_DIGITS_INVALID: Code =
-    code("hs_digits_invalid", Severity::Error, "HS 编码显示位数无效", "HS display digits must be 4, 6, 8 or 10");
-pub(crate) const HS_DIGITS_FIXED: Code = code(
-    "hs_digits_fixed",
-    Severity::Warning,
-    "该证书的 HS 编码位数固定",
-    "this form prints a fixed number of HS digits",
-);
-pub(crate) const HS_CODE_TOO_SHORT: Code =
-    code("hs_code_too_short", Severity::Error, "HS 编码位数不足", "HS code has fewer digits than printed");
-pub(crate) const NO_USABLE_8_DIGIT_HS: Code =
-    code("no_usable_8_digit_hs", Severity::Error, "未查到可用 8 位 HS 编码", "no usable 8-digit HS code");
-pub(crate) const HS_TARIFF_OUTDATED: Code = code(
-    "hs_tariff_outdated",
-    Severity::Error,
-    "该产品已发生税则转版，需要立即调整",
-    "HS code replaced by a tariff version change",
-);
-pub(crate) const GROSS_WEIGHT_NOT_SHOWN: Code =
-    code("gross_weight_not_shown", Severity::Info, "该证书只显示数量栏", "this certificate shows only the quantity");
-pub(crate) const REMARKS_TO_SPECIAL_CLAUSE: Code = code(
-    "remarks_to_special_clause",
-    Severity::Info,
-    "无备注栏，备注填入特殊条款栏",
-    "no remarks box: remarks go to the special clause",
-);
-pub(crate) const LC_MISSING: Code =
-    code("lc_missing", Severity::Error, "勾选显示信用证但未填信用证", "show L/C ticked without a letter of credit");
-pub(crate) const DOUBLE_HEADER_NOT_ALLOWED: Code = code(
-    "double_header_not_allowed",
-    Severity::Error,
-    "只有非优惠证书可双抬头",
-    "double header only on non-preferential certificates",
-);
-pub(crate) const DOUBLE_HEADER_NO_INTERMEDIARY: Code =
-    code("double_header_no_intermediary", Severity::Error, "双抬头缺少中间商", "double header without an intermediary");
-pub(crate) const MANUFACTURER_BOX_ABSENT: Code =
-    code("manufacturer_box_absent", Severity::Warning, "该证书没有生产商栏", "this form has no producer box");
-pub(crate) const MANUFACTURER_WORDING_UNKNOWN: Code = code(
-    "manufacturer_wording_unknown",
-    Severity::Warning,
-    "规则库没有该证书的生产商保密措辞",
-    "the rulebook has no producer confidentiality wording for this form",
-);
-pub(crate) const PRODUCER_MISSING: Code =
-    code("producer_missing", Severity::Warning, "选择显示生产商但未填生产商", "producer to be shown but not given");
-pub(crate) const EXPORTER_NAME_MISSING: Code =
-    code("exporter_name_missing", Severity::Error, "缺少出口商名称", "exporter name missing");
-pub(crate) const SUPPORTING_DOCUMENTS_MISSING: Code = code(
-    "supporting_documents_missing",
-    Severity::Error,
-    "优惠证书须上传佐证材料或智能生成商业发票",
-    "preferential certificates need supporting documents or a generated invoice",
-);
-pub(crate) const INVOICE_FIELDS_MISSING: Code =
-    code("invoice_fields_missing", Severity::Error, "缺少商业发票主要信息", "main commercial-invoice fields missing");
-pub(crate) const CUSTOMS_CODE_MISSING: Code = code(
-    "customs_registration_code_missing",
-    Severity::Error,
-    "优惠证书须填报海关编码",
-    "preferential certificates need the customs registration code",
-);
-
-pub(crate) const CODES: &[Code] = &[
-    TEXT_NORMALISED,
-    DESCRIPTION_CONTRADICTS_PACKAGING,
-    PACKAGES_MISSING,
-    MARKS_TOO_LONG,
-    MARKS_IMAGE_MISSING,
-    MARKS_IMAGE_TYPE,
-    HS_DIGITS_INVALID,
-    HS_DIGITS_FIXED,
-    HS_CODE_TOO_SHORT,
-    NO_USABLE_8_DIGIT_HS,
-    HS_TARIFF_OUTDATED,
-    GROSS_WEIGHT_NOT_SHOWN,
-    REMARKS_TO_SPECIAL_CLAUSE,
-    LC_MISSING,
-    DOUBLE_HEADER_NOT_ALLOWED,
-    DOUBLE_HEADER_NO_INTERMEDIARY,
-    MANUFACTURER_BOX_ABSENT,
-    MANUFACTURER_WORDING_UNKNOWN,
-    PRODUCER_MISSING,
-    EXPORTER_NAME_MISSING,
-    SUPPORTING_DOCUMENTS_MISSING,
-    INVOICE_FIELDS_MISSING,
-    CUSTOMS_CODE_MISSING,
-];
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let mut clean = Cleaner::default();

@@ -7,91 +7,27 @@
 //! reported as a warning instead of an error: the library never fails a certificate on a guess.
 
 use super::{Context, Outcome};
-use crate::api::answer;
 use crate::calendar::{Calendar, DateRules, Workdays};
-use crate::error::{Error, Result};
-use crate::finding::{Code, Finding, Severity};
-use crate::json;
+use crate::finding::{Finding, Severity};
 use crate::model::{Certificate, Dates};
-use crate::rulebook::Rulebook;
 use crate::rulebook::{Agreement, Status};
 use chrono::{Days, Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(crate) const CALENDAR_YEAR_NOT_COVERED: Code = Code {
-    code: "calendar_year_not_covered",
-    severity: Severity::Warning,
-    title_zh: "日期所在年份不在节假日日历内",
-    title_en: "a date falls in a year the holiday calendar does not cover",
-};
-pub(crate) const SIGNING_DEADLINE_PASSED: Code = Code {
-    code: "signing_deadline_passed",
-    severity: Severity::Error,
-    title_zh: "签署日期晚于最迟签署日期",
-    title_en: "signed after the latest signing date",
-};
-pub(crate) const DECLARATION_DATE_MISSING: Code = Code {
-    code: "declaration_date_missing",
-    severity: Severity::Error,
-    title_zh: "缺少报关日期",
-    title_en: "the customs declaration date is required",
-};
-pub(crate) const RETROACTIVE_NOT_ALLOWED: Code = Code {
-    code: "retroactive_not_allowed",
-    severity: Severity::Error,
-    title_zh: "该证书类型不允许补发",
-    title_en: "this certificate type cannot be issued retroactively",
-};
-pub(crate) const RETROACTIVE_FLAG_MISSING: Code = Code {
-    code: "retroactive_flag_missing",
-    severity: Severity::Error,
-    title_zh: "该证书为补发证书，须勾选补发",
-    title_en: "the certificate is retroactive: tick \"issued retroactively\"",
-};
-pub(crate) const RETROACTIVE_FLAG_FORBIDDEN: Code = Code {
-    code: "retroactive_flag_forbidden",
-    severity: Severity::Error,
-    title_zh: "尚未超过补发起始日，不得勾选补发",
-    title_en: "\"issued retroactively\" is ticked but the certificate is not retroactive",
-};
-pub(crate) const RETROACTIVE_WINDOW_PASSED: Code = Code {
-    code: "retroactive_window_passed",
-    severity: Severity::Error,
-    title_zh: "已超过补发期限",
-    title_en: "past the retroactive issuance window",
-};
-pub(crate) const SIGNING_BEFORE_APPLICATION: Code = Code {
-    code: "signing_before_application",
-    severity: Severity::Error,
-    title_zh: "签署日期早于申请日期",
-    title_en: "signing date before the application date",
-};
-pub(crate) const DATES_IMPLAUSIBLE: Code = Code {
-    code: "dates_implausible",
-    severity: Severity::Error,
-    title_zh: "日期相差过大，可能输入有误",
-    title_en: "dates lie implausibly far apart (typing error?)",
-};
-pub(crate) const SYSTEM_DATE_MISMATCH: Code = Code {
-    code: "system_date_mismatch",
-    severity: Severity::Warning,
-    title_zh: "申请日期、签署日期或签署地点与系统记录不同",
-    title_en: "application date, signing date or place differs from the system's record",
-};
-
-pub(crate) const CODES: &[Code] = &[
-    DATES_IMPLAUSIBLE,
-    SIGNING_BEFORE_APPLICATION,
-    DECLARATION_DATE_MISSING,
-    CALENDAR_YEAR_NOT_COVERED,
-    SIGNING_DEADLINE_PASSED,
-    RETROACTIVE_NOT_ALLOWED,
-    RETROACTIVE_FLAG_MISSING,
-    RETROACTIVE_FLAG_FORBIDDEN,
-    RETROACTIVE_WINDOW_PASSED,
-    SYSTEM_DATE_MISMATCH,
-];
+crate::finding::codes! {
+    CODES;
+    DATES_IMPLAUSIBLE = ("dates_implausible", Error, "日期相差过大，可能输入有误", "dates lie implausibly far apart (typing error?)");
+    SIGNING_BEFORE_APPLICATION = ("signing_before_application", Error, "签署日期早于申请日期", "signing date before the application date");
+    DECLARATION_DATE_MISSING = ("declaration_date_missing", Error, "缺少报关日期", "the customs declaration date is required");
+    CALENDAR_YEAR_NOT_COVERED = ("calendar_year_not_covered", Warning, "日期所在年份不在节假日日历内", "a date falls in a year the holiday calendar does not cover");
+    SIGNING_DEADLINE_PASSED = ("signing_deadline_passed", Error, "签署日期晚于最迟签署日期", "signed after the latest signing date");
+    RETROACTIVE_NOT_ALLOWED = ("retroactive_not_allowed", Error, "该证书类型不允许补发", "this certificate type cannot be issued retroactively");
+    RETROACTIVE_FLAG_MISSING = ("retroactive_flag_missing", Error, "该证书为补发证书，须勾选补发", "the certificate is retroactive: tick \"issued retroactively\"");
+    RETROACTIVE_FLAG_FORBIDDEN = ("retroactive_flag_forbidden", Error, "尚未超过补发起始日，不得勾选补发", "\"issued retroactively\" is ticked but the certificate is not retroactive");
+    RETROACTIVE_WINDOW_PASSED = ("retroactive_window_passed", Error, "已超过补发期限", "past the retroactive issuance window");
+    SYSTEM_DATE_MISMATCH = ("system_date_mismatch", Warning, "申请日期、签署日期或签署地点与系统记录不同", "application date, signing date or place differs from the system's record");
+}
 
 /// Every deadline that applies to a certificate, as `check` derives it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -308,33 +244,6 @@ fn working_days_after(
         }
         None => Some((to, true)),
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SystemDatesRequest {
-    certificate: Certificate,
-    events: SystemEvents,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RetentionRequest {
-    today: NaiveDate,
-}
-
-/// The `system_dates {certificate, events}` and `retention_window {today}` operations.
-pub(crate) fn api(op: &str, request: &str, rb: &Rulebook) -> Result<String> {
-    let rules = rb.calendar().date_rules();
-    if op == "system_dates" {
-        let r: SystemDatesRequest = json::read(request, rb.limits())?;
-        return answer(&system_dates(&r.certificate, &r.events, rules));
-    }
-    let r: RetentionRequest = json::read(request, rb.limits())?;
-    let w = retention_window(r.today, rules).ok_or_else(|| {
-        Error::new("date_out_of_range", "today", "日期超出范围", "the date is past the supported range")
-    })?;
-    answer(&w)
 }
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {

@@ -1,16 +1,12 @@
 //! Item limits per certificate type (FAQ Q35, Q128): "出口商品超过限定次数".
 
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::Finding;
 
-pub(crate) const ITEM_LIMIT_EXCEEDED: Code = Code {
-    code: "item_limit_exceeded",
-    severity: Severity::Error,
-    title_zh: "出口商品超过限定次数",
-    title_en: "more goods items than the certificate type allows",
-};
-
-pub(crate) const CODES: &[Code] = &[ITEM_LIMIT_EXCEEDED];
+crate::finding::codes! {
+    CODES;
+    ITEM_LIMIT_EXCEEDED = ("item_limit_exceeded", Error, "出口商品超过限定次数", "more goods items than the certificate type allows");
+}
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let count = cx.cert.goods.len();

@@ -2,83 +2,26 @@
 //! the system decides it, the exporter never types it.
 
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Path, Severity};
+use crate::finding::{Finding, Path};
 use crate::model::ProductStatus;
 use crate::origin::{self, ItemOrigin};
 use crate::rulebook::{CertificateKind, Status};
 
-const fn code(code: &'static str, severity: Severity, title_zh: &'static str, title_en: &'static str) -> Code {
-    Code { code, severity, title_zh, title_en }
+crate::finding::codes! {
+    CODES;
+    NOT_DETERMINED = ("origin_not_determined", Warning, "未附产品预审，无法判定原产地标准", "no product pre-reviews attached: origin criteria not determined");
+    PRODUCT_MISSING = ("origin_product_missing", Error, "商品未选择产品预审", "the goods item has no product pre-review");
+    PRODUCT_UNKNOWN = ("origin_product_unknown", Error, "引用的产品预审不存在", "the referenced product pre-review is not attached");
+    NOT_APPROVED = ("origin_product_not_approved", Error, "产品预审未审核通过", "the product pre-review is not approved");
+    VOIDED = ("origin_product_voided", Error, "产品预审已作废", "the product pre-review is voided");
+    INCOMPLETE = ("origin_product_incomplete", Error, "产品预审缺少生产商信息", "the product pre-review lacks the manufacturer");
+    INVALID = ("origin_product_invalid", Error, "产品预审数据无法判定原产地", "the pre-review's data cannot be evaluated");
+    NOT_MET = ("origin_not_met", Error, "不满足原产地规则", "the product does not meet the rules of origin");
+    SHOW_FOB = ("origin_show_fob_required", Error, "须勾选显示 FOB 金额", "FOB value must be shown for this item");
+    PROCESSING_STEPS = ("origin_processing_steps_missing", Error, "须填写加工工序", "processing steps must be shown");
+    MINIMAL_UNANSWERED = ("origin_minimal_operations_unanswered", Warning, "未确认是否仅经过微小加工", "minimal-operations question not answered");
+    CRITERION_UNCONFIRMED = ("origin_criterion_unconfirmed", Info, "打印的原产地标准代码未经确认", "the printed criterion code is unconfirmed");
 }
-
-pub(crate) const PRODUCT_MISSING: Code =
-    code("origin_product_missing", Severity::Error, "商品未选择产品预审", "the goods item has no product pre-review");
-pub(crate) const PRODUCT_UNKNOWN: Code = code(
-    "origin_product_unknown",
-    Severity::Error,
-    "引用的产品预审不存在",
-    "the referenced product pre-review is not attached",
-);
-pub(crate) const NOT_APPROVED: Code = code(
-    "origin_product_not_approved",
-    Severity::Error,
-    "产品预审未审核通过",
-    "the product pre-review is not approved",
-);
-pub(crate) const VOIDED: Code =
-    code("origin_product_voided", Severity::Error, "产品预审已作废", "the product pre-review is voided");
-pub(crate) const INCOMPLETE: Code = code(
-    "origin_product_incomplete",
-    Severity::Error,
-    "产品预审缺少生产商信息",
-    "the product pre-review lacks the manufacturer",
-);
-pub(crate) const INVALID: Code = code(
-    "origin_product_invalid",
-    Severity::Error,
-    "产品预审数据无法判定原产地",
-    "the pre-review's data cannot be evaluated",
-);
-pub(crate) const NOT_MET: Code =
-    code("origin_not_met", Severity::Error, "不满足原产地规则", "the product does not meet the rules of origin");
-pub(crate) const SHOW_FOB: Code =
-    code("origin_show_fob_required", Severity::Error, "须勾选显示 FOB 金额", "FOB value must be shown for this item");
-pub(crate) const PROCESSING_STEPS: Code =
-    code("origin_processing_steps_missing", Severity::Error, "须填写加工工序", "processing steps must be shown");
-pub(crate) const MINIMAL_UNANSWERED: Code = code(
-    "origin_minimal_operations_unanswered",
-    Severity::Warning,
-    "未确认是否仅经过微小加工",
-    "minimal-operations question not answered",
-);
-pub(crate) const CRITERION_UNCONFIRMED: Code = code(
-    "origin_criterion_unconfirmed",
-    Severity::Info,
-    "打印的原产地标准代码未经确认",
-    "the printed criterion code is unconfirmed",
-);
-
-pub(crate) const NOT_DETERMINED: Code = code(
-    "origin_not_determined",
-    Severity::Warning,
-    "未附产品预审，无法判定原产地标准",
-    "no product pre-reviews attached: origin criteria not determined",
-);
-
-pub(crate) const CODES: &[Code] = &[
-    NOT_DETERMINED,
-    PRODUCT_MISSING,
-    PRODUCT_UNKNOWN,
-    NOT_APPROVED,
-    VOIDED,
-    INCOMPLETE,
-    INVALID,
-    NOT_MET,
-    SHOW_FOB,
-    PROCESSING_STEPS,
-    MINIMAL_UNANSWERED,
-    CRITERION_UNCONFIRMED,
-];
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let a = cx.agreement;

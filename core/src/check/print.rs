@@ -3,7 +3,7 @@
 
 use super::content::listed;
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::Finding;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -40,14 +40,10 @@ pub enum SealShown {
     Official,
 }
 
-pub(crate) const SINGLE_WINDOW: Code = Code {
-    code: "single_window_certificate",
-    severity: Severity::Warning,
-    title_zh: "单一窗口同步的证书不能在本系统打印或改证",
-    title_en: "certificates synced from the single window cannot be printed or amended here",
-};
-
-pub(crate) const CODES: &[Code] = &[SINGLE_WINDOW];
+crate::finding::codes! {
+    CODES;
+    SINGLE_WINDOW = ("single_window_certificate", Warning, "单一窗口同步的证书不能在本系统打印或改证", "certificates synced from the single window cannot be printed or amended here");
+}
 
 /// The `origin_system` value of certificates synced from the single window.
 const SINGLE_WINDOW_SYSTEM: &str = "single_window";

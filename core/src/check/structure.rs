@@ -1,44 +1,18 @@
 //! Shape rules every certificate type shares: destination, item numbering, signs of quantities.
 
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Path, Severity};
+use crate::finding::{Finding, Path};
 use crate::model::{Country, MaterialOrigin};
 use rust_decimal::Decimal;
 
-pub(crate) const DESTINATION_NOT_PARTY: Code = Code {
-    code: "destination_not_party",
-    severity: Severity::Error,
-    title_zh: "目的国不是该协定成员",
-    title_en: "destination is not a party to the agreement",
-};
-pub(crate) const ITEM_NUMBER_SEQUENCE: Code = Code {
-    code: "item_number_sequence",
-    severity: Severity::Error,
-    title_zh: "商品项号不连续",
-    title_en: "goods item numbers are not 1, 2, 3...",
-};
-pub(crate) const NOT_POSITIVE: Code = Code {
-    code: "value_not_positive",
-    severity: Severity::Error,
-    title_zh: "数值必须大于零",
-    title_en: "value must be greater than zero",
-};
-pub(crate) const NO_GOODS: Code = Code {
-    code: "no_goods",
-    severity: Severity::Error,
-    title_zh: "证书没有商品",
-    title_en: "the certificate has no goods items",
-};
-
-pub(crate) const UNKNOWN_COUNTRY: Code = Code {
-    code: "unknown_country",
-    severity: Severity::Error,
-    title_zh: "国家或地区代码不存在",
-    title_en: "country code is not an ISO 3166-1 country",
-};
-
-pub(crate) const CODES: &[Code] =
-    &[DESTINATION_NOT_PARTY, ITEM_NUMBER_SEQUENCE, NOT_POSITIVE, NO_GOODS, UNKNOWN_COUNTRY];
+crate::finding::codes! {
+    CODES;
+    DESTINATION_NOT_PARTY = ("destination_not_party", Error, "目的国不是该协定成员", "destination is not a party to the agreement");
+    ITEM_NUMBER_SEQUENCE = ("item_number_sequence", Error, "商品项号不连续", "goods item numbers are not 1, 2, 3...");
+    NOT_POSITIVE = ("value_not_positive", Error, "数值必须大于零", "value must be greater than zero");
+    NO_GOODS = ("no_goods", Error, "证书没有商品", "the certificate has no goods items");
+    UNKNOWN_COUNTRY = ("unknown_country", Error, "国家或地区代码不存在", "country code is not an ISO 3166-1 country");
+}
 
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     unknown_countries(cx, out);

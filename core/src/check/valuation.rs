@@ -2,85 +2,25 @@
 //! rates and the FOB total (FAQ Q109), and the EXW values some certificates need (FAQ Q112).
 
 use super::{Context, Outcome};
-use crate::finding::{Code, Finding, Path, Severity};
+use crate::finding::{Finding, Path};
 use crate::model::{Country, MaterialOrigin, Money, TotalMode};
 use crate::rulebook::{CertificateKind, CurrencyInfo};
 use crate::valuation::{exchange, round, total, ItemValues, Rounding, TotalError, Valuation};
 use rust_decimal::Decimal;
 
-pub(crate) const UNKNOWN_CURRENCY: Code = Code {
-    code: "unknown_currency",
-    severity: Severity::Error,
-    title_zh: "币种不是 ISO 4217 现行币种",
-    title_en: "currency is not a current ISO 4217 currency",
-};
-pub(crate) const TOO_MANY_DECIMALS: Code = Code {
-    code: "too_many_decimals",
-    severity: Severity::Error,
-    title_zh: "金额小数位超过币种允许的位数",
-    title_en: "amount has more decimals than its currency allows",
-};
-pub(crate) const UNKNOWN_TRADE_TERM: Code = Code {
-    code: "unknown_trade_term",
-    severity: Severity::Error,
-    title_zh: "未知贸易术语",
-    title_en: "trade term is not an Incoterms 2020 rule",
-};
-pub(crate) const TRADE_TERM_NORMALISED: Code = Code {
-    code: "trade_term_normalised",
-    severity: Severity::Info,
-    title_zh: "贸易术语已按 Incoterms 2020 规范",
-    title_en: "trade term read as its Incoterms 2020 name",
-};
-pub(crate) const EXCHANGE_RATE_INVALID: Code = Code {
-    code: "exchange_rate_invalid",
-    severity: Severity::Error,
-    title_zh: "汇率必须大于零",
-    title_en: "exchange rate must be greater than zero",
-};
-pub(crate) const EXCHANGE_RATE_MISSING: Code = Code {
-    code: "exchange_rate_missing",
-    severity: Severity::Error,
-    title_zh: "缺少汇率",
-    title_en: "no exchange rate for a currency that needs converting",
-};
-pub(crate) const ITEM_FOB_MISSING: Code = Code {
-    code: "item_fob_missing",
-    severity: Severity::Warning,
-    title_zh: "自动计算 FOB 总额缺少商品 FOB 金额",
-    title_en: "an item has no FOB value for the automatic total",
-};
-pub(crate) const FOB_TOTAL_MISSING: Code = Code {
-    code: "fob_total_missing",
-    severity: Severity::Error,
-    title_zh: "取消自动计算后须填写 FOB 金额",
-    title_en: "a manual FOB total needs an amount",
-};
-pub(crate) const FOB_TOTAL_MISMATCH: Code = Code {
-    code: "fob_total_mismatch",
-    severity: Severity::Warning,
-    title_zh: "FOB 金额与各项商品 FOB 之和不符",
-    title_en: "FOB total differs from the sum of the items' FOB values",
-};
-pub(crate) const EXW_MISSING: Code = Code {
-    code: "exw_missing",
-    severity: Severity::Error,
-    title_zh: "请完善该产品预审原材料、零部件的 EXW 价值成分信息",
-    title_en: "EXW value information is missing",
-};
-
-pub(crate) const CODES: &[Code] = &[
-    UNKNOWN_CURRENCY,
-    TOO_MANY_DECIMALS,
-    UNKNOWN_TRADE_TERM,
-    TRADE_TERM_NORMALISED,
-    EXCHANGE_RATE_INVALID,
-    EXCHANGE_RATE_MISSING,
-    ITEM_FOB_MISSING,
-    FOB_TOTAL_MISSING,
-    FOB_TOTAL_MISMATCH,
-    EXW_MISSING,
-];
+crate::finding::codes! {
+    CODES;
+    UNKNOWN_CURRENCY = ("unknown_currency", Error, "币种不是 ISO 4217 现行币种", "currency is not a current ISO 4217 currency");
+    TOO_MANY_DECIMALS = ("too_many_decimals", Error, "金额小数位超过币种允许的位数", "amount has more decimals than its currency allows");
+    UNKNOWN_TRADE_TERM = ("unknown_trade_term", Error, "未知贸易术语", "trade term is not an Incoterms 2020 rule");
+    TRADE_TERM_NORMALISED = ("trade_term_normalised", Info, "贸易术语已按 Incoterms 2020 规范", "trade term read as its Incoterms 2020 name");
+    EXCHANGE_RATE_INVALID = ("exchange_rate_invalid", Error, "汇率必须大于零", "exchange rate must be greater than zero");
+    EXCHANGE_RATE_MISSING = ("exchange_rate_missing", Error, "缺少汇率", "no exchange rate for a currency that needs converting");
+    ITEM_FOB_MISSING = ("item_fob_missing", Warning, "自动计算 FOB 总额缺少商品 FOB 金额", "an item has no FOB value for the automatic total");
+    FOB_TOTAL_MISSING = ("fob_total_missing", Error, "取消自动计算后须填写 FOB 金额", "a manual FOB total needs an amount");
+    FOB_TOTAL_MISMATCH = ("fob_total_mismatch", Warning, "FOB 金额与各项商品 FOB 之和不符", "FOB total differs from the sum of the items' FOB values");
+    EXW_MISSING = ("exw_missing", Error, "请完善该产品预审原材料、零部件的 EXW 价值成分信息", "EXW value information is missing");
+}
 
 const ISO: &str = "ISO 4217 (rulebook lists/currencies.csv)";
 const Q109: &str = "FAQ Q109";

@@ -2,22 +2,18 @@
 //! copied to, with the same or another invoice number, and which fields are left out.
 
 use super::invoice::same_invoice;
-use crate::finding::Code;
-use crate::refusal::{code, Refusal};
+use crate::refusal::Refusal;
 use crate::rulebook::{CertificateKind, CopyRule, CopyTarget, InvoiceRule, LifecycleRules, Rulebook};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(crate) const COPY_NOT_ALLOWED: Code =
-    code("copy_not_allowed", "不能复制为该类型证书", "the certificate cannot be copied to this type");
-pub(crate) const INVOICE_MUST_DIFFER: Code =
-    code("copy_invoice_must_differ", "复制须使用不同的发票号", "this copy needs another invoice number");
-pub(crate) const INVOICE_MUST_MATCH: Code =
-    code("copy_invoice_must_match", "复制须使用相同的发票号", "this copy needs the same invoice number");
-pub(crate) const INVOICE_MISSING: Code = code("copy_invoice_missing", "缺少发票号", "the invoice number is empty");
-
-/// Codes of copy refusals, in the catalogue.
-pub(crate) const CODES: &[Code] = &[COPY_NOT_ALLOWED, INVOICE_MUST_DIFFER, INVOICE_MUST_MATCH, INVOICE_MISSING];
+crate::finding::codes! {
+    CODES;
+    COPY_NOT_ALLOWED = ("copy_not_allowed", Error, "不能复制为该类型证书", "the certificate cannot be copied to this type");
+    INVOICE_MUST_DIFFER = ("copy_invoice_must_differ", Error, "复制须使用不同的发票号", "this copy needs another invoice number");
+    INVOICE_MUST_MATCH = ("copy_invoice_must_match", Error, "复制须使用相同的发票号", "this copy needs the same invoice number");
+    INVOICE_MISSING = ("copy_invoice_missing", Error, "缺少发票号", "the invoice number is empty");
+}
 
 /// One side of a copy: a certificate type and an invoice number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -29,7 +25,7 @@ pub struct CopySide {
     pub invoice_number: String,
 }
 
-/// `copy_check`: may `source` be copied to `target`?
+/// `check_copy`: may `source` be copied to `target`?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyRequest {
@@ -57,8 +53,8 @@ pub struct CopyDecision {
 
 /// Checks a copy; fails only when a certificate type is not in the rulebook.
 pub fn check_copy(rulebook: &Rulebook, req: &CopyRequest) -> crate::Result<CopyDecision> {
-    let from = super::agreement(rulebook, &req.source.agreement, "source.agreement")?.kind;
-    let to = super::agreement(rulebook, &req.target.agreement, "target.agreement")?.kind;
+    let from = rulebook.known_agreement(&req.source.agreement, "source.agreement")?.kind;
+    let to = rulebook.known_agreement(&req.target.agreement, "target.agreement")?.kind;
     Ok(decide(rulebook.lifecycle(), (&req.source, from), (&req.target, to)))
 }
 

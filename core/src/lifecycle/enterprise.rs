@@ -1,72 +1,30 @@
 //! The enterprise side: record changes (FAQ Q7, Q61, Q62, Q94, Q118, Q120), people and roles
 //! (FAQ Q6, Q8, Q63–Q66, Q105, Q119, Q124–Q126) and agent authorisations (FAQ Q57, Q93).
 
-use crate::finding::Code;
 use crate::identity;
-use crate::refusal::{code, Refusal};
+use crate::refusal::Refusal;
 use crate::rulebook::{ChangeMode, LifecycleRules, Role};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub(crate) const UNKNOWN_FIELD: Code = code("enterprise_unknown_field", "未知企业信息字段", "no such enterprise field");
-pub(crate) const FIELD_LOCKED: Code =
-    code("enterprise_field_locked", "该字段企业不能修改", "the enterprise cannot change this field");
-pub(crate) const NAME_CHANGE_INCOMPLETE: Code = code(
-    "enterprise_name_change_incomplete",
-    "中文名称修改须同时修改英文名称、印章和营业执照",
-    "a Chinese-name change must come with the English name, seals and licence",
-);
-pub(crate) const ATTACHMENT_REQUIRED: Code =
-    code("enterprise_attachment_required", "须上传佐证材料", "supporting documents must be attached");
-pub(crate) const NO_CHANGES: Code = code("enterprise_no_changes", "没有要修改的字段", "no fields to change");
-pub(crate) const ROLE_NOT_PERMITTED: Code =
-    code("personnel_role_not_permitted", "该角色无权执行此操作", "the role may not take this personnel action");
-pub(crate) const OTHER_ENTERPRISE: Code =
-    code("personnel_other_enterprise", "人员属于其他企业", "the person belongs to another enterprise");
-pub(crate) const SELF: Code =
-    code("personnel_self", "不能对本人账号执行此操作", "this action cannot target one's own account");
-pub(crate) const PERSON_STATE: Code = code(
-    "personnel_not_allowed_in_state",
-    "人员当前状态下不能执行此操作",
-    "not possible in the person's current state",
-);
-pub(crate) const DELEGATION_STATE: Code = code(
-    "delegation_not_allowed_in_state",
-    "授权当前状态下不能执行此操作",
-    "not possible in the authorisation's current state",
-);
-pub(crate) const DELEGATION_PARTY: Code =
-    code("delegation_wrong_party", "该操作须由另一方执行", "the other party takes this step");
-pub(crate) const NOT_AGENT_ENTERPRISE: Code = code(
-    "delegation_not_agent_enterprise",
-    "只有代理企业可以申请代理授权",
-    "only an agent enterprise can request an authorisation",
-);
-pub(crate) const SIGNATORY_DUPLICATE: Code =
-    code("signatory_duplicate", "人员信息重复", "this name and ID number are already bound in the enterprise");
-pub(crate) const ACCOUNT_HAS_SIGNATORY: Code =
-    code("signatory_account_bound", "一个账号只能绑定一名手签员", "the account already has a signatory");
-pub(crate) const SIGNATORY_ID_INVALID: Code =
-    code("signatory_id_invalid", "手签员身份证号无效", "the signatory's resident ID number is not valid");
-
-/// Codes of enterprise, personnel, delegation and signatory refusals, in the catalogue.
-pub(crate) const CODES: &[Code] = &[
-    UNKNOWN_FIELD,
-    FIELD_LOCKED,
-    NAME_CHANGE_INCOMPLETE,
-    ATTACHMENT_REQUIRED,
-    NO_CHANGES,
-    ROLE_NOT_PERMITTED,
-    OTHER_ENTERPRISE,
-    SELF,
-    PERSON_STATE,
-    DELEGATION_STATE,
-    DELEGATION_PARTY,
-    NOT_AGENT_ENTERPRISE,
-    SIGNATORY_DUPLICATE,
-    ACCOUNT_HAS_SIGNATORY,
-    SIGNATORY_ID_INVALID,
-];
+crate::finding::codes! {
+    CODES;
+    UNKNOWN_FIELD = ("enterprise_unknown_field", Error, "未知企业信息字段", "no such enterprise field");
+    FIELD_LOCKED = ("enterprise_field_locked", Error, "该字段企业不能修改", "the enterprise cannot change this field");
+    NAME_CHANGE_INCOMPLETE = ("enterprise_name_change_incomplete", Error, "中文名称修改须同时修改英文名称、印章和营业执照", "a Chinese-name change must come with the English name, seals and licence");
+    ATTACHMENT_REQUIRED = ("enterprise_attachment_required", Error, "须上传佐证材料", "supporting documents must be attached");
+    NO_CHANGES = ("enterprise_no_changes", Error, "没有要修改的字段", "no fields to change");
+    ROLE_NOT_PERMITTED = ("personnel_role_not_permitted", Error, "该角色无权执行此操作", "the role may not take this personnel action");
+    OTHER_ENTERPRISE = ("personnel_other_enterprise", Error, "人员属于其他企业", "the person belongs to another enterprise");
+    SELF = ("personnel_self", Error, "不能对本人账号执行此操作", "this action cannot target one's own account");
+    PERSON_STATE = ("personnel_not_allowed_in_state", Error, "人员当前状态下不能执行此操作", "not possible in the person's current state");
+    DELEGATION_STATE = ("delegation_not_allowed_in_state", Error, "授权当前状态下不能执行此操作", "not possible in the authorisation's current state");
+    DELEGATION_PARTY = ("delegation_wrong_party", Error, "该操作须由另一方执行", "the other party takes this step");
+    NOT_AGENT_ENTERPRISE = ("delegation_not_agent_enterprise", Error, "只有代理企业可以申请代理授权", "only an agent enterprise can request an authorisation");
+    SIGNATORY_DUPLICATE = ("signatory_duplicate", Error, "人员信息重复", "this name and ID number are already bound in the enterprise");
+    ACCOUNT_HAS_SIGNATORY = ("signatory_account_bound", Error, "一个账号只能绑定一名手签员", "the account already has a signatory");
+    SIGNATORY_ID_INVALID = ("signatory_id_invalid", Error, "手签员身份证号无效", "the signatory's resident ID number is not valid");
+}
 
 // ----- enterprise record changes -----
 
@@ -275,7 +233,7 @@ pub struct PersonnelActor {
     pub person: String,
 }
 
-/// `personnel_apply`: one personnel action.
+/// `apply_personnel`: one personnel action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonnelRequest {
@@ -443,7 +401,7 @@ pub enum EnterpriseNature {
     Agent,
 }
 
-/// `delegation_apply`: one step of an authorisation.
+/// `apply_delegation`: one step of an authorisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DelegationRequest {
@@ -530,7 +488,7 @@ pub struct Binding {
     pub id_number: String,
 }
 
-/// `signatory_check`: may this binding be added to the enterprise's existing ones?
+/// `check_signatory`: may this binding be added to the enterprise's existing ones?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatoryRequest {

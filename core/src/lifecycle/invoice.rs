@@ -2,21 +2,16 @@
 //! one live preferential certificate; voiding one before its first print frees the number.
 
 use super::State;
-use crate::finding::Code;
-use crate::refusal::{code, Refusal};
+use crate::refusal::Refusal;
 use crate::rulebook::{CertificateKind, Rulebook};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-pub(crate) const INVOICE_IN_USE: Code = code(
-    "invoice_in_use",
-    "该发票号已用于另一份优惠原产地证书",
-    "the invoice number already serves another preferential certificate",
-);
-
-/// Codes of invoice refusals, in the catalogue.
-pub(crate) const CODES: &[Code] = &[INVOICE_IN_USE];
+crate::finding::codes! {
+    CODES;
+    INVOICE_IN_USE = ("invoice_in_use", Error, "该发票号已用于另一份优惠原产地证书", "the invoice number already serves another preferential certificate");
+}
 
 /// Whether two invoice numbers are the same: compared without surrounding spaces and ignoring
 /// ASCII case, as people retype them.
@@ -64,7 +59,7 @@ pub struct ExistingCertificate {
     pub reissue_of: Option<String>,
 }
 
-/// `invoice_check`: may `certificate` use its invoice number, given the host's `existing` ones?
+/// `check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceRequest {
@@ -95,10 +90,10 @@ fn holds_invoice(state: State) -> bool {
 
 /// Checks invoice uniqueness; fails only when a certificate type is not in the rulebook.
 pub fn check_invoice(rulebook: &Rulebook, req: &InvoiceRequest) -> crate::Result<InvoiceDecision> {
-    let kind = super::agreement(rulebook, &req.certificate.agreement, "certificate.agreement")?.kind;
+    let kind = rulebook.known_agreement(&req.certificate.agreement, "certificate.agreement")?.kind;
     let mut kinds = Vec::with_capacity(req.existing.len());
     for (i, e) in req.existing.iter().enumerate() {
-        kinds.push(super::agreement(rulebook, &e.agreement, &format!("existing[{i}].agreement"))?.kind);
+        kinds.push(rulebook.known_agreement(&e.agreement, &format!("existing[{i}].agreement"))?.kind);
     }
     Ok(decide(req, kind, &kinds))
 }

@@ -18,8 +18,7 @@ pub(crate) use copy::CODES as COPY_CODES;
 pub(crate) use enterprise::CODES as ENTERPRISE_CODES;
 pub(crate) use invoice::CODES as INVOICE_CODES;
 
-use crate::finding::Code;
-use crate::refusal::{code, Refusal};
+use crate::refusal::Refusal;
 use crate::rulebook::{Agreement, LifecycleRules, Role, Rulebook, Scope};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -298,7 +297,7 @@ pub struct Authorisation {
     pub state: DelegationState,
 }
 
-/// `lifecycle_apply`: one action on one record.
+/// `apply_action`: one action on one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyRequest {
@@ -374,84 +373,34 @@ impl Decision {
     }
 }
 
-pub(crate) const UNKNOWN_STATE: Code = code("lifecycle_unknown_state", "未知证书状态", "unknown certificate state");
-pub(crate) const UNKNOWN_ACTION: Code = code("lifecycle_unknown_action", "未知操作", "unknown lifecycle action");
-pub(crate) const UNKNOWN_ROLE: Code = code("lifecycle_unknown_role", "未知角色", "unknown role");
-pub(crate) const ROLE_NOT_PERMITTED: Code =
-    code("lifecycle_role_not_permitted", "该角色无权执行此操作", "the role may not take this action");
-pub(crate) const NOT_OWN: Code =
-    code("lifecycle_not_own_certificate", "手签员只能操作本人的证书", "a signatory acts on its own certificates only");
-pub(crate) const OTHER_ENTERPRISE: Code =
-    code("lifecycle_other_enterprise", "证书属于其他企业", "the certificate belongs to another enterprise");
-pub(crate) const NO_AUTHORISATION: Code =
-    code("lifecycle_no_authorisation", "代理企业无有效授权", "the agent has no active authorisation");
-pub(crate) const NOT_IN_STATE: Code =
-    code("lifecycle_not_allowed_in_state", "当前状态下不能执行此操作", "the action is not possible in this state");
-pub(crate) const PREVIEW_DRAFT: Code = code("lifecycle_preview_draft", "草稿不能预览", "a draft cannot be previewed");
-pub(crate) const NOT_DELETABLE: Code =
-    code("lifecycle_approved_not_deletable", "已审核通过的证书不能删除", "an approved certificate is never deleted");
-pub(crate) const VOID_AFTER_PRINT: Code =
-    code("lifecycle_void_after_print", "证书已打印，不能作废", "a printed certificate cannot be voided");
-pub(crate) const AMENDMENT_PENDING: Code =
-    code("lifecycle_amendment_pending", "上一次改证重发尚未审核通过", "the previous amendment is not yet approved");
-pub(crate) const DEADLINE_PASSED: Code =
-    code("lifecycle_reissue_deadline_passed", "已超过重发期限", "the reissue deadline has passed");
-pub(crate) const TODAY_REQUIRED: Code =
-    code("lifecycle_today_required", "给出期限时须给出当天日期", "a deadline needs today's date");
-pub(crate) const REASON_REQUIRED: Code =
-    code("lifecycle_reason_required", "重新打印须说明原因", "a reprint needs a reason");
-pub(crate) const WRONG_PRINT_LOCATION: Code =
-    code("lifecycle_wrong_print_location", "打印地点不符", "the certificate is printed elsewhere");
-pub(crate) const NOT_SELF_PRINT: Code =
-    code("lifecycle_not_self_print", "企业未开通自主打印", "the enterprise has no self-print");
-pub(crate) const MANUAL_STAMP: Code =
-    code("lifecycle_manual_stamp", "该证书须手工盖章签字", "the certificate needs a manual stamp and signature");
-pub(crate) const DESTINATION_REQUIRED: Code = code(
-    "lifecycle_destination_required",
-    "须给出目的国才能判断是否手工盖章",
-    "the destination decides the manual stamp: give it",
-);
-
-/// Codes of lifecycle refusals, in the catalogue.
-pub(crate) const CODES: &[Code] = &[
-    UNKNOWN_STATE,
-    UNKNOWN_ACTION,
-    UNKNOWN_ROLE,
-    ROLE_NOT_PERMITTED,
-    NOT_OWN,
-    OTHER_ENTERPRISE,
-    NO_AUTHORISATION,
-    NOT_IN_STATE,
-    PREVIEW_DRAFT,
-    NOT_DELETABLE,
-    VOID_AFTER_PRINT,
-    AMENDMENT_PENDING,
-    DEADLINE_PASSED,
-    TODAY_REQUIRED,
-    REASON_REQUIRED,
-    WRONG_PRINT_LOCATION,
-    NOT_SELF_PRINT,
-    MANUAL_STAMP,
-    DESTINATION_REQUIRED,
-];
+crate::finding::codes! {
+    CODES;
+    UNKNOWN_STATE = ("lifecycle_unknown_state", Error, "未知证书状态", "unknown certificate state");
+    UNKNOWN_ACTION = ("lifecycle_unknown_action", Error, "未知操作", "unknown lifecycle action");
+    UNKNOWN_ROLE = ("lifecycle_unknown_role", Error, "未知角色", "unknown role");
+    ROLE_NOT_PERMITTED = ("lifecycle_role_not_permitted", Error, "该角色无权执行此操作", "the role may not take this action");
+    NOT_OWN = ("lifecycle_not_own_certificate", Error, "手签员只能操作本人的证书", "a signatory acts on its own certificates only");
+    OTHER_ENTERPRISE = ("lifecycle_other_enterprise", Error, "证书属于其他企业", "the certificate belongs to another enterprise");
+    NO_AUTHORISATION = ("lifecycle_no_authorisation", Error, "代理企业无有效授权", "the agent has no active authorisation");
+    NOT_IN_STATE = ("lifecycle_not_allowed_in_state", Error, "当前状态下不能执行此操作", "the action is not possible in this state");
+    PREVIEW_DRAFT = ("lifecycle_preview_draft", Error, "草稿不能预览", "a draft cannot be previewed");
+    NOT_DELETABLE = ("lifecycle_approved_not_deletable", Error, "已审核通过的证书不能删除", "an approved certificate is never deleted");
+    VOID_AFTER_PRINT = ("lifecycle_void_after_print", Error, "证书已打印，不能作废", "a printed certificate cannot be voided");
+    AMENDMENT_PENDING = ("lifecycle_amendment_pending", Error, "上一次改证重发尚未审核通过", "the previous amendment is not yet approved");
+    DEADLINE_PASSED = ("lifecycle_reissue_deadline_passed", Error, "已超过重发期限", "the reissue deadline has passed");
+    TODAY_REQUIRED = ("lifecycle_today_required", Error, "给出期限时须给出当天日期", "a deadline needs today's date");
+    REASON_REQUIRED = ("lifecycle_reason_required", Error, "重新打印须说明原因", "a reprint needs a reason");
+    WRONG_PRINT_LOCATION = ("lifecycle_wrong_print_location", Error, "打印地点不符", "the certificate is printed elsewhere");
+    NOT_SELF_PRINT = ("lifecycle_not_self_print", Error, "企业未开通自主打印", "the enterprise has no self-print");
+    MANUAL_STAMP = ("lifecycle_manual_stamp", Error, "该证书须手工盖章签字", "the certificate needs a manual stamp and signature");
+    DESTINATION_REQUIRED = ("lifecycle_destination_required", Error, "须给出目的国才能判断是否手工盖章", "the destination decides the manual stamp: give it");
+}
 
 /// Applies one action to a record. Fails only when the record's certificate type is not in the
 /// rulebook; every rule violation is a refusal inside the decision.
 pub fn apply(rulebook: &Rulebook, req: &ApplyRequest) -> crate::Result<Decision> {
-    let agreement = agreement(rulebook, &req.record.agreement, "record.agreement")?;
+    let agreement = rulebook.known_agreement(&req.record.agreement, "record.agreement")?;
     Ok(decide(rulebook.lifecycle(), agreement, req))
-}
-
-/// The certificate type `code`, or the `unknown_agreement` error at `path`.
-pub(crate) fn agreement<'a>(rulebook: &'a Rulebook, code: &str, path: &str) -> crate::Result<&'a Agreement> {
-    rulebook.agreement(code).ok_or_else(|| {
-        crate::Error::new(
-            "unknown_agreement",
-            path,
-            format!("未知证书类型 `{code}`"),
-            format!("unknown certificate type `{code}`"),
-        )
-    })
 }
 
 fn decide(rules: &LifecycleRules, agreement: &Agreement, req: &ApplyRequest) -> Decision {

@@ -260,7 +260,7 @@ fn apply_needs_a_known_certificate_type() {
     let mut r = req(State::ToSend, Action::Send, Role::Signatory);
     r.record.agreement = "nope".into();
     let e = apply(&rb(), &r).unwrap_err();
-    assert_eq!((e.code.as_str(), e.path.as_str()), ("unknown_agreement", "record.agreement"));
+    assert_eq!((e.code, e.path.as_str()), ("unknown_agreement", "record.agreement"));
 }
 
 #[test]

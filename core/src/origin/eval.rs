@@ -61,7 +61,7 @@ const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
 fn overflow() -> Error {
     Error::new(
-        "product_invalid",
+        &crate::error::codes::PRODUCT_INVALID,
         "product",
         "产品价值过大，无法精确计算",
         "the product's values are too large to compute exactly",

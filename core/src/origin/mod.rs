@@ -229,7 +229,7 @@ pub struct ItemOrigin {
 }
 
 fn bad(path: String, zh: String, en: String) -> Error {
-    Error::new("product_invalid", path, zh, en)
+    Error::new(&crate::error::codes::PRODUCT_INVALID, path, zh, en)
 }
 
 /// Refuses products no rule can be applied to: non-positive values, materials worth more than
@@ -238,7 +238,7 @@ pub fn validate(p: &Product, rb: &Rulebook) -> Result<()> {
     let max = rb.limits().max_materials;
     if p.materials.len() > max {
         return Err(Error::new(
-            "too_many_materials",
+            &crate::error::codes::TOO_MANY_MATERIALS,
             "product.materials",
             format!("原材料有 {} 项，超过上限 {max}", p.materials.len()),
             format!("{} materials, more than the limit of {max}", p.materials.len()),

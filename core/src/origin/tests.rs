@@ -242,7 +242,7 @@ fn bad_products_are_errors() {
     ];
     for (p, path) in cases {
         let e = determine(&p, a, &rb, None).unwrap_err();
-        assert_eq!((e.code.as_str(), e.path.as_str()), ("product_invalid", path));
+        assert_eq!((e.code, e.path.as_str()), ("product_invalid", path));
     }
     let mut p = product("8516", "10", &[]);
     p.minimal_operations = Some(vec!["teleportation".into()]);

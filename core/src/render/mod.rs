@@ -8,7 +8,9 @@
 mod view;
 mod world;
 
-use crate::{Certificate, Error, Result, Rulebook};
+use crate::error::codes;
+use crate::finding::Code;
+use crate::{Certificate, Error, Report, Result, Rulebook};
 use chrono::{Datelike, NaiveDate};
 use std::num::NonZeroUsize;
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -27,6 +29,17 @@ pub enum Format {
     Svg,
     /// A PNG of one page.
     Png,
+}
+
+impl Format {
+    /// The IANA media type of documents in this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Svg => "image/svg+xml",
+            Format::Png => "image/png",
+        }
+    }
 }
 
 /// Which document to produce from the certificate data.
@@ -99,26 +112,13 @@ impl Default for RenderOptions {
     }
 }
 
-/// Stable codes of render errors (registered in the catalogue).
-pub(crate) mod codes {
-    pub(crate) const UNKNOWN_TEMPLATE: &str = "unknown_template";
-    pub(crate) const NO_BACK_PAGE: &str = "no_back_page";
-    pub(crate) const PAGE_OUT_OF_RANGE: &str = "page_out_of_range";
-    pub(crate) const TOO_MANY_PAGES: &str = "too_many_pages";
-    pub(crate) const IMAGE_TOO_LARGE: &str = "image_too_large";
-    pub(crate) const IMAGE_INVALID: &str = "image_invalid";
-    pub(crate) const FONT_TOO_LARGE: &str = "font_too_large";
-    pub(crate) const FONT_INVALID: &str = "font_invalid";
-    pub(crate) const GOODS_ITEM_TOO_LONG: &str = "goods_item_too_long";
-    pub(crate) const RENDER_FAILED: &str = "render_failed";
-}
-
-/// Renders a certificate (or its commercial invoice).
+/// Renders a certificate (or its commercial invoice) from its check's report.
 ///
-/// The certificate is checked first: every printed text, criterion and print decision comes from
-/// the check's derived values, so the paper and the report can never disagree.
-pub fn render(cert: &Certificate, rulebook: &Rulebook, options: &RenderOptions) -> Result<Vec<u8>> {
-    let out = compile(cert, rulebook, options)
+/// Every printed text, criterion and print decision comes from the report's derived values, so
+/// the paper and the report can never disagree; `report` must be the check of `cert` with
+/// `rulebook` (the `render` operation checks once and passes it on).
+pub fn render(cert: &Certificate, report: &Report, rulebook: &Rulebook, options: &RenderOptions) -> Result<Vec<u8>> {
+    let out = compile(cert, report, rulebook, options)
         .and_then(|(doc, today)| export(&doc, options, rulebook.limits().max_pages, today));
     // Trim typst's memo caches so a long-running host stays flat in memory.
     typst::comemo::evict(10);
@@ -128,6 +128,7 @@ pub fn render(cert: &Certificate, rulebook: &Rulebook, options: &RenderOptions) 
 /// Lays the document out; [`render`] exports it.
 pub(crate) fn compile(
     cert: &Certificate,
+    report: &Report,
     rulebook: &Rulebook,
     options: &RenderOptions,
 ) -> Result<(PagedDocument, Datetime)> {
@@ -135,20 +136,19 @@ pub(crate) fn compile(
     let shared = world::shared().ok_or_else(|| internal("the embedded templates or fonts failed to load"))?;
     let agreement = rulebook.agreement(&cert.agreement).ok_or_else(|| {
         Error::new(
-            codes::UNKNOWN_TEMPLATE,
+            &codes::UNKNOWN_TEMPLATE,
             "agreement",
             format!("没有证书类型 `{}` 的模板", cert.agreement),
             format!("no template for certificate type `{}`", cert.agreement),
         )
     })?;
     let template = agreement.template.as_str();
-    let report = crate::check::check(cert, agreement, rulebook, None);
     let print = &report.derived.print;
     let main = match options.document {
         Document::Invoice => shared.invoice(),
         Document::Certificate => shared.form(template).ok_or_else(|| {
             Error::new(
-                codes::UNKNOWN_TEMPLATE,
+                &codes::UNKNOWN_TEMPLATE,
                 "agreement",
                 format!("没有证书类型 `{template}` 的模板"),
                 format!("no template for certificate type `{template}`"),
@@ -158,7 +158,7 @@ pub(crate) fn compile(
     let has_back = print.back_page;
     if options.back && (!has_back || options.document == Document::Invoice) {
         return Err(Error::new(
-            codes::NO_BACK_PAGE,
+            &codes::NO_BACK_PAGE,
             "back",
             format!("`{template}` 证书没有背页"),
             format!("the `{template}` form has no back page"),
@@ -230,34 +230,50 @@ fn today(cert: &Certificate) -> Option<Datetime> {
 /// The image shipping marks the host passed as base64 (FAQ Q24, Q39), decoded and checked; the
 /// certificate prints them on an attachment sheet, as its marks box says `SEE ATTACHMENT`.
 fn marks_images_of(cert: &Certificate, max: usize) -> Result<Vec<Bytes>> {
-    use base64::Engine as _;
     let mut out = Vec::new();
     for (i, a) in cert.attachments.iter().enumerate() {
         let (crate::model::AttachmentKind::MarksImage, Some(text)) = (a.kind, a.data_base64.as_deref()) else {
             continue;
         };
         let path = format!("attachments[{i}].data_base64");
-        // Hosts often wrap base64 at 76 columns: line breaks and spaces are not data.
-        let text: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        if text.len() / 4 * 3 > max.saturating_add(3) {
-            return Err(too_large(&path, text.len() / 4 * 3, max));
-        }
-        let bytes = base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).map_err(|e| {
-            Error::new(
-                codes::IMAGE_INVALID,
-                path.as_str(),
-                format!("图片唛头不是有效的 base64：{e}"),
-                format!("the image marks are not valid base64: {e}"),
-            )
-        })?;
+        let bytes = decode_base64(text, &path, max, (&codes::IMAGE_TOO_LARGE, &codes::IMAGE_INVALID))?;
         out.extend(image(&path, Some(&bytes), max)?);
     }
     Ok(out)
 }
 
+/// Decodes a file the host passed as base64 (line breaks and spaces, as hosts wrap it, are not
+/// data), refusing it with `too_large` past `max` decoded bytes before decoding, or `invalid`.
+pub(crate) fn decode_base64(
+    text: &str,
+    path: &str,
+    max: usize,
+    (too_large, invalid): (&Code, &Code),
+) -> Result<Vec<u8>> {
+    use base64::Engine as _;
+    let text: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let len = text.len() / 4 * 3;
+    if len > max.saturating_add(3) {
+        return Err(Error::new(
+            too_large,
+            path,
+            format!("`{path}` 解码后约 {len} 字节，超过上限 {max}"),
+            format!("`{path}` decodes to about {len} bytes, more than the bound of {max}"),
+        ));
+    }
+    base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).map_err(|e| {
+        Error::new(
+            invalid,
+            path,
+            format!("`{path}` 不是有效的 base64：{e}"),
+            format!("`{path}` is not valid base64: {e}"),
+        )
+    })
+}
+
 fn too_large(what: &str, len: usize, max: usize) -> Error {
     Error::new(
-        codes::IMAGE_TOO_LARGE,
+        &codes::IMAGE_TOO_LARGE,
         what,
         format!("图片 {what} 有 {len} 字节，超过上限 {max}"),
         format!("the {what} image has {len} bytes, more than the bound of {max}"),
@@ -271,7 +287,7 @@ fn image(what: &str, bytes: Option<&[u8]>, max: usize) -> Result<Option<Bytes>> 
     }
     let invalid = |why: &str| {
         Error::new(
-            codes::IMAGE_INVALID,
+            &codes::IMAGE_INVALID,
             what,
             format!("图片 {what} 无法读取（需 PNG、JPEG、GIF 或 WebP）：{why}"),
             format!("the {what} image cannot be read (PNG, JPEG, GIF or WebP needed): {why}"),
@@ -289,7 +305,7 @@ fn fonts(list: &[Vec<u8>], max: usize) -> Result<Vec<Font>> {
         let path = format!("fonts[{i}]");
         if bytes.len() > max {
             return Err(Error::new(
-                codes::FONT_TOO_LARGE,
+                &codes::FONT_TOO_LARGE,
                 path,
                 format!("字体有 {} 字节，超过上限 {max}", bytes.len()),
                 format!("the font has {} bytes, more than the bound of {max}", bytes.len()),
@@ -299,7 +315,7 @@ fn fonts(list: &[Vec<u8>], max: usize) -> Result<Vec<Font>> {
         out.extend(Font::iter(Bytes::new(bytes.clone())));
         if out.len() == before {
             return Err(Error::new(
-                codes::FONT_INVALID,
+                &codes::FONT_INVALID,
                 path,
                 "字体无法解析（需 TTF、OTF 或 TTC）",
                 "the font cannot be parsed (TTF, OTF or TTC needed)",
@@ -312,24 +328,24 @@ fn fonts(list: &[Vec<u8>], max: usize) -> Result<Vec<Font>> {
 fn compile_error(diags: &[typst::diag::SourceDiagnostic]) -> Error {
     let message = diags.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
     if message.contains("would have more than") {
-        return Error::new(codes::TOO_MANY_PAGES, "goods", format!("页数超过上限：{message}"), message);
+        return Error::new(&codes::TOO_MANY_PAGES, "goods", format!("页数超过上限：{message}"), message);
     }
     if message.contains("too long to print") {
         return Error::new(
-            codes::GOODS_ITEM_TOO_LONG,
+            &codes::GOODS_ITEM_TOO_LONG,
             "goods",
             format!("商品项文字过长，一页印不下：{message}"),
             message,
         );
     }
-    Error::new(codes::RENDER_FAILED, "", format!("排版失败：{message}"), format!("rendering failed: {message}"))
+    Error::new(&codes::RENDER_FAILED, "", format!("排版失败：{message}"), format!("rendering failed: {message}"))
 }
 
 fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: Datetime) -> Result<Vec<u8>> {
     let pages = doc.pages().len();
     if pages > max_pages {
         return Err(Error::new(
-            codes::TOO_MANY_PAGES,
+            &codes::TOO_MANY_PAGES,
             "goods",
             format!("文件将有 {pages} 页，超过上限 {max_pages}"),
             format!("the document would have {pages} pages, more than the bound of {max_pages}"),
@@ -339,7 +355,7 @@ fn export(doc: &PagedDocument, options: &RenderOptions, max_pages: usize, date: 
     let selected = if options.back { NonZeroUsize::new(pages) } else { options.page };
     if let Some(p) = selected.filter(|p| p.get() > pages) {
         return Err(Error::new(
-            codes::PAGE_OUT_OF_RANGE,
+            &codes::PAGE_OUT_OF_RANGE,
             "page",
             format!("没有第 {p} 页（共 {pages} 页）"),
             format!("there is no page {p} (the document has {pages})"),
@@ -380,7 +396,7 @@ fn pixel_per_pt(dpi: u16) -> typst::utils::Scalar {
 }
 
 fn internal(what: &str) -> Error {
-    Error::new("internal_error", "", format!("内部错误：{what}"), format!("internal error: {what}"))
+    Error::new(&codes::INTERNAL_ERROR, "", format!("内部错误：{what}"), format!("internal error: {what}"))
 }
 
 #[cfg(test)]

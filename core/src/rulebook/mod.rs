@@ -119,7 +119,7 @@ impl Rulebook {
     fn from_files(files: Files) -> Result<Rulebook> {
         let top_text = files.get("rulebook.toml").ok_or_else(|| {
             Error::new(
-                "rulebook_invalid",
+                &crate::error::codes::RULEBOOK_INVALID,
                 "rulebook.toml",
                 "规则库缺少 rulebook.toml",
                 "the rulebook has no rulebook.toml",
@@ -203,6 +203,19 @@ impl Rulebook {
         self.inner.agreements.get(code)
     }
 
+    /// The certificate type `code`, or the `unknown_agreement` error at `path` naming the known ones.
+    pub fn known_agreement(&self, code: &str, path: &str) -> Result<&Agreement> {
+        self.agreement(code).ok_or_else(|| {
+            let known: Vec<&str> = self.agreements().map(|a| a.code.as_str()).collect();
+            Error::new(
+                &crate::error::codes::UNKNOWN_AGREEMENT,
+                path,
+                format!("未知证书类型 `{code}`；可用：{}", known.join("、")),
+                format!("unknown certificate type `{code}`; known: {}", known.join(", ")),
+            )
+        })
+    }
+
     /// Certificate-content data: printed texts, the early-harvest list, HS migrations.
     pub fn content(&self) -> &ContentData {
         &self.inner.content
@@ -273,7 +286,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::new(
-        "rulebook_unreadable",
+        &crate::error::codes::RULEBOOK_UNREADABLE,
         path.display().to_string(),
         format!("无法读取规则库文件 `{}`：{e}", path.display()),
         format!("cannot read rulebook file `{}`: {e}", path.display()),
@@ -282,7 +295,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> Error {
 
 fn too_large(file: &str, max: usize) -> Error {
     Error::new(
-        "input_too_large",
+        &crate::error::codes::INPUT_TOO_LARGE,
         file,
         format!("规则库文件 `{file}` 超过 {max} 字节"),
         format!("rulebook file `{file}` is larger than {max} bytes"),
@@ -294,7 +307,7 @@ pub(crate) fn invalid(file: &str, key: &str, why: &str) -> Error {
     let at = if key.is_empty() { file.to_string() } else { format!("{file}: {key}") };
     let (why_zh, why_en) = crate::finding::Message::split(why);
     Error::new(
-        "rulebook_invalid",
+        &crate::error::codes::RULEBOOK_INVALID,
         at.clone(),
         format!("规则库文件有误（{at}）：{why_zh}"),
         format!("malformed rulebook file ({at}): {why_en}"),

@@ -8,10 +8,11 @@ Unreadable input raises `OrigoError`; rule violations are findings in the answer
 
 from __future__ import annotations
 
+import base64 as _base64
 import datetime as _dt
 import decimal as _decimal
 import json as _json
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _native
 from ._native import Rulebook
@@ -95,14 +96,36 @@ def render(
     invoice: bool = False,
     preview: bool = False,
     dpi: Optional[int] = None,
+    seal: Optional[bytes] = None,
+    signature: Optional[bytes] = None,
+    fonts: Sequence[bytes] = (),
+    serial: Optional[str] = None,
+    verify_url: Optional[str] = None,
+    duplicate_of: Optional[Mapping[str, Any]] = None,
+    replaces: Optional[str] = None,
     rulebook: Optional[Rulebook] = None,
 ) -> bytes:
     """Draws the certificate (or, with `invoice=True`, its commercial invoice) as PDF, SVG or PNG bytes.
 
-    The certificate is checked first: printed texts, criteria and print decisions come from the report.
+    The certificate is checked once and drawn from that report: printed texts, criteria and print
+    decisions come from it. `seal` and `signature` are images (PNG, JPEG, GIF, WebP), placed only
+    where electronic sealing is allowed; `fonts` are extra TTF/OTF fonts; `duplicate_of`
+    (`{"number", "date"}`) prints a certified true copy, `replaces` a replacement.
     """
-    req = _request(certificate=certificate, format=format, page=page, dpi=dpi)
-    req.update(back=back, invoice=invoice, preview=preview)
+    b64 = lambda data: _base64.b64encode(data).decode("ascii")  # noqa: E731
+    req = _request(
+        certificate=certificate,
+        format=format,
+        page=page,
+        dpi=dpi,
+        serial=serial,
+        verify_url=verify_url,
+        duplicate_of=duplicate_of,
+        replaces=replaces,
+        seal_base64=None if seal is None else b64(seal),
+        signature_base64=None if signature is None else b64(signature),
+    )
+    req.update(back=back, invoice=invoice, preview=preview, fonts_base64=[b64(f) for f in fonts])
     return _native.render(_encode(req), rulebook)
 
 
@@ -143,7 +166,7 @@ def convert(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) 
 
 def is_workday(date: Date, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Whether `date` is a working day of the certificate office calendar."""
-    result: Dict[str, Any] = call("calendar_is_workday", _request(date=date, policy=policy), rulebook=rulebook)
+    result: Dict[str, Any] = call("is_workday", _request(date=date, policy=policy), rulebook=rulebook)
     return result
 
 
@@ -151,7 +174,7 @@ def add_workdays(
     date: Date, days: int, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None
 ) -> Dict[str, Any]:
     """The date `days` working days after `date`."""
-    result: Dict[str, Any] = call("calendar_add_workdays", _request(date=date, days=days, policy=policy), rulebook=rulebook)
+    result: Dict[str, Any] = call("add_workdays", _request(date=date, days=days, policy=policy), rulebook=rulebook)
     return result
 
 
@@ -176,49 +199,49 @@ def retention_window(today: Date, *, rulebook: Optional[Rulebook] = None) -> Dic
 
 def apply_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Applies a lifecycle action (submit, approve, amend...) to a certificate's state."""
-    result: Dict[str, Any] = call("lifecycle_apply", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("apply_action", request, rulebook=rulebook)
     return result
 
 
 def transition_table(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """The lifecycle's states and allowed transitions."""
-    result: Dict[str, Any] = call("lifecycle_table", {}, rulebook=rulebook)
+    result: Dict[str, Any] = call("transition_table", {}, rulebook=rulebook)
     return result
 
 
 def apply_delegation(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Decides a step of an agent authorisation: request, approve, active, disabled."""
-    result: Dict[str, Any] = call("delegation_apply", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("apply_delegation", request, rulebook=rulebook)
     return result
 
 
 def apply_personnel(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Decides a personnel action (applicant and signatory accounts)."""
-    result: Dict[str, Any] = call("personnel_apply", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("apply_personnel", request, rulebook=rulebook)
     return result
 
 
 def classify_enterprise_change(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Classifies an enterprise change: which fields take effect at once, which go to review."""
-    result: Dict[str, Any] = call("enterprise_change", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("classify_enterprise_change", request, rulebook=rulebook)
     return result
 
 
 def check_signatory(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Checks a signatory binding: one account one signatory, one person once per enterprise."""
-    result: Dict[str, Any] = call("signatory_check", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("check_signatory", request, rulebook=rulebook)
     return result
 
 
 def check_copy(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Checks a certified-copy or replacement request."""
-    result: Dict[str, Any] = call("copy_check", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("check_copy", request, rulebook=rulebook)
     return result
 
 
 def check_invoice(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """Checks an invoice against its certificate."""
-    result: Dict[str, Any] = call("invoice_check", request, rulebook=rulebook)
+    result: Dict[str, Any] = call("check_invoice", request, rulebook=rulebook)
     return result
 
 

@@ -96,36 +96,21 @@ class OrigoError(ValueError):
     path: str
     message_zh: str
     message_en: str
-    findings: Tuple[Finding, ...]
 
-    def __init__(
-        self,
-        code: str,
-        path: str,
-        message_zh: str,
-        message_en: str,
-        findings: Tuple[Finding, ...] = (),
-    ) -> None:
+    def __init__(self, code: str, path: str, message_zh: str, message_en: str) -> None:
         at = f" at `{path}`" if path else ""
         super().__init__(f"{code}{at}: {message_en}")
         self.code = code
         self.path = path
         self.message_zh = message_zh
         self.message_en = message_en
-        self.findings = findings
 
     @classmethod
     def _from_json(cls, text: str) -> OrigoError:
         """Built by the native module from the core's error JSON."""
         d = json.loads(text)
         msg = d.get("message") or {}
-        return cls(
-            d["code"],
-            d.get("path", ""),
-            msg.get("zh", ""),
-            msg.get("en", ""),
-            tuple(Finding.from_dict(f) for f in d.get("findings", [])),
-        )
+        return cls(d["code"], d.get("path", ""), msg.get("zh", ""), msg.get("en", ""))
 
     def to_dict(self) -> Dict[str, Any]:
         """The error in the JSON contract's shape."""
@@ -133,5 +118,4 @@ class OrigoError(ValueError):
             "code": self.code,
             "path": self.path,
             "message": {"zh": self.message_zh, "en": self.message_en},
-            "findings": [f.to_dict() for f in self.findings],
         }

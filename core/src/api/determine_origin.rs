@@ -1,0 +1,43 @@
+//! `determine_origin`: whether a product originates under one agreement, with the rule applied.
+
+use super::Operation;
+use crate::model::Country;
+use crate::origin::{self, Decision, PsrTable};
+use crate::{Product, Result, Rulebook};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Decides a product's origin criterion under an agreement, with the trace.
+#[derive(Debug)]
+pub struct DetermineOrigin;
+
+/// A product pre-review, an agreement code and optionally the destination.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetermineRequest {
+    /// The product pre-review.
+    pub product: Product,
+    /// The agreement (certificate type) code, e.g. `rcep`.
+    pub agreement: String,
+    /// Where the goods go.
+    #[serde(default)]
+    pub destination: Option<Country>,
+    /// The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's.
+    #[serde(default)]
+    pub psr_csv: Option<String>,
+}
+
+impl Operation for DetermineOrigin {
+    const NAME: &'static str = "determine_origin";
+    const DOC: &'static str =
+        "Decide whether a product originates under an agreement: criterion, rule applied and trace.";
+    type Request = DetermineRequest;
+    type Answer<'r> = Decision;
+
+    fn run(r: DetermineRequest, rulebook: &Rulebook) -> Result<Decision> {
+        let agreement = rulebook.known_agreement(&r.agreement, "agreement")?;
+        let own = r.psr_csv.map(|t| PsrTable::parse("psr_csv", &t, rulebook.limits())).transpose()?;
+        let psr = own.as_ref().or_else(|| rulebook.origin().psr(&agreement.code));
+        origin::determine_with(&r.product, agreement, rulebook, r.destination.as_ref(), psr)
+    }
+}

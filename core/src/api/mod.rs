@@ -1,0 +1,220 @@
+//! Operations: the one vocabulary every binding shares.
+//!
+//! Each operation is a type in its own module below, implementing [`Operation`]: its name, a
+//! typed request, a typed answer and `run`. [`OPERATIONS`] lists them; the JSON layer ([`call`]),
+//! the CLI, Python, JavaScript and the schemas all follow from that list, so an operation has one
+//! name and one shape everywhere (the shared vectors in `tests/vectors/` and each binding's
+//! vocabulary test prove it). Hosts with typed data call `run` directly; hosts with JSON text call
+//! [`call`], which is look up → read → run → write.
+
+use crate::error::{codes, Error, Result};
+use crate::json;
+use crate::rulebook::Rulebook;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+pub mod add_workdays;
+pub mod apply_action;
+pub mod apply_delegation;
+pub mod apply_personnel;
+pub mod calendar_info;
+pub mod check;
+pub mod check_copy;
+pub mod check_invoice;
+pub mod check_signatory;
+pub mod classify_enterprise_change;
+pub mod codes_list;
+pub mod compare_agreements;
+pub mod convert;
+pub mod determine_origin;
+pub mod import_products;
+pub mod is_workday;
+#[cfg(feature = "render")]
+pub mod render;
+pub mod retention_window;
+pub mod rules;
+pub mod schema;
+pub mod system_dates;
+pub mod transition_table;
+pub mod validate_id;
+
+/// One operation of the library: a name, a typed request, a typed answer and the rule that maps one
+/// to the other with a rulebook.
+pub trait Operation {
+    /// The operation's one name (snake_case): the JSON layer's, Python's, the CLI's (kebab-case)
+    /// and JavaScript's (camelCase).
+    const NAME: &'static str;
+    /// Former names, still accepted by [`call`] for one release (see CHANGELOG.md).
+    const ALIASES: &'static [&'static str] = &[];
+    /// What it does, in one line.
+    const DOC: &'static str;
+    /// The request, read from JSON with unknown fields refused.
+    type Request: DeserializeOwned + JsonSchema;
+    /// The answer; it may borrow from the rulebook.
+    type Answer<'r>: Serialize;
+    /// Runs the operation. `Err` means the request could not be used (an unknown agreement, a
+    /// date out of range); rule violations and refusals are part of a successful answer.
+    fn run<'r>(request: Self::Request, rulebook: &'r Rulebook) -> Result<Self::Answer<'r>>;
+}
+
+/// An operation as a row of [`OPERATIONS`]: its names and its JSON entry point.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// See [`Operation::NAME`].
+    pub name: &'static str,
+    /// See [`Operation::ALIASES`].
+    pub aliases: &'static [&'static str],
+    /// See [`Operation::DOC`].
+    pub doc: &'static str,
+    run_json: fn(&str, &Rulebook) -> Result<String>,
+    request_schema: fn() -> schemars::Schema,
+}
+
+impl Entry {
+    /// The row of operation `O`.
+    pub const fn of<O: Operation>() -> Entry {
+        Entry {
+            name: O::NAME,
+            aliases: O::ALIASES,
+            doc: O::DOC,
+            run_json: run_json::<O>,
+            request_schema: request_schema::<O>,
+        }
+    }
+
+    /// Reads a JSON request, runs the operation and writes the JSON answer.
+    pub fn call(&self, request: &str, rulebook: &Rulebook) -> Result<String> {
+        (self.run_json)(request, rulebook)
+    }
+
+    /// The JSON Schema of the operation's request.
+    pub fn request_schema(&self) -> schemars::Schema {
+        (self.request_schema)()
+    }
+}
+
+fn request_schema<O: Operation>() -> schemars::Schema {
+    schemars::schema_for!(O::Request)
+}
+
+fn run_json<O: Operation>(request: &str, rulebook: &Rulebook) -> Result<String> {
+    let request: O::Request = json::read(request, rulebook.limits())?;
+    answer(&O::run(request, rulebook)?)
+}
+
+/// Every operation, in alphabetical order of name.
+pub const OPERATIONS: &[Entry] = &[
+    Entry::of::<add_workdays::AddWorkdays>(),
+    Entry::of::<apply_action::ApplyAction>(),
+    Entry::of::<apply_delegation::ApplyDelegation>(),
+    Entry::of::<apply_personnel::ApplyPersonnel>(),
+    Entry::of::<calendar_info::CalendarInfo>(),
+    Entry::of::<check::Check>(),
+    Entry::of::<check_copy::CheckCopy>(),
+    Entry::of::<check_invoice::CheckInvoice>(),
+    Entry::of::<check_signatory::CheckSignatory>(),
+    Entry::of::<classify_enterprise_change::ClassifyEnterpriseChange>(),
+    Entry::of::<codes_list::Codes>(),
+    Entry::of::<compare_agreements::CompareAgreements>(),
+    Entry::of::<convert::Convert>(),
+    Entry::of::<determine_origin::DetermineOrigin>(),
+    Entry::of::<import_products::ImportProducts>(),
+    Entry::of::<is_workday::IsWorkday>(),
+    #[cfg(feature = "render")]
+    Entry::of::<render::Render>(),
+    Entry::of::<retention_window::RetentionWindow>(),
+    Entry::of::<rules::Rules>(),
+    Entry::of::<schema::Schema>(),
+    Entry::of::<system_dates::SystemDates>(),
+    Entry::of::<transition_table::TransitionTable>(),
+    Entry::of::<validate_id::ValidateId>(),
+];
+
+/// The operation called `name` (or by a former name).
+pub fn find(name: &str) -> Option<&'static Entry> {
+    OPERATIONS.iter().find(|e| e.name == name || e.aliases.contains(&name))
+}
+
+/// Runs operation `op` on a JSON request and returns the JSON answer as text.
+///
+/// Domain outcomes (findings, refusals) are part of a successful answer; `Err` means the request
+/// could not be read or used. Each request is read once, typed, straight from the text, and each
+/// answer is written straight to text, with object keys in the order the contract declares them.
+pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<String> {
+    match find(op) {
+        Some(entry) => entry.call(request, rulebook),
+        None => {
+            let names: Vec<&str> = OPERATIONS.iter().map(|e| e.name).collect();
+            Err(Error::new(
+                &codes::UNKNOWN_OPERATION,
+                "",
+                format!("未知操作 `{op}`；可用：{}", names.join("、")),
+                format!("unknown operation `{op}`; available: {}", names.join(", ")),
+            ))
+        }
+    }
+}
+
+/// Runs [`call`] and renders either outcome as JSON text: `{"ok": ...}` or `{"error": {...}}`.
+///
+/// Bindings that cannot carry a Rust error (a C ABI, a message queue) use this form.
+pub fn call_to_string(op: &str, request: &str, rulebook: &Rulebook) -> String {
+    match call(op, request, rulebook).map(|ok| format!("{{\"ok\":{ok}}}")) {
+        Ok(text) => text,
+        Err(e) => format!("{{\"error\":{}}}", answer(&e).unwrap_or_else(|_| "null".into())),
+    }
+}
+
+/// The answer's JSON text.
+pub fn answer<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| {
+        Error::new(
+            &codes::INTERNAL_ERROR,
+            "",
+            format!("无法输出结果：{e}"),
+            format!("cannot serialise the answer: {e}"),
+        )
+    })
+}
+
+/// The request of an operation that takes no fields: `{}`, anything else refused.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for e in OPERATIONS {
+            for name in std::iter::once(&e.name).chain(e.aliases) {
+                assert!(seen.insert(*name), "`{name}` names two operations");
+                assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "`{name}` is not snake_case");
+            }
+            assert!(!e.doc.is_empty(), "`{}` needs a doc line", e.name);
+        }
+        let names: Vec<&str> = OPERATIONS.iter().map(|e| e.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted, "keep OPERATIONS in alphabetical order");
+    }
+
+    #[test]
+    fn former_names_still_answer() {
+        let rb = Rulebook::builtin().unwrap();
+        assert_eq!(call("lifecycle_table", "{}", &rb).unwrap(), call("transition_table", "{}", &rb).unwrap());
+        assert_eq!(call("nope", "{}", &rb).unwrap_err().code, "unknown_operation");
+    }
+
+    #[test]
+    fn every_request_schema_is_an_object() {
+        for e in OPERATIONS {
+            let s = e.request_schema();
+            assert_eq!(s.get("type").and_then(|t| t.as_str()), Some("object"), "{}", e.name);
+        }
+    }
+}
