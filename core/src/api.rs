@@ -13,10 +13,16 @@ use serde_json::Value;
 
 /// Every operation name [`call`] accepts.
 pub const OPERATIONS: &[&str] = &[
+    "apply_institution_action",
+    "apply_prereview_action",
+    "apply_registration_action",
+    "apply_reprint_action",
+    "apply_verification_action",
     "calendar_add_workdays",
     "calendar_info",
     "calendar_is_workday",
     "check",
+    "check_authority",
     "codes",
     "compare_agreements",
     "convert",
@@ -35,6 +41,7 @@ pub const OPERATIONS: &[&str] = &[
     "signatory_check",
     "system_dates",
     "validate_id",
+    "workflow_table",
 ];
 
 /// Runs operation `op` on a JSON request and returns the JSON answer as text.
@@ -45,6 +52,21 @@ pub const OPERATIONS: &[&str] = &[
 pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<String> {
     let limits = rulebook.limits();
     match op {
+        "apply_institution_action" => {
+            answer(&lifecycle::apply_institution_action(rulebook, &json::read(request, limits)?)?)
+        }
+        "apply_registration_action" => {
+            answer(&lifecycle::apply_registration_action(rulebook, &json::read(request, limits)?)?)
+        }
+        "apply_reprint_action" => answer(&lifecycle::apply_reprint_action(rulebook, &json::read(request, limits)?)?),
+        "apply_verification_action" => {
+            answer(&lifecycle::apply_verification_action(rulebook, &json::read(request, limits)?)?)
+        }
+        "check_authority" => answer(&lifecycle::check_authority(rulebook, &json::read(request, limits)?)?),
+        "apply_prereview_action" => {
+            answer(&lifecycle::apply_prereview_action(rulebook, &json::read(request, limits)?)?)
+        }
+        "workflow_table" => answer(&lifecycle::workflow_table(rulebook, &json::read(request, limits)?)?),
         "check" => {
             let r: CheckRequest = json::read(request, limits)?;
             answer(&crate::check_certificate(&r.certificate, rulebook, r.today)?)

@@ -21,6 +21,7 @@ pub(crate) const ERROR_CODES: &[Code] = &[
     err("too_many_products", "产品过多", "more products than the input bound"),
     err("product_invalid", "产品预审数据无法用于原产地判定", "a product pre-review no origin rule can be applied to"),
     err("unknown_agreement", "未知证书类型", "the rulebook has no such certificate type"),
+    err("unknown_workflow", "未知流程", "the rulebook has no such workflow"),
     err("unknown_policy", "未知工作日规则", "the rulebook has no such working-day policy"),
     err("date_out_of_range", "日期超出范围", "a computed date is outside the supported range"),
     err("unknown_operation", "未知操作", "no such operation"),
@@ -53,6 +54,12 @@ const REFUSAL_CODES: &[&[Code]] = &[
     crate::lifecycle::INVOICE_CODES,
     crate::lifecycle::ENTERPRISE_CODES,
     crate::identity::CODES,
+    crate::lifecycle::WORKFLOW_CODES,
+    crate::lifecycle::PREREVIEW_CODES,
+    crate::lifecycle::INSTITUTION_CODES,
+    crate::lifecycle::REPRINT_CODES,
+    crate::lifecycle::REGISTRATION_CODES,
+    crate::lifecycle::VERIFICATION_CODES,
 ];
 
 /// One catalogue entry as published.

@@ -8,15 +8,33 @@
 
 mod copy;
 mod enterprise;
+mod institutions;
 mod invoice;
+pub mod machine;
+mod prereview;
+mod registration;
+mod reprint;
+mod verification;
 
 pub use copy::{check_copy, CopyDecision, CopyRequest, CopySide};
 pub use enterprise::*;
+pub use institutions::*;
 pub use invoice::*;
+pub use machine::{workflow_table, EnterpriseActor, TableRequest, WorkflowDecision, WorkflowRow, WorkflowTable};
+pub use prereview::*;
+pub use registration::*;
+pub use reprint::*;
+pub use verification::*;
 
 pub(crate) use copy::CODES as COPY_CODES;
 pub(crate) use enterprise::CODES as ENTERPRISE_CODES;
+pub(crate) use institutions::CODES as INSTITUTION_CODES;
 pub(crate) use invoice::CODES as INVOICE_CODES;
+pub(crate) use machine::CODES as WORKFLOW_CODES;
+pub(crate) use prereview::CODES as PREREVIEW_CODES;
+pub(crate) use registration::CODES as REGISTRATION_CODES;
+pub(crate) use reprint::CODES as REPRINT_CODES;
+pub(crate) use verification::CODES as VERIFICATION_CODES;
 
 use crate::finding::Code;
 use crate::refusal::{code, Refusal};
@@ -790,3 +808,5 @@ pub fn table_text(rules: &LifecycleRules) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workflow_tests;
