@@ -285,6 +285,10 @@ pub struct Record {
     /// Set when this certificate is itself a reissue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reissue_of: Option<ReissueOf>,
+    /// The state of the enterprise's reprint application for this certificate (the `reprint`
+    /// workflow): the enterprise reprints only once CCPIT approved it (审核端 FAQ Q12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reprint_application: Option<String>,
 }
 
 /// Who acts.
@@ -418,6 +422,8 @@ pub(crate) const TODAY_REQUIRED: Code =
     code("lifecycle_today_required", "给出期限时须给出当天日期", "a deadline needs today's date");
 pub(crate) const REASON_REQUIRED: Code =
     code("lifecycle_reason_required", "重新打印须说明原因", "a reprint needs a reason");
+pub(crate) const REPRINT_NOT_APPROVED: Code =
+    code("lifecycle_reprint_not_approved", "重新打印申请未经审核通过", "the reprint application is not approved");
 pub(crate) const WRONG_PRINT_LOCATION: Code =
     code("lifecycle_wrong_print_location", "打印地点不符", "the certificate is printed elsewhere");
 pub(crate) const NOT_SELF_PRINT: Code =
@@ -447,6 +453,7 @@ pub(crate) const CODES: &[Code] = &[
     DEADLINE_PASSED,
     TODAY_REQUIRED,
     REASON_REQUIRED,
+    REPRINT_NOT_APPROVED,
     WRONG_PRINT_LOCATION,
     NOT_SELF_PRINT,
     MANUAL_STAMP,
@@ -665,6 +672,15 @@ fn conditions(
                         "申请重新打印须填写原因（如卡纸）",
                         "a reprint needs a reason (e.g. paper jam)",
                     ));
+                }
+                if role != Role::Reviewer && record.reprint_application.as_deref() != Some("approved") {
+                    return Err(Refusal::new(
+                        &REPRINT_NOT_APPROVED,
+                        "FAQ Q85; 审核端 FAQ Q12",
+                        "企业重新打印须先申请，经贸促会审核通过后方可打印",
+                        "an enterprise reprints only after CCPIT approves its reprint application",
+                    )
+                    .at("record.reprint_application"));
                 }
                 effects.push(Effect::NewSerialNumber);
             }
