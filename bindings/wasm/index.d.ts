@@ -106,6 +106,15 @@ export function importProducts(goodsCsv: string, materialsCsv: string): JsonObje
 export function schema(name?: string): JsonObject;
 export function codes(): CodeEntry[];
 export function rules(): RulesSummary;
+export function applyPrereviewAction(request: object): JsonObject;
+export function applyRegistrationAction(request: object): JsonObject;
+export function applyReprintAction(request: object): JsonObject;
+export function applyInstitutionAction(request: object): JsonObject;
+export function applyVerificationAction(request: object): JsonObject;
+export function checkAuthority(request: object): JsonObject;
+export function workflowTable(workflow: string): JsonObject;
+/** The bilingual reply letter to a verification request; needs the render build. */
+export function renderReplyLetter(letter: object, format?: "pdf" | "svg" | "png"): Uint8Array;
 
 /** The request of `renderSvg`: the `render` request without `format`. */
 export interface RenderSvgRequest {

@@ -214,3 +214,13 @@ export const importProducts = (goodsCsv, materialsCsv) =>
 export const schema = (name = "certificate") => call("schema", { name });
 export const codes = () => call("codes", {});
 export const rules = () => call("rules", {});
+export const applyPrereviewAction = (request) => call("apply_prereview_action", request);
+export const applyRegistrationAction = (request) => call("apply_registration_action", request);
+export const applyReprintAction = (request) => call("apply_reprint_action", request);
+export const applyInstitutionAction = (request) => call("apply_institution_action", request);
+export const applyVerificationAction = (request) => call("apply_verification_action", request);
+export const checkAuthority = (request) => call("check_authority", request);
+export const workflowTable = (workflow) => call("workflow_table", { workflow });
+/** The bilingual reply letter to a verification request as bytes; needs the render build. */
+export const renderReplyLetter = (letter, format = "pdf") =>
+  Uint8Array.from(atob(call("render_reply_letter", { letter, format }).data_base64), (c) => c.charCodeAt(0));

@@ -10,6 +10,12 @@ const REFUSAL_CODES: &[&[Code]] = &[
     crate::lifecycle::INVOICE_CODES,
     crate::lifecycle::ENTERPRISE_CODES,
     crate::identity::CODES,
+    crate::lifecycle::WORKFLOW_CODES,
+    crate::lifecycle::PREREVIEW_CODES,
+    crate::lifecycle::INSTITUTION_CODES,
+    crate::lifecycle::REPRINT_CODES,
+    crate::lifecycle::REGISTRATION_CODES,
+    crate::lifecycle::VERIFICATION_CODES,
 ];
 
 /// One catalogue entry as published.

@@ -50,6 +50,7 @@ pub mod codes {
         TOO_MANY_PRODUCTS = ("too_many_products", Error, "产品过多", "more products than the input bound");
         PRODUCT_INVALID = ("product_invalid", Error, "产品预审数据无法用于原产地判定", "a product pre-review no origin rule can be applied to");
         UNKNOWN_AGREEMENT = ("unknown_agreement", Error, "未知证书类型", "the rulebook has no such certificate type");
+        UNKNOWN_WORKFLOW = ("unknown_workflow", Error, "未知流程", "the rulebook has no such workflow");
         UNKNOWN_POLICY = ("unknown_policy", Error, "未知工作日规则", "the rulebook has no such working-day policy");
         DATE_OUT_OF_RANGE = ("date_out_of_range", Error, "日期超出范围", "a computed date is outside the supported range");
         UNKNOWN_OPERATION = ("unknown_operation", Error, "未知操作", "no such operation");

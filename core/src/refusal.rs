@@ -20,11 +20,26 @@ pub struct Refusal {
     /// Where the rule comes from, e.g. `FAQ Q21`; empty for malformed input.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+    /// The request field the refusal is about, e.g. `record.state`; empty when it is the request as a whole.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
 }
 
 impl Refusal {
     /// A refusal of a catalogued kind.
     pub fn new(code: &Code, source: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Refusal { code: code.code.to_string(), zh: zh.into(), en: en.into(), source: source.into() }
+        Refusal {
+            code: code.code.to_string(),
+            zh: zh.into(),
+            en: en.into(),
+            source: source.into(),
+            path: String::new(),
+        }
+    }
+
+    /// The same refusal about the request field at `path`.
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
     }
 }

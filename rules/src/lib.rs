@@ -71,6 +71,13 @@ rule_files![
     "psr/rcep.csv",
     "rulebook.toml",
     "valuation.toml",
+    "workflows/application.toml",
+    "workflows/institution.toml",
+    "workflows/officer.toml",
+    "workflows/prereview.toml",
+    "workflows/registration.toml",
+    "workflows/reprint.toml",
+    "workflows/verification.toml",
 ];
 
 /// The embedded file at `path`, if there is one.
@@ -101,7 +108,7 @@ mod tests {
     fn every_data_file_is_registered_and_sorted() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut on_disk = Vec::new();
-        for sub in ["agreements", "lists", "calendar", "psr"] {
+        for sub in ["agreements", "lists", "calendar", "psr", "workflows"] {
             if root.join(sub).is_dir() {
                 walk(root, &root.join(sub), &mut on_disk);
             }

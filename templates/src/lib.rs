@@ -11,6 +11,9 @@ pub const LIB: &str = include_str!("../forms/lib.typ");
 /// The commercial invoice generated from certificate data (FAQ Q96).
 pub const INVOICE: &str = include_str!("../forms/invoice.typ");
 
+/// The bilingual reply letter to a foreign verification request (审核端 FAQ Q8).
+pub const REPLY_LETTER: &str = include_str!("../forms/reply_letter.typ");
+
 macro_rules! forms {
     ($($code:literal),* $(,)?) => {
         /// Every certificate template: `(template code, Typst source)`, sorted by code.

@@ -126,6 +126,37 @@ enum Command {
     /// Render a certificate to PDF, SVG or PNG (the format comes from the output's extension).
     #[cfg(feature = "render")]
     Render(Box<RenderArgs>),
+    /// One action on a product pre-review (request JSON): exit 1 when refused.
+    ApplyPrereviewAction(RequestFile),
+    /// One action on an enterprise registration or a signatory/administrator application (request JSON).
+    ApplyRegistrationAction(RequestFile),
+    /// One action on a reprint application (request JSON).
+    ApplyReprintAction(RequestFile),
+    /// One action on the review side's institutions and officers (request JSON).
+    ApplyInstitutionAction(RequestFile),
+    /// One action on a foreign verification request (核查) (request JSON).
+    ApplyVerificationAction(RequestFile),
+    /// Whether an office may sign a certificate type and an officer review it (request JSON).
+    CheckAuthority(RequestFile),
+    /// A workflow's transition table: prereview, registration, application, reprint, institution,
+    /// officer or verification.
+    WorkflowTable {
+        /// The workflow.
+        workflow: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Render the bilingual reply letter to a verification request (letter JSON) to PDF, SVG or PNG.
+    #[cfg(feature = "render")]
+    RenderReplyLetter {
+        /// The letter's content as JSON (`-` for standard input).
+        file: PathBuf,
+        /// Output file: `.pdf`, `.svg` or `.png`.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Former name of the calendar operations (`is-workday`, `add-workdays`, `calendar-info`).
     #[command(hide = true)]
     Calendar {
@@ -408,6 +439,17 @@ fn print<T: Serialize>(answer: &T, format: Format, text: impl FnOnce(&T) -> Stri
     }
 }
 
+/// Runs a workflow action from a request file: exit 0 allowed, 1 refused.
+fn run_decision<O>(args: &RequestFile) -> Result<ExitCode, Error>
+where
+    O: for<'r> Operation<Answer<'r> = origo::lifecycle::WorkflowDecision>,
+{
+    let rb = args.common.rulebook()?;
+    let decision = O::run(read_json(&args.file, &rb)?, &rb)?;
+    print(&decision, args.common.format, text::workflow_decision)?;
+    Ok(exit(decision.allowed))
+}
+
 /// 0 when `ok`, else 1.
 fn exit(ok: bool) -> ExitCode {
     if ok {
@@ -512,6 +554,35 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckCopy(a) => run_file::<CheckCopy>(&a),
+        Command::ApplyPrereviewAction(a) => {
+            run_decision::<origo::api::apply_prereview_action::ApplyPrereviewAction>(&a)
+        }
+        Command::ApplyRegistrationAction(a) => {
+            run_decision::<origo::api::apply_registration_action::ApplyRegistrationAction>(&a)
+        }
+        Command::ApplyReprintAction(a) => run_decision::<origo::api::apply_reprint_action::ApplyReprintAction>(&a),
+        Command::ApplyInstitutionAction(a) => {
+            run_decision::<origo::api::apply_institution_action::ApplyInstitutionAction>(&a)
+        }
+        Command::ApplyVerificationAction(a) => {
+            run_decision::<origo::api::apply_verification_action::ApplyVerificationAction>(&a)
+        }
+        Command::CheckAuthority(a) => run_file::<origo::api::check_authority::CheckAuthority>(&a),
+        Command::WorkflowTable { workflow, common } => {
+            use origo::api::workflow_table::WorkflowTable;
+            let rb = common.rulebook()?;
+            let table = WorkflowTable::run(origo::lifecycle::TableRequest { workflow }, &rb)?;
+            print(&table, common.format, text::workflow_table)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "render")]
+        Command::RenderReplyLetter { file, output, common } => {
+            use origo::api::render_reply_letter::{RenderReplyLetter, ReplyLetterRequest};
+            let rb = common.rulebook()?;
+            let request = ReplyLetterRequest { letter: read_json(&file, &rb)?, format: output_format(&output)? };
+            write_atomically(&output, &RenderReplyLetter::run(request, &rb)?.bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::CheckInvoice(a) => run_file::<CheckInvoice>(&a),
         Command::ClassifyEnterpriseChange(a) => run_file::<ClassifyEnterpriseChange>(&a),
         Command::ApplyPersonnel(a) => run_file::<ApplyPersonnel>(&a),
@@ -584,26 +655,31 @@ impl ConvertArgs {
     }
 }
 
+/// The document format an output file's extension names.
+#[cfg(feature = "render")]
+fn output_format(output: &std::path::Path) -> Result<origo::api::render::RenderFormat, Error> {
+    use origo::api::render::RenderFormat;
+    match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("pdf") => Ok(RenderFormat::Pdf),
+        Some("svg") => Ok(RenderFormat::Svg),
+        Some("png") => Ok(RenderFormat::Png),
+        _ => Err(Error::new(
+            &codes::OUTPUT_FORMAT,
+            output.display().to_string(),
+            "输出文件须以 .pdf、.svg 或 .png 结尾",
+            "the output file must end in .pdf, .svg or .png",
+        )),
+    }
+}
+
 #[cfg(feature = "render")]
 fn render(a: &RenderArgs) -> Result<ExitCode, Error> {
-    use origo::render::{Document, DuplicateOf, Format as Output, RenderOptions};
+    use origo::render::{Document, DuplicateOf, RenderOptions};
     let rb = match &a.rules {
         Some(dir) => Rulebook::from_dir(dir)?,
         None => Rulebook::builtin()?,
     };
-    let format = match a.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("pdf") => Output::Pdf,
-        Some("svg") => Output::Svg,
-        Some("png") => Output::Png,
-        _ => {
-            return Err(Error::new(
-                &codes::OUTPUT_FORMAT,
-                a.output.display().to_string(),
-                "输出文件须以 .pdf、.svg 或 .png 结尾",
-                "the output file must end in .pdf, .svg or .png",
-            ))
-        }
-    };
+    let format = output_format(&a.output)?.into();
     let limits = rb.limits();
     let image = |p: &Option<PathBuf>| p.as_ref().map(|p| read_bytes(p, limits.max_image_bytes)).transpose();
     let options = RenderOptions {

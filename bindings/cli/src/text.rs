@@ -329,3 +329,39 @@ pub fn calendar_info(c: &CalendarDescription<'_>) -> String {
     }
     out
 }
+
+/// A workflow action's decision.
+pub fn workflow_decision(d: &origo::lifecycle::WorkflowDecision) -> String {
+    let state = d.state.as_deref().unwrap_or("—");
+    let mut out = String::new();
+    match (&d.refusal, d.allowed) {
+        (Some(r), false) => {
+            let _ = writeln!(out, "拒绝 / refused [{}] (state stays {state})", r.code);
+            reason_lines(&mut out, r);
+        }
+        _ => {
+            let _ = writeln!(out, "允许 / allowed -> {state}");
+            for e in &d.effects {
+                let _ = writeln!(out, "  effect: {e}");
+            }
+            if !d.source.is_empty() {
+                let _ = writeln!(out, "  依据 / source: {}", d.source);
+            }
+        }
+    }
+    out
+}
+
+/// A workflow's transition table, one line per cell.
+pub fn workflow_table(t: &origo::lifecycle::WorkflowTable<'_>) -> String {
+    let mut out = String::new();
+    for r in &t.rows {
+        let outcome = match (&r.to, &r.refusal) {
+            (Some(to), _) => format!("-> {to}"),
+            (None, Some(code)) => format!("refused {code}"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "{:<16} {:<22} {:<16} {outcome}", r.state, r.action, r.role);
+    }
+    out
+}

@@ -86,8 +86,8 @@ test("every core operation is the JS function of its name in camelCase", async (
   const source = readFileSync(new URL("../index.js", import.meta.url), "utf8");
   const types = readFileSync(new URL("../index.d.ts", import.meta.url), "utf8");
   const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  // The render build's operations: the default build's plus `render`.
-  const names = [...origo.operations(), "render"].filter((n, i, all) => all.indexOf(n) === i);
+  // The render build's operations: the default build's plus the two that draw.
+  const names = [...origo.operations(), "render", "render_reply_letter"].filter((n, i, all) => all.indexOf(n) === i);
   for (const name of names) {
     const js = camel(name);
     assert.equal(typeof origo[js], "function", `the core operation \`${name}\` has no JS function \`${js}\``);

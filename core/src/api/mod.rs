@@ -17,9 +17,15 @@ use serde::{Deserialize, Serialize};
 pub mod add_workdays;
 pub mod apply_action;
 pub mod apply_delegation;
+pub mod apply_institution_action;
 pub mod apply_personnel;
+pub mod apply_prereview_action;
+pub mod apply_registration_action;
+pub mod apply_reprint_action;
+pub mod apply_verification_action;
 pub mod calendar_info;
 pub mod check;
+pub mod check_authority;
 pub mod check_copy;
 pub mod check_invoice;
 pub mod check_signatory;
@@ -32,12 +38,15 @@ pub mod import_products;
 pub mod is_workday;
 #[cfg(feature = "render")]
 pub mod render;
+#[cfg(feature = "render")]
+pub mod render_reply_letter;
 pub mod retention_window;
 pub mod rules;
 pub mod schema;
 pub mod system_dates;
 pub mod transition_table;
 pub mod validate_id;
+pub mod workflow_table;
 
 /// One operation of the library: a name, a typed request, a typed answer and the rule that maps one
 /// to the other with a rulebook.
@@ -108,9 +117,15 @@ pub const OPERATIONS: &[Entry] = &[
     Entry::of::<add_workdays::AddWorkdays>(),
     Entry::of::<apply_action::ApplyAction>(),
     Entry::of::<apply_delegation::ApplyDelegation>(),
+    Entry::of::<apply_institution_action::ApplyInstitutionAction>(),
     Entry::of::<apply_personnel::ApplyPersonnel>(),
+    Entry::of::<apply_prereview_action::ApplyPrereviewAction>(),
+    Entry::of::<apply_registration_action::ApplyRegistrationAction>(),
+    Entry::of::<apply_reprint_action::ApplyReprintAction>(),
+    Entry::of::<apply_verification_action::ApplyVerificationAction>(),
     Entry::of::<calendar_info::CalendarInfo>(),
     Entry::of::<check::Check>(),
+    Entry::of::<check_authority::CheckAuthority>(),
     Entry::of::<check_copy::CheckCopy>(),
     Entry::of::<check_invoice::CheckInvoice>(),
     Entry::of::<check_signatory::CheckSignatory>(),
@@ -123,12 +138,15 @@ pub const OPERATIONS: &[Entry] = &[
     Entry::of::<is_workday::IsWorkday>(),
     #[cfg(feature = "render")]
     Entry::of::<render::Render>(),
+    #[cfg(feature = "render")]
+    Entry::of::<render_reply_letter::RenderReplyLetter>(),
     Entry::of::<retention_window::RetentionWindow>(),
     Entry::of::<rules::Rules>(),
     Entry::of::<schema::Schema>(),
     Entry::of::<system_dates::SystemDates>(),
     Entry::of::<transition_table::TransitionTable>(),
     Entry::of::<validate_id::ValidateId>(),
+    Entry::of::<workflow_table::WorkflowTable>(),
 ];
 
 /// The operation called `name` (or by a former name).

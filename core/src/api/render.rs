@@ -73,6 +73,16 @@ pub enum RenderFormat {
     Png,
 }
 
+impl From<RenderFormat> for Format {
+    fn from(f: RenderFormat) -> Format {
+        match f {
+            RenderFormat::Pdf => Format::Pdf,
+            RenderFormat::Svg => Format::Svg,
+            RenderFormat::Png => Format::Png,
+        }
+    }
+}
+
 /// The original a certified true copy stands for.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -120,11 +130,7 @@ impl RenderRequest {
             .collect::<Result<Vec<_>>>()?;
         let defaults = RenderOptions::default();
         Ok(RenderOptions {
-            format: match self.format {
-                RenderFormat::Pdf => Format::Pdf,
-                RenderFormat::Svg => Format::Svg,
-                RenderFormat::Png => Format::Png,
-            },
+            format: self.format.into(),
             page: self.page,
             back: self.back,
             document: if self.invoice { Document::Invoice } else { Document::Certificate },

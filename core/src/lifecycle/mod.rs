@@ -8,15 +8,33 @@
 
 mod copy;
 mod enterprise;
+mod institutions;
 mod invoice;
+pub mod machine;
+mod prereview;
+mod registration;
+mod reprint;
+mod verification;
 
 pub use copy::{check_copy, CopyDecision, CopyRequest, CopySide};
 pub use enterprise::*;
+pub use institutions::*;
 pub use invoice::*;
+pub use machine::{workflow_table, EnterpriseActor, TableRequest, WorkflowDecision, WorkflowRow, WorkflowTable};
+pub use prereview::*;
+pub use registration::*;
+pub use reprint::*;
+pub use verification::*;
 
 pub(crate) use copy::CODES as COPY_CODES;
 pub(crate) use enterprise::CODES as ENTERPRISE_CODES;
+pub(crate) use institutions::CODES as INSTITUTION_CODES;
 pub(crate) use invoice::CODES as INVOICE_CODES;
+pub(crate) use machine::CODES as WORKFLOW_CODES;
+pub(crate) use prereview::CODES as PREREVIEW_CODES;
+pub(crate) use registration::CODES as REGISTRATION_CODES;
+pub(crate) use reprint::CODES as REPRINT_CODES;
+pub(crate) use verification::CODES as VERIFICATION_CODES;
 
 use crate::refusal::Refusal;
 use crate::rulebook::{Agreement, LifecycleRules, Role, Rulebook, Scope};
@@ -266,6 +284,10 @@ pub struct Record {
     /// Set when this certificate is itself a reissue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reissue_of: Option<ReissueOf>,
+    /// The state of the enterprise's reprint application for this certificate (the `reprint`
+    /// workflow): the enterprise reprints only once CCPIT approved it (审核端 FAQ Q12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reprint_application: Option<String>,
 }
 
 /// Who acts.
@@ -390,6 +412,7 @@ crate::finding::codes! {
     DEADLINE_PASSED = ("lifecycle_reissue_deadline_passed", Error, "已超过重发期限", "the reissue deadline has passed");
     TODAY_REQUIRED = ("lifecycle_today_required", Error, "给出期限时须给出当天日期", "a deadline needs today's date");
     REASON_REQUIRED = ("lifecycle_reason_required", Error, "重新打印须说明原因", "a reprint needs a reason");
+    REPRINT_NOT_APPROVED = ("lifecycle_reprint_not_approved", Error, "重新打印申请未经审核通过", "the reprint application is not approved");
     WRONG_PRINT_LOCATION = ("lifecycle_wrong_print_location", Error, "打印地点不符", "the certificate is printed elsewhere");
     NOT_SELF_PRINT = ("lifecycle_not_self_print", Error, "企业未开通自主打印", "the enterprise has no self-print");
     MANUAL_STAMP = ("lifecycle_manual_stamp", Error, "该证书须手工盖章签字", "the certificate needs a manual stamp and signature");
@@ -597,6 +620,15 @@ fn conditions(
                         "a reprint needs a reason (e.g. paper jam)",
                     ));
                 }
+                if role != Role::Reviewer && record.reprint_application.as_deref() != Some("approved") {
+                    return Err(Refusal::new(
+                        &REPRINT_NOT_APPROVED,
+                        "FAQ Q85; 审核端 FAQ Q12",
+                        "企业重新打印须先申请，经贸促会审核通过后方可打印",
+                        "an enterprise reprints only after CCPIT approves its reprint application",
+                    )
+                    .at("record.reprint_application"));
+                }
                 effects.push(Effect::NewSerialNumber);
             }
             if want == PrintLocation::Enterprise && manual_stamp(agreement, record)? {
@@ -739,3 +771,5 @@ pub fn table_text(rules: &LifecycleRules) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workflow_tests;

@@ -34,6 +34,7 @@ fn record(state: State) -> Record {
         self_print: true,
         amendment_pending: false,
         reissue_of: None,
+        reprint_application: None,
     }
 }
 
@@ -84,6 +85,8 @@ fn the_ordinary_path_from_draft_to_reprint() {
     let mut r = req(State::Printed, Action::Reprint, Role::Signatory);
     assert_eq!(code_of(&run(&a, &r)), "lifecycle_reason_required");
     r.reason = Some("卡纸".into());
+    assert_eq!(code_of(&run(&a, &r)), "lifecycle_reprint_not_approved");
+    r.record.reprint_application = Some("approved".into());
     let d = run(&a, &r);
     assert_eq!(d.state, Some(State::Printed));
     assert_eq!(d.effects, vec![Effect::NewSerialNumber]);

@@ -5,8 +5,11 @@
 //! [`world`]); fonts and templates are parsed once per process; caches are trimmed after each
 //! render so a long-running host stays flat in memory.
 
+mod letter;
 mod view;
 mod world;
+
+pub use letter::{render_reply_letter, ReplyLetter};
 
 use crate::error::codes;
 use crate::finding::Code;

@@ -372,3 +372,47 @@ fn each_row_prints_its_own_item_even_when_numbers_repeat() {
     let flat: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
     assert!(flat.contains("SECONDITEMWITHAREPEATEDNUMBER"), "{flat}");
 }
+
+fn letter() -> super::ReplyLetter {
+    serde_json::from_value(serde_json::json!({
+        "requester": "Korea Customs Service",
+        "reference": "KCS-2026-0142",
+        "request_date": "2026-09-01",
+        "certificate": "K2633000000000001",
+        "issuer": "中国国际贸易促进委员会宁波市分会",
+        "creator": "中国国际贸易促进委员会浙江省分会",
+        "date": "2026-10-15",
+        "conclusion_zh": "经核查，该证书所列货物符合原产地规则，证书真实有效。",
+        "conclusion_en": "The goods meet the rules of origin; the certificate is authentic and valid."
+    }))
+    .unwrap()
+}
+
+#[test]
+fn the_verification_reply_letter_is_bilingual_and_literal() {
+    let mut l = letter();
+    l.requester = "#read(\"/data.json\") *Korea*".into();
+    let (doc, _) = super::letter::compile_letter(&l).unwrap();
+    let mut s = String::new();
+    for page in doc.pages() {
+        texts(&page.frame, &mut s);
+    }
+    for want in [
+        "核查回函",
+        "Reply to the Request for Verification",
+        "K2633000000000001",
+        "证书真实有效",
+        "authentic and valid",
+        "#read(\"/data.json\") *Korea*",
+        "2026-10-15",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in {s}");
+    }
+    let pdf = super::render_reply_letter(&letter(), &rulebook(), Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(pdf, super::render_reply_letter(&letter(), &rulebook(), Format::Pdf).unwrap());
+    let mut empty = letter();
+    empty.conclusion_en = " ".into();
+    let e = super::render_reply_letter(&empty, &rulebook(), Format::Svg).unwrap_err();
+    assert_eq!((e.code, e.path.as_str()), ("invalid_value", "conclusion_en"));
+}

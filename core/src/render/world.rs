@@ -19,6 +19,7 @@ pub(crate) struct Shared {
     lib: Source,
     forms: Vec<(&'static str, Source)>,
     invoice: Source,
+    reply_letter: Source,
 }
 
 pub(crate) fn id(path: &str) -> Option<FileId> {
@@ -42,6 +43,7 @@ pub(crate) fn shared() -> Option<&'static Shared> {
                 lib: Source::new(id("/lib.typ")?, origo_templates::LIB.to_string()),
                 forms,
                 invoice: Source::new(main, origo_templates::INVOICE.to_string()),
+                reply_letter: Source::new(main, origo_templates::REPLY_LETTER.to_string()),
             })
         })
         .as_ref()
@@ -56,6 +58,11 @@ impl Shared {
     /// The commercial invoice template.
     pub(crate) fn invoice(&self) -> &Source {
         &self.invoice
+    }
+
+    /// The verification reply letter template.
+    pub(crate) fn reply_letter(&self) -> &Source {
+        &self.reply_letter
     }
 }
 

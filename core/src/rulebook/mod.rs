@@ -7,6 +7,7 @@ mod fact;
 mod lifecycle;
 mod limits;
 mod valuation;
+mod workflow;
 
 pub use agreement::*;
 pub use content::{ContentData, ContentTexts, HsMigration};
@@ -15,6 +16,7 @@ pub use fact::*;
 pub use lifecycle::*;
 pub use limits::*;
 pub use valuation::*;
+pub use workflow::*;
 
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
@@ -50,6 +52,7 @@ struct Inner {
     valuation: ValuationData,
     countries: BTreeMap<String, CountryInfo>,
     lifecycle: LifecycleRules,
+    workflows: BTreeMap<String, Workflow>,
     origin: crate::origin::Tables,
     calendar: crate::calendar::Calendar,
 }
@@ -151,6 +154,7 @@ impl Rulebook {
         let content = content::load(&files)?;
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
         let lifecycle = parse_lifecycle(&files, &top.limits)?;
+        let workflows = parse_workflows(&files, &top.limits)?;
         let origin = crate::origin::Tables::load(
             files.0.iter().map(|(p, t)| (p.as_str(), t.as_str())),
             &agreements,
@@ -182,6 +186,7 @@ impl Rulebook {
             valuation,
             countries,
             lifecycle,
+            workflows,
             origin,
             calendar,
         };
@@ -229,6 +234,16 @@ impl Rulebook {
     /// Lifecycle, copy, identifier and role policy (`lifecycle.toml`).
     pub fn lifecycle(&self) -> &LifecycleRules {
         &self.inner.lifecycle
+    }
+
+    /// The workflow called `name` (`workflows/<name>.toml`); every name of [`WORKFLOWS`] is there.
+    pub fn workflow(&self, name: &str) -> Option<&Workflow> {
+        self.inner.workflows.get(name)
+    }
+
+    /// Every workflow, sorted by name.
+    pub fn workflows(&self) -> impl Iterator<Item = &Workflow> {
+        self.inner.workflows.values()
     }
 
     /// The origin tables: product-specific rules, minimal operations, printed criteria.
@@ -347,6 +362,24 @@ fn parse_lifecycle(files: &Files, limits: &Limits) -> Result<LifecycleRules> {
     let value = serde_json::to_value(&rules).map_err(|e| invalid(FILE, "", &e.to_string()))?;
     require_sources(FILE, "", &value)?;
     Ok(rules)
+}
+
+fn parse_workflows(files: &Files, limits: &Limits) -> Result<BTreeMap<String, Workflow>> {
+    let mut out = BTreeMap::new();
+    for (path, text) in files.under("workflows/", ".toml") {
+        if text.len() > limits.max_input_bytes {
+            return Err(too_large(path, limits.max_input_bytes));
+        }
+        let w: Workflow = parse_toml(path, text)?;
+        w.validate(path)?;
+        out.insert(w.name.clone(), w);
+    }
+    for name in WORKFLOWS {
+        if !out.contains_key(*name) {
+            return Err(invalid(&format!("workflows/{name}.toml"), "", "the rulebook has no such workflow file"));
+        }
+    }
+    Ok(out)
 }
 
 fn validate_agreement(path: &str, a: &Agreement, countries: &BTreeMap<String, CountryInfo>) -> Result<()> {

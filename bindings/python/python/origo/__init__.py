@@ -26,6 +26,14 @@ __all__ = [
     "Rulebook",
     "Severity",
     "add_workdays",
+    "apply_institution_action",
+    "apply_prereview_action",
+    "apply_registration_action",
+    "apply_reprint_action",
+    "apply_verification_action",
+    "check_authority",
+    "workflow_table",
+    "render_reply_letter",
     "apply_action",
     "apply_delegation",
     "apply_personnel",
@@ -274,3 +282,53 @@ def rules(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
     """The rulebook's version and its certificate types with their key facts."""
     result: Dict[str, Any] = call("rules", {}, rulebook=rulebook)
     return result
+
+
+def apply_prereview_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """One action on a product pre-review (submit, approve, reject, void, amend), or its refusal."""
+    result: Dict[str, Any] = call("apply_prereview_action", request, rulebook=rulebook)
+    return result
+
+
+def apply_registration_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """One action on an enterprise registration or a signatory/administrator application."""
+    result: Dict[str, Any] = call("apply_registration_action", request, rulebook=rulebook)
+    return result
+
+
+def apply_reprint_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """One action on a reprint application CCPIT reviews."""
+    result: Dict[str, Any] = call("apply_reprint_action", request, rulebook=rulebook)
+    return result
+
+
+def apply_institution_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """One action on the review side's institutions (总会, 分会, 支会) and officers."""
+    result: Dict[str, Any] = call("apply_institution_action", request, rulebook=rulebook)
+    return result
+
+
+def apply_verification_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """One action on a foreign verification request (核查)."""
+    result: Dict[str, Any] = call("apply_verification_action", request, rulebook=rulebook)
+    return result
+
+
+def check_authority(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """Whether an office may sign a certificate type and an officer review it."""
+    result: Dict[str, Any] = call("check_authority", request, rulebook=rulebook)
+    return result
+
+
+def workflow_table(workflow: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+    """A workflow's transition table (prereview, registration, application, reprint, institution, officer, verification)."""
+    result: Dict[str, Any] = call("workflow_table", {"workflow": workflow}, rulebook=rulebook)
+    return result
+
+
+def render_reply_letter(
+    letter: Mapping[str, Any], format: str = "pdf", *, rulebook: Optional[Rulebook] = None
+) -> bytes:
+    """The bilingual reply letter to a foreign verification request, as PDF, SVG or PNG bytes."""
+    answer: Dict[str, Any] = call("render_reply_letter", {"letter": letter, "format": format}, rulebook=rulebook)
+    return _base64.b64decode(answer["data_base64"])
