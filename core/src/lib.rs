@@ -12,7 +12,6 @@
 //! ```
 
 pub mod api;
-pub mod calendar;
 pub mod catalogue;
 pub mod check;
 mod error;
@@ -25,28 +24,14 @@ pub mod origin;
 mod refusal;
 #[cfg(feature = "render")]
 pub mod render;
-mod report;
 pub mod rulebook;
 pub mod schema;
 pub mod valuation;
 
+pub use check::{check_certificate, check_json, Derived, Report};
 pub use error::{codes, Error, Result};
 pub use finding::{Code, Finding, Message, Path, Severity};
 pub use model::{Certificate, Product};
 pub use refusal::Refusal;
-pub use report::{Derived, Report};
+pub use rulebook::calendar;
 pub use rulebook::Rulebook;
-
-use chrono::NaiveDate;
-
-/// Checks a parsed certificate. Fails only when its certificate type is not in the rulebook.
-pub fn check_certificate(cert: &Certificate, rulebook: &Rulebook, today: Option<NaiveDate>) -> Result<Report> {
-    let agreement = rulebook.known_agreement(&cert.agreement, "agreement")?;
-    Ok(check::check(cert, agreement, rulebook, today))
-}
-
-/// Reads certificate JSON within the rulebook's bounds and checks it.
-pub fn check_json(text: &str, rulebook: &Rulebook, today: Option<NaiveDate>) -> Result<Report> {
-    let cert: Certificate = json::read(text, rulebook.limits())?;
-    check_certificate(&cert, rulebook, today)
-}

@@ -5,6 +5,7 @@ pub mod deadlines;
 mod item_limit;
 mod origin;
 mod print;
+mod report;
 mod structure;
 mod valuation;
 
@@ -13,9 +14,9 @@ pub use print::{PrintDecision, SealShown};
 
 use crate::finding::{Code, Finding, Severity};
 use crate::model::Certificate;
-use crate::report::{Derived, Report};
 use crate::rulebook::{Agreement, Rulebook};
 use chrono::NaiveDate;
+pub use report::{Derived, Report};
 
 /// What every rule family sees: the certificate, its agreement, the rulebook and the caller's "today".
 #[derive(Debug)]
@@ -85,4 +86,16 @@ pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, tod
         findings: out.findings,
         derived: out.derived,
     }
+}
+
+/// Checks a parsed certificate. Fails only when its certificate type is not in the rulebook.
+pub fn check_certificate(cert: &Certificate, rulebook: &Rulebook, today: Option<NaiveDate>) -> crate::Result<Report> {
+    let agreement = rulebook.known_agreement(&cert.agreement, "agreement")?;
+    Ok(check(cert, agreement, rulebook, today))
+}
+
+/// Reads certificate JSON within the rulebook's bounds and checks it.
+pub fn check_json(text: &str, rulebook: &Rulebook, today: Option<NaiveDate>) -> crate::Result<Report> {
+    let cert: Certificate = crate::json::read(text, rulebook.limits())?;
+    check_certificate(&cert, rulebook, today)
 }

@@ -3,7 +3,7 @@
 
 use crate::identity;
 use crate::refusal::Refusal;
-use crate::rulebook::{ChangeMode, LifecycleRules, Role};
+use crate::rulebook::{ChangeMode, LifecycleRules, PersonnelAction, Role, EDIT_ENTERPRISE};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -28,10 +28,7 @@ crate::finding::codes! {
 
 // ----- enterprise record changes -----
 
-/// The permission name of [`classify_change`] in `lifecycle.toml`.
-pub(crate) const EDIT_ENTERPRISE: &str = "edit_enterprise";
-
-/// `enterprise_change`: the fields an enterprise wants to change.
+/// `classify_enterprise_change`: the fields an enterprise wants to change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
@@ -138,48 +135,6 @@ pub fn classify_change(rules: &LifecycleRules, req: &ChangeRequest) -> ChangeDec
 }
 
 // ----- people and roles -----
-
-/// What an administrator (or a signatory, for itself) does to people's accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PersonnelAction {
-    /// Suspend a signatory (FAQ Q63, Q124).
-    DisableSignatory,
-    /// Lift a suspension (FAQ Q8, Q124).
-    EnableSignatory,
-    /// End a disabled signatory's authorisation for good (FAQ Q124: disable, then delete).
-    DeleteSignatory,
-    /// Hand administration to another person, at once and without review (FAQ Q64, Q66, Q125).
-    TransferAdministrator,
-    /// Apply to become administrator; CCPIT reviews it (FAQ Q8).
-    RequestAdministrator,
-}
-
-impl PersonnelAction {
-    const ALL: [PersonnelAction; 5] = [
-        PersonnelAction::DisableSignatory,
-        PersonnelAction::EnableSignatory,
-        PersonnelAction::DeleteSignatory,
-        PersonnelAction::TransferAdministrator,
-        PersonnelAction::RequestAdministrator,
-    ];
-
-    /// The snake_case name, as in JSON and `lifecycle.toml`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonnelAction::DisableSignatory => "disable_signatory",
-            PersonnelAction::EnableSignatory => "enable_signatory",
-            PersonnelAction::DeleteSignatory => "delete_signatory",
-            PersonnelAction::TransferAdministrator => "transfer_administrator",
-            PersonnelAction::RequestAdministrator => "request_administrator",
-        }
-    }
-
-    /// The action called `name`, if any.
-    pub fn parse(name: &str) -> Option<PersonnelAction> {
-        PersonnelAction::ALL.into_iter().find(|a| a.as_str() == name)
-    }
-}
 
 /// Where a person's account stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

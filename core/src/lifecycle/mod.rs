@@ -37,6 +37,7 @@ pub(crate) use reprint::CODES as REPRINT_CODES;
 pub(crate) use verification::CODES as VERIFICATION_CODES;
 
 use crate::refusal::Refusal;
+pub use crate::rulebook::{Action, PersonnelAction, EDIT_ENTERPRISE};
 use crate::rulebook::{Agreement, LifecycleRules, Role, Rulebook, Scope};
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -107,88 +108,8 @@ impl State {
     }
 }
 
-/// What can be done to a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Save (create or edit) the application.
-    Save,
-    /// Send it for review.
-    Send,
-    /// Take it back from review to edit it (FAQ Q29, Q87).
-    Withdraw,
-    /// Approve it (reviewer).
-    Approve,
-    /// Reject it (reviewer).
-    Reject,
-    /// Preview the form (FAQ Q44).
-    Preview,
-    /// First print.
-    Print,
-    /// Print again: same certificate number, new serial number, with a reason (FAQ Q33, Q85).
-    Reprint,
-    /// Void before the first print, freeing the invoice number (FAQ Q27, Q115).
-    Void,
-    /// Delete an application that was never approved (FAQ Q21: approved ones never).
-    Delete,
-    /// 改证重发: apply for an amended reissue of an approved certificate (FAQ Q32, Q87, Q100).
-    AmendReissue,
-    /// 失证重发: apply for a duplicate of a printed certificate that was lost (FAQ Q86).
-    LostReissue,
-    /// Switch the print location of an approved, unprinted certificate (FAQ Q114).
-    ChangePrintLocation,
-    /// Print an extra copy (FAQ Q99).
-    ExtraCopy,
-    /// Mark an original as replaced once its amendment is approved (FAQ Q100).
-    Supersede,
-}
-
+/// How the certificate lifecycle moves on each action (the vocabulary itself is rulebook data).
 impl Action {
-    /// Every action, in table order.
-    pub const ALL: [Action; 15] = [
-        Action::Save,
-        Action::Send,
-        Action::Withdraw,
-        Action::Approve,
-        Action::Reject,
-        Action::Preview,
-        Action::Print,
-        Action::Reprint,
-        Action::Void,
-        Action::Delete,
-        Action::AmendReissue,
-        Action::LostReissue,
-        Action::ChangePrintLocation,
-        Action::ExtraCopy,
-        Action::Supersede,
-    ];
-
-    /// The snake_case name, as in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Save => "save",
-            Action::Send => "send",
-            Action::Withdraw => "withdraw",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Preview => "preview",
-            Action::Print => "print",
-            Action::Reprint => "reprint",
-            Action::Void => "void",
-            Action::Delete => "delete",
-            Action::AmendReissue => "amend_reissue",
-            Action::LostReissue => "lost_reissue",
-            Action::ChangePrintLocation => "change_print_location",
-            Action::ExtraCopy => "extra_copy",
-            Action::Supersede => "supersede",
-        }
-    }
-
-    /// The action called `name`, if any.
-    pub fn parse(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == name)
-    }
-
     /// The states the action is defined in and the state it leads to.
     fn transition(self, from: State) -> Option<State> {
         use State::*;
@@ -215,11 +136,6 @@ impl Action {
     fn defined_in(self) -> Vec<&'static str> {
         State::ALL.into_iter().filter(|s| self.transition(*s).is_some()).map(State::as_str).collect()
     }
-}
-
-/// Whether an action name is one the rulebook may grant: a lifecycle or a personnel action.
-pub(crate) fn is_known_action(name: &str) -> bool {
-    name == EDIT_ENTERPRISE || Action::parse(name).is_some() || PersonnelAction::parse(name).is_some()
 }
 
 /// Where an approved certificate is printed.

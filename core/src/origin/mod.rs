@@ -7,13 +7,12 @@
 //! prefix wins), the minimal operations and the printed codes live in the rulebook.
 
 mod eval;
-pub mod expr;
 pub mod import;
-pub mod psr;
 #[cfg(test)]
 pub(crate) mod tests;
 mod text;
 
+pub use crate::rulebook::{expr, psr};
 pub use psr::{PsrTable, Tables};
 
 use crate::error::{Error, Result};

@@ -218,7 +218,7 @@ impl LifecycleRules {
     }
 
     /// Checks what serde cannot: known action names, sane bounds, known field references.
-    pub(crate) fn validate(&self, file: &str, is_known_action: fn(&str) -> bool) -> Result<()> {
+    pub(crate) fn validate(&self, file: &str) -> Result<()> {
         if self.schema_version != 1 {
             return Err(invalid(file, "schema_version", "unsupported schema_version (expected 1)"));
         }
@@ -300,5 +300,141 @@ mod tests {
         assert!(e.path.starts_with("lifecycle.toml: enterprise_field["), "{}", e.path);
         let e = with_lifecycle(|t| t.replace("change = \"never\"", "change = \"sometimes\""));
         assert!(e.path.starts_with("lifecycle.toml: enterprise_field"), "{}", e.path);
+    }
+}
+
+// ----- the action vocabulary the roles above are granted (the engines live in `crate::lifecycle`) -----
+
+/// The enterprise-information edit a role may be granted (FAQ Q8): the permission name of
+/// `lifecycle::classify_change` in `lifecycle.toml`.
+pub const EDIT_ENTERPRISE: &str = "edit_enterprise";
+
+/// What can be done to a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Save (create or edit) the application.
+    Save,
+    /// Send it for review.
+    Send,
+    /// Take it back from review to edit it (FAQ Q29, Q87).
+    Withdraw,
+    /// Approve it (reviewer).
+    Approve,
+    /// Reject it (reviewer).
+    Reject,
+    /// Preview the form (FAQ Q44).
+    Preview,
+    /// First print.
+    Print,
+    /// Print again: same certificate number, new serial number, with a reason (FAQ Q33, Q85).
+    Reprint,
+    /// Void before the first print, freeing the invoice number (FAQ Q27, Q115).
+    Void,
+    /// Delete an application that was never approved (FAQ Q21: approved ones never).
+    Delete,
+    /// 改证重发: apply for an amended reissue of an approved certificate (FAQ Q32, Q87, Q100).
+    AmendReissue,
+    /// 失证重发: apply for a duplicate of a printed certificate that was lost (FAQ Q86).
+    LostReissue,
+    /// Switch the print location of an approved, unprinted certificate (FAQ Q114).
+    ChangePrintLocation,
+    /// Print an extra copy (FAQ Q99).
+    ExtraCopy,
+    /// Mark an original as replaced once its amendment is approved (FAQ Q100).
+    Supersede,
+}
+
+impl Action {
+    /// Every action, in table order.
+    pub const ALL: [Action; 15] = [
+        Action::Save,
+        Action::Send,
+        Action::Withdraw,
+        Action::Approve,
+        Action::Reject,
+        Action::Preview,
+        Action::Print,
+        Action::Reprint,
+        Action::Void,
+        Action::Delete,
+        Action::AmendReissue,
+        Action::LostReissue,
+        Action::ChangePrintLocation,
+        Action::ExtraCopy,
+        Action::Supersede,
+    ];
+
+    /// The snake_case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Save => "save",
+            Action::Send => "send",
+            Action::Withdraw => "withdraw",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Preview => "preview",
+            Action::Print => "print",
+            Action::Reprint => "reprint",
+            Action::Void => "void",
+            Action::Delete => "delete",
+            Action::AmendReissue => "amend_reissue",
+            Action::LostReissue => "lost_reissue",
+            Action::ChangePrintLocation => "change_print_location",
+            Action::ExtraCopy => "extra_copy",
+            Action::Supersede => "supersede",
+        }
+    }
+
+    /// The action called `name`, if any.
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+/// Whether an action name is one the rulebook may grant: a lifecycle or a personnel action.
+pub(crate) fn is_known_action(name: &str) -> bool {
+    name == EDIT_ENTERPRISE || Action::parse(name).is_some() || PersonnelAction::parse(name).is_some()
+}
+
+/// What an administrator (or a signatory, for itself) does to people's accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonnelAction {
+    /// Suspend a signatory (FAQ Q63, Q124).
+    DisableSignatory,
+    /// Lift a suspension (FAQ Q8, Q124).
+    EnableSignatory,
+    /// End a disabled signatory's authorisation for good (FAQ Q124: disable, then delete).
+    DeleteSignatory,
+    /// Hand administration to another person, at once and without review (FAQ Q64, Q66, Q125).
+    TransferAdministrator,
+    /// Apply to become administrator; CCPIT reviews it (FAQ Q8).
+    RequestAdministrator,
+}
+
+impl PersonnelAction {
+    const ALL: [PersonnelAction; 5] = [
+        PersonnelAction::DisableSignatory,
+        PersonnelAction::EnableSignatory,
+        PersonnelAction::DeleteSignatory,
+        PersonnelAction::TransferAdministrator,
+        PersonnelAction::RequestAdministrator,
+    ];
+
+    /// The snake_case name, as in JSON and `lifecycle.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonnelAction::DisableSignatory => "disable_signatory",
+            PersonnelAction::EnableSignatory => "enable_signatory",
+            PersonnelAction::DeleteSignatory => "delete_signatory",
+            PersonnelAction::TransferAdministrator => "transfer_administrator",
+            PersonnelAction::RequestAdministrator => "request_administrator",
+        }
+    }
+
+    /// The action called `name`, if any.
+    pub fn parse(name: &str) -> Option<PersonnelAction> {
+        PersonnelAction::ALL.into_iter().find(|a| a.as_str() == name)
     }
 }

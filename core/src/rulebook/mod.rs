@@ -1,11 +1,14 @@
 //! The rulebook: every policy fact as data, loaded once from the embedded files or from a host's directory.
 
 mod agreement;
+pub mod calendar;
 mod content;
 mod countries;
+pub mod expr;
 mod fact;
 mod lifecycle;
 mod limits;
+pub mod psr;
 mod valuation;
 mod workflow;
 
@@ -53,8 +56,8 @@ struct Inner {
     countries: BTreeMap<String, CountryInfo>,
     lifecycle: LifecycleRules,
     workflows: BTreeMap<String, Workflow>,
-    origin: crate::origin::Tables,
-    calendar: crate::calendar::Calendar,
+    origin: psr::Tables,
+    calendar: calendar::Calendar,
 }
 
 /// The rulebook data files as (relative path, text) pairs: the one shape every loader shares.
@@ -155,12 +158,9 @@ impl Rulebook {
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
         let lifecycle = parse_lifecycle(&files, &top.limits)?;
         let workflows = parse_workflows(&files, &top.limits)?;
-        let origin = crate::origin::Tables::load(
-            files.0.iter().map(|(p, t)| (p.as_str(), t.as_str())),
-            &agreements,
-            &top.limits,
-        )?;
-        let calendar = crate::calendar::Calendar::load(
+        let origin =
+            psr::Tables::load(files.0.iter().map(|(p, t)| (p.as_str(), t.as_str())), &agreements, &top.limits)?;
+        let calendar = calendar::Calendar::load(
             files.under("calendar/", ".csv"),
             required(&files, "calendar/policies.toml")?,
             required(&files, "calendar/deadlines.toml")?,
@@ -247,7 +247,7 @@ impl Rulebook {
     }
 
     /// The origin tables: product-specific rules, minimal operations, printed criteria.
-    pub fn origin(&self) -> &crate::origin::Tables {
+    pub fn origin(&self) -> &psr::Tables {
         &self.inner.origin
     }
 
@@ -260,7 +260,7 @@ impl Rulebook {
     }
 
     /// The working-day calendar, its policies and the system-date rules.
-    pub fn calendar(&self) -> &crate::calendar::Calendar {
+    pub fn calendar(&self) -> &calendar::Calendar {
         &self.inner.calendar
     }
 
@@ -358,7 +358,7 @@ fn parse_lifecycle(files: &Files, limits: &Limits) -> Result<LifecycleRules> {
         return Err(too_large(FILE, limits.max_input_bytes));
     }
     let rules: LifecycleRules = parse_toml(FILE, text)?;
-    rules.validate(FILE, crate::lifecycle::is_known_action)?;
+    rules.validate(FILE)?;
     let value = serde_json::to_value(&rules).map_err(|e| invalid(FILE, "", &e.to_string()))?;
     require_sources(FILE, "", &value)?;
     Ok(rules)
