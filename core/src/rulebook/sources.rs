@@ -17,9 +17,12 @@
 //! | a customs authority's handbook | `Singapore Customs CO handbook` |
 //! | origo's own engineering bound (not a legal fact; see SECURITY.md) | a source starting `origo` |
 
-/// The recognised forms: a name for reports and a matcher over the source without its research
+/// A recognised form: its name for reports and a matcher over the source without its research
 /// references.
-const FORMS: &[(&str, fn(&str) -> bool)] = &[
+type Form = (&'static str, fn(&str) -> bool);
+
+/// The recognised forms.
+const FORMS: &[Form] = &[
     ("FAQ question", |s| numbered(s, &["FAQ Q", "FAQ R"])),
     ("agreement provision", |s| {
         numbered(s, &["Art. ", "Arts. ", "Article ", "Rule ", "Annex ", "Chapter ", "Attachment ", "附件"])
@@ -29,10 +32,15 @@ const FORMS: &[(&str, fn(&str) -> bool)] = &[
             || (s.contains('第') && s.contains('条'))
     }),
     ("GACC announcement or order", |s| {
-        numbered(s, &["GACC Order ", "AQSIQ "]) || gacc_numbered(s) || s.contains("海关总署公告") || s.contains("海关总署令")
+        numbered(s, &["GACC Order ", "AQSIQ "])
+            || gacc_numbered(s)
+            || s.contains("海关总署公告")
+            || s.contains("海关总署令")
     }),
     ("State Council order or notice", |s| {
-        numbered(s, &["State Council Order "]) || s.contains("国务院令") || (s.contains("国务院办公厅") && s.contains("通知"))
+        numbered(s, &["State Council Order "])
+            || s.contains("国务院令")
+            || (s.contains("国务院办公厅") && s.contains("通知"))
     }),
     ("form text", |s| {
         [
@@ -50,9 +58,7 @@ const FORMS: &[(&str, fn(&str) -> bool)] = &[
         .any(|p| s.contains(p))
     }),
     ("standard", |s| numbered(s, &["ISO ", "GB ", "GB/T ", "ICC Incoterms ", "WCO HS "])),
-    ("ministry document", |s| {
-        ["工业和信息化部《", "商务部《", "海关总署《", "国务院《"].iter().any(|p| s.contains(p))
-    }),
+    ("ministry document", |s| ["工业和信息化部《", "商务部《", "海关总署《", "国务院《"].iter().any(|p| s.contains(p))),
     ("customs handbook", |s| s.contains("Customs CO handbook")),
     ("origo engineering bound", |s| s.starts_with("origo")),
 ];
@@ -176,7 +182,8 @@ mod tests {
 
     /// Every row of a CSV file, with its `source` and (where the file has one) `status` column.
     fn csv_data(file: &str, text: &str, out: &mut Vec<Datum>) {
-        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut reader =
+            csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
         let headers = reader.headers().unwrap().clone();
         let col = |name: &str| headers.iter().position(|h| h == name);
         let source = col("source").unwrap_or_else(|| panic!("{file} has no source column"));
@@ -213,6 +220,11 @@ mod tests {
             .filter(|d| d.status != "unconfirmed" && primary_form(&d.source).is_none())
             .map(|d| format!("{}: `{}`", d.at, d.source))
             .collect();
-        assert!(bad.is_empty(), "{} sources name no primary text and are not unconfirmed:\n{}", bad.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} sources name no primary text and are not unconfirmed:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
     }
 }
