@@ -327,6 +327,22 @@ mod tests {
     }
 
     #[test]
+    fn fallback_rows_are_ordered_candidates_by_listed_code() {
+        let head = "agreement,outcome,printed,fob,rounding,status,source\n";
+        let text = format!(
+            "{head}*,wo,WO,,,unconfirmed,s\n*,wo,P,,,unconfirmed,s\n*,general_rvc,{{rvc}}%,,down,unconfirmed,s\n"
+        );
+        let t = Tables { criteria: parse_criteria("c.csv", &text, &limits()).unwrap(), ..Tables::default() };
+        let listed = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(t.fallback_criterion(&listed(&["P", "WO"]), "wo").map(|r| r.printed.as_str()), Some("WO"));
+        assert_eq!(t.fallback_criterion(&listed(&["P"]), "wo").map(|r| r.printed.as_str()), Some("P"));
+        assert_eq!(t.fallback_criterion(&listed(&["%"]), "general_rvc").map(|r| r.printed.as_str()), Some("{rvc}%"));
+        assert!(t.fallback_criterion(&listed(&["PSR"]), "wo").is_none());
+        let twice = format!("{head}asean,wo,WO,,,confirmed,s\nasean,wo,P,,,confirmed,s\n");
+        assert!(parse_criteria("c.csv", &twice, &limits()).is_err());
+    }
+
+    #[test]
     fn longest_prefix_wins() {
         let t = PsrTable::parse(
             "psr/x.csv",

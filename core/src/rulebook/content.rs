@@ -202,6 +202,25 @@ mod tests {
     }
 
     #[test]
+    fn form_texts_fill_their_placeholders_once() {
+        let rb = crate::Rulebook::builtin().unwrap();
+        let t = &rb.content().texts.form_texts;
+        assert_eq!(
+            t.true_copy("X{date}1", "MAR. 02, 2026"),
+            "CERTIFIED TRUE COPY of the original Certificate of Origin number X{date}1 dated MAR. 02, 2026"
+        );
+        assert_eq!(t.replaces("C-1"), "This certificate replaces Certificate No. C-1");
+    }
+
+    #[test]
+    fn a_form_text_without_its_placeholder_names_file_and_key() {
+        let mut f = files("agreement,hs_code,source\n", "hs_code,replaced_in,new_codes,source\n");
+        f.0[0].1 = f.0[0].1.replace("dated {date}", "dated");
+        let err = load(&f).unwrap_err();
+        assert_eq!(err.path, "lists/content.toml: form_texts.true_copy.value");
+    }
+
+    #[test]
     fn bad_rows_name_file_and_row() {
         let err = load(&files("agreement,hs_code,source\necfa,2803001,x\n", "hs_code,replaced_in,new_codes,source\n"))
             .unwrap_err();
