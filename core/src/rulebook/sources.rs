@@ -23,22 +23,22 @@ type Form = (&'static str, fn(&str) -> bool);
 
 /// The recognised forms.
 const FORMS: &[Form] = &[
-    ("FAQ question", |s| numbered(s, &["FAQ Q", "FAQ R"])),
+    ("FAQ question", |s| numbered(s, &["FAQ Q", "FAQ R"], false)),
     ("agreement provision", |s| {
-        numbered(s, &["Art. ", "Arts. ", "Article ", "Rule ", "Annex ", "Chapter ", "Attachment ", "附件"])
+        numbered(s, &["Art. ", "Arts. ", "Article ", "Rule ", "Annex ", "Chapter ", "Attachment ", "附件"], true)
             || s.contains("preamble")
             || s.contains("rules-of-origin chapter")
             || s.contains("Operational Certification Procedures")
-            || (s.contains('第') && s.contains('条'))
+            || chinese_article(s)
     }),
     ("GACC announcement or order", |s| {
-        numbered(s, &["GACC Order ", "AQSIQ "])
+        numbered(s, &["GACC Order ", "AQSIQ "], false)
             || gacc_numbered(s)
             || s.contains("海关总署公告")
             || s.contains("海关总署令")
     }),
     ("State Council order or notice", |s| {
-        numbered(s, &["State Council Order "])
+        numbered(s, &["State Council Order "], false)
             || s.contains("国务院令")
             || (s.contains("国务院办公厅") && s.contains("通知"))
     }),
@@ -57,7 +57,7 @@ const FORMS: &[Form] = &[
         .iter()
         .any(|p| s.contains(p))
     }),
-    ("standard", |s| numbered(s, &["ISO ", "GB ", "GB/T ", "ICC Incoterms ", "WCO HS "])),
+    ("standard", |s| numbered(s, &["ISO ", "GB ", "GB/T ", "ICC Incoterms ", "WCO HS "], false)),
     ("ministry document", |s| ["工业和信息化部《", "商务部《", "海关总署《", "国务院《"].iter().any(|p| s.contains(p))),
     ("customs handbook", |s| s.contains("Customs CO handbook")),
     ("origo engineering bound", |s| s.starts_with("origo")),
@@ -69,11 +69,22 @@ pub(crate) fn primary_form(source: &str) -> Option<&'static str> {
     FORMS.iter().find(|(_, matches)| matches(&own)).map(|(name, _)| *name)
 }
 
-/// Whether `prefix` occurs followed by a digit or an uppercase letter (a number, `Annex IV`, `Annex A`).
-fn numbered(s: &str, prefixes: &[&str]) -> bool {
+/// Whether a prefix occurs followed by a digit, or with `letters` also by an uppercase letter
+/// (`Annex IV`, `Attachment A`).
+fn numbered(s: &str, prefixes: &[&str], letters: bool) -> bool {
     prefixes.iter().any(|p| {
-        s.match_indices(p)
-            .any(|(i, _)| s[i + p.len()..].chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase()))
+        s.match_indices(p).any(|(i, _)| {
+            s[i + p.len()..].chars().next().is_some_and(|c| c.is_ascii_digit() || (letters && c.is_ascii_uppercase()))
+        })
+    })
+}
+
+/// `第<number>条`, the number in digits or Chinese numerals.
+fn chinese_article(s: &str) -> bool {
+    s.match_indices('第').any(|(i, _)| {
+        let rest = &s[i + '第'.len_utf8()..];
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十百零".contains(*c)).count();
+        digits > 0 && rest.chars().nth(digits) == Some('条')
     })
 }
 
@@ -123,6 +134,7 @@ mod tests {
             ("国务院办公厅关于2026年部分节假日安排的通知 2025-11-04", "State Council order or notice"),
             ("China–Korea printed form, box 5 Remarks (via research/form-layouts.md §2.16)", "form text"),
             ("ISO 4217 list one", "standard"),
+            ("原产地条例 第七条", "agreement provision"),
             ("origo input bounds, see SECURITY.md", "origo engineering bound"),
         ] {
             assert_eq!(primary_form(source), Some(form), "{source}");
@@ -141,6 +153,8 @@ mod tests {
             "research/agreements.md §1.4 Rule 4; research/agreements.md §7",
             "the treaty, article not given",
             "GACC measures effective 2022-01-01",
+            "第二批清单",
+            "FAQ Question list",
         ] {
             assert_eq!(primary_form(source), None, "{source}");
         }
