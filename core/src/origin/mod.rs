@@ -583,33 +583,13 @@ fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
     Ok(())
 }
 
-/// Whether the agreement prints a code for this outcome (its own rows, or its criteria list).
+/// Whether the agreement prints a code for this outcome (its own rows, or a fallback row).
 fn prints(a: &Agreement, tables: &Tables, outcome: &str) -> bool {
     let mut rows = tables.criteria(&a.code).peekable();
     if rows.peek().is_some() {
         return rows.any(|r| r.outcome == outcome);
     }
-    fallback(a, outcome).is_some()
-}
-
-/// A code from the agreement's `criteria` list when `lists/origin_criteria.csv` has no rows for it.
-fn fallback(a: &Agreement, outcome: &str) -> Option<String> {
-    let has = |c: &str| a.criteria.value.iter().any(|x| x == c);
-    let pick = |cands: &[&str]| cands.iter().find(|c| has(c)).map(|c| c.to_string());
-    match outcome {
-        "wo" => pick(&["WO", "P", "A"]),
-        "pe" => pick(&["PE", "WP"]),
-        "cr" => pick(&["CR"]),
-        "general_rvc" => a
-            .criteria
-            .value
-            .iter()
-            .find(|c| c.contains('%'))
-            .map(|_| "{rvc}%".to_string())
-            .or_else(|| pick(&["RVC", "PSR"])),
-        "general_ctc" => pick(&["CTH", "CTC", "PSR"]),
-        _ => pick(&["PSR"]),
-    }
+    tables.fallback_criterion(&a.criteria.value, outcome).is_some()
 }
 
 fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &str) -> String {
@@ -639,10 +619,9 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
             );
             return;
         }
-        match fallback(a, outcome) {
-            Some(code) => {
-                let line =
-                    fill(&code, res, d, "down", "applied by analogy with Form E; unconfirmed for this agreement");
+        match tables.fallback_criterion(&a.criteria.value, outcome) {
+            Some(row) => {
+                let line = fill(&row.printed, res, d, &row.rounding, &row.source);
                 d.criterion_lines.push(line);
             }
             None => d.notes.push(Message {

@@ -138,6 +138,7 @@ pub(crate) struct Sources<'a> {
 /// always does, so the caller reports an internal error).
 pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> Option<View> {
     let zh = src.template == "ecfa";
+    let texts = &src.rulebook.content().texts.form_texts;
     let language = if zh { "zh" } else { "en" };
     let title = src.agreement.form_title.value.clone();
     let issued_date = cert.dates.signing.or(cert.dates.application);
@@ -157,7 +158,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         form: FormInfo { code: src.template.to_string(), title, language: language.to_string() },
         number,
         serial: opts.serial.clone().unwrap_or_default(),
-        issued_in: "THE PEOPLE'S REPUBLIC OF CHINA".to_string(),
+        issued_in: texts.issued_in.value.clone(),
         endorsements: endorsements(cert, opts, src, zh),
         flags: Flags {
             retro: cert.flags.issued_retroactively,
@@ -186,7 +187,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         end_row: Row { desc: "* * *".to_string(), ..Row::default() },
         totals_row: totals(cert),
         goods,
-        continued: if zh { "(续页)".to_string() } else { "(CONTINUED ON NEXT SHEET)".to_string() },
+        continued: if zh { texts.continued_zh.value.clone() } else { texts.continued.value.clone() },
         declaration: Declaration {
             origin: "CHINA".to_string(),
             importing: country_name(&cert.destination, src, zh),
@@ -211,11 +212,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         signature: src.signature,
         qr,
         reference,
-        warning: if zh {
-            "如有任何涂改、损毁或者填写不清均将导致本原产地证书失效".to_string()
-        } else {
-            String::new()
-        },
+        warning: if zh { texts.alteration_warning_zh.value.clone() } else { String::new() },
         plain: src.plain,
         with_back: src.with_back && opts.document == Document::Certificate,
         max_pages: src.max_pages,
@@ -382,22 +379,20 @@ fn totals(cert: &Certificate) -> Row {
     Row { desc, value: fob_total(cert).unwrap_or_default(), ..Row::default() }
 }
 
-/// Marks the issuer adds: retroactive issue, certified true copy, replacement.
+/// Marks the issuer adds: retroactive issue, certified true copy, replacement (wordings from
+/// `lists/content.toml`).
 fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: bool) -> Vec<String> {
+    let texts = &src.rulebook.content().texts.form_texts;
     let mut out = Vec::new();
     if cert.flags.issued_retroactively {
-        let marking = src.agreement.retroactive.value.marking.clone();
-        out.push(marking.unwrap_or_else(|| if zh { "补发".to_string() } else { "ISSUED RETROACTIVELY".to_string() }));
+        let fallback = if zh { &texts.retroactive_marking_zh } else { &texts.retroactive_marking };
+        out.push(src.agreement.retroactive.value.marking.clone().unwrap_or_else(|| fallback.value.clone()));
     }
     if let Some(d) = &opts.duplicate_of {
-        out.push(format!(
-            "CERTIFIED TRUE COPY of the original Certificate of Origin number {} dated {}",
-            d.number,
-            date(d.date)
-        ));
+        out.push(texts.true_copy(&d.number, &date(d.date)));
     }
     if let Some(r) = &opts.replaces {
-        out.push(format!("This certificate replaces Certificate No. {r}"));
+        out.push(texts.replaces(r));
     }
     out
 }

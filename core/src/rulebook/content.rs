@@ -33,6 +33,43 @@ pub struct ContentTexts {
     pub ecfa_early_harvest_complete: Fact<bool>,
     /// Producer-box confidentiality wording per agreement code (FAQ Q41).
     pub manufacturer_confidential_text: BTreeMap<String, Fact<String>>,
+    /// Fixed texts of the printed forms.
+    pub form_texts: FormTexts,
+}
+
+/// Fixed texts of the printed forms that no certificate datum decides (`[form_texts]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormTexts {
+    /// The "Issued in" line.
+    pub issued_in: Fact<String>,
+    /// The foot of a sheet whose goods continue on the next one (English forms).
+    pub continued: Fact<String>,
+    /// The same on the Chinese-language (ECFA) form.
+    pub continued_zh: Fact<String>,
+    /// The retroactive marking where the agreement names none (English forms).
+    pub retroactive_marking: Fact<String>,
+    /// The same on the Chinese-language form.
+    pub retroactive_marking_zh: Fact<String>,
+    /// The lost-certificate endorsement; `{number}` and `{date}` are the original's.
+    pub true_copy: Fact<String>,
+    /// The amendment endorsement; `{number}` is the replaced certificate's.
+    pub replaces: Fact<String>,
+    /// The warning line of the Chinese-language form.
+    pub alteration_warning_zh: Fact<String>,
+}
+
+impl FormTexts {
+    /// The lost-certificate endorsement for the original `number` issued on `date`.
+    pub fn true_copy(&self, number: &str, date: &str) -> String {
+        // One pass: a `{date}` inside the number is printed as typed.
+        self.true_copy.value.split("{number}").map(|part| part.replace("{date}", date)).collect::<Vec<_>>().join(number)
+    }
+
+    /// The amendment endorsement for the replaced certificate `number`.
+    pub fn replaces(&self, number: &str) -> String {
+        self.replaces.value.replace("{number}", number)
+    }
 }
 
 /// One HS code replaced by a tariff version change (FAQ Q111).
@@ -75,6 +112,15 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
     let texts: ContentTexts = parse_toml(TEXTS, required(files, TEXTS)?)?;
     if texts.schema_version != 1 {
         return Err(invalid(TEXTS, "schema_version", "unsupported schema_version (expected 1)"));
+    }
+    let ft = &texts.form_texts;
+    for (key, text, holes) in [
+        ("form_texts.true_copy.value", &ft.true_copy.value, &["{number}", "{date}"][..]),
+        ("form_texts.replaces.value", &ft.replaces.value, &["{number}"][..]),
+    ] {
+        if let Some(hole) = holes.iter().find(|h| !text.contains(*h)) {
+            return Err(invalid(TEXTS, key, &format!("the text must contain {hole}")));
+        }
     }
     let mut early_harvest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (row, rec) in rows(EARLY_HARVEST, required(files, EARLY_HARVEST)?, &["agreement", "hs_code", "source"])? {
@@ -153,6 +199,25 @@ mod tests {
         let old = HsCode::parse("85171200").unwrap();
         assert_eq!(c.migrations_for(&old, 2021).count(), 1);
         assert_eq!(c.migrations_for(&old, 2022).count(), 0);
+    }
+
+    #[test]
+    fn form_texts_fill_their_placeholders_once() {
+        let rb = crate::Rulebook::builtin().unwrap();
+        let t = &rb.content().texts.form_texts;
+        assert_eq!(
+            t.true_copy("X{date}1", "MAR. 02, 2026"),
+            "CERTIFIED TRUE COPY of the original Certificate of Origin number X{date}1 dated MAR. 02, 2026"
+        );
+        assert_eq!(t.replaces("C-1"), "This certificate replaces Certificate No. C-1");
+    }
+
+    #[test]
+    fn a_form_text_without_its_placeholder_names_file_and_key() {
+        let mut f = files("agreement,hs_code,source\n", "hs_code,replaced_in,new_codes,source\n");
+        f.0[0].1 = f.0[0].1.replace("dated {date}", "dated");
+        let err = load(&f).unwrap_err();
+        assert_eq!(err.path, "lists/content.toml: form_texts.true_copy.value");
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub struct MinimalOperation {
 /// How a printed criterion is obtained for one outcome of one agreement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CriterionRow {
-    /// Agreement code.
+    /// Agreement code, or [`FALLBACK`] for the candidates of agreements without rows.
     pub agreement: String,
     /// Outcome key: `wo`, `pe`, `cr`, `general_ctc`, `general_rvc`, `psr_ctc`, `psr_rvc`,
     /// `cumulative_rvc`, or the extra lines `acu`, `dmi`.
@@ -115,6 +115,25 @@ pub struct CriterionRow {
     /// Where it comes from.
     pub source: String,
 }
+
+impl CriterionRow {
+    /// The code as an agreement's `criteria` list names it: the printed text without its
+    /// placeholders (`{rvc}%` is listed as `%`).
+    pub fn listed_code(&self) -> String {
+        let mut out = String::new();
+        let mut rest = self.printed.as_str();
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            rest = rest[i..].find('}').map_or("", |j| &rest[i + j + 1..]);
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The agreement column of the fallback rows (`lists/origin_criteria.csv`): candidate codes for
+/// agreements whose printed criteria have no rows of their own.
+pub const FALLBACK: &str = "*";
 
 /// Outcome keys a criterion row may use.
 pub const OUTCOMES: &[&str] =
@@ -202,6 +221,13 @@ impl Tables {
     pub fn criteria<'a>(&'a self, agreement: &'a str) -> impl Iterator<Item = &'a CriterionRow> + 'a {
         self.criteria.iter().filter(move |r| r.agreement == agreement)
     }
+
+    /// The fallback row for an agreement without rows of its own: the first `*` row for the
+    /// outcome whose code (the printed text without its `{...}` placeholders) the agreement's
+    /// `criteria` list holds.
+    pub fn fallback_criterion<'a>(&'a self, listed: &'a [String], outcome: &'a str) -> Option<&'a CriterionRow> {
+        self.criteria(FALLBACK).filter(|r| r.outcome == outcome).find(|r| listed.contains(&r.listed_code()))
+    }
 }
 
 type Record = Result<(usize, Vec<String>)>;
@@ -281,7 +307,8 @@ fn parse_criteria(file: &str, text: &str, limits: &Limits) -> Result<Vec<Criteri
         if f[0].is_empty() || f[2].is_empty() || f[6].is_empty() {
             return Err(at(file, row, "agreement/printed/source", "must not be empty"));
         }
-        if out.iter().any(|r| r.agreement == f[0] && r.outcome == f[1]) {
+        // `*` rows are ordered candidates, so only an agreement's own rows must be unique.
+        if f[0] != FALLBACK && out.iter().any(|r| r.agreement == f[0] && r.outcome == f[1]) {
             return Err(at(file, row, "outcome", "appears twice for this agreement"));
         }
         let [agreement, outcome, printed, fob, rounding, _, source] =
@@ -297,6 +324,22 @@ mod tests {
 
     fn limits() -> Limits {
         crate::Rulebook::builtin().unwrap().limits().clone()
+    }
+
+    #[test]
+    fn fallback_rows_are_ordered_candidates_by_listed_code() {
+        let head = "agreement,outcome,printed,fob,rounding,status,source\n";
+        let text = format!(
+            "{head}*,wo,WO,,,unconfirmed,s\n*,wo,P,,,unconfirmed,s\n*,general_rvc,{{rvc}}%,,down,unconfirmed,s\n"
+        );
+        let t = Tables { criteria: parse_criteria("c.csv", &text, &limits()).unwrap(), ..Tables::default() };
+        let listed = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(t.fallback_criterion(&listed(&["P", "WO"]), "wo").map(|r| r.printed.as_str()), Some("WO"));
+        assert_eq!(t.fallback_criterion(&listed(&["P"]), "wo").map(|r| r.printed.as_str()), Some("P"));
+        assert_eq!(t.fallback_criterion(&listed(&["%"]), "general_rvc").map(|r| r.printed.as_str()), Some("{rvc}%"));
+        assert!(t.fallback_criterion(&listed(&["PSR"]), "wo").is_none());
+        let twice = format!("{head}asean,wo,WO,,,confirmed,s\nasean,wo,P,,,confirmed,s\n");
+        assert!(parse_criteria("c.csv", &twice, &limits()).is_err());
     }
 
     #[test]
