@@ -487,10 +487,10 @@ mod tests {
             signing: Some(d("2026-10-09")),
             ..Dates::default()
         };
-        apta(&mut a, "statutory_holidays_only");
+        apta(&mut a, "statutory_holidays");
         let r = run(&cert, &a, &rb, None);
         assert_eq!(r.derived.deadlines.latest_signing, Some(d("2026-10-08")));
-        assert_eq!(r.derived.deadlines.working_day_policy.as_deref(), Some("statutory_holidays_only"));
+        assert_eq!(r.derived.deadlines.working_day_policy.as_deref(), Some("statutory_holidays"));
         assert!(codes(&r).contains(&("signing_deadline_passed".into(), Severity::Error)), "{:?}", codes(&r));
         apta(&mut a, "working_calendar");
         let r = run(&cert, &a, &rb, None);
@@ -506,7 +506,7 @@ mod tests {
         let (mut cert, mut a, rb) = base();
         cert.invoice.date = d("2027-12-20");
         cert.dates = Dates { shipment: Some(d("2027-12-30")), signing: Some(d("2028-01-10")), ..Dates::default() };
-        apta(&mut a, "statutory_holidays_only");
+        apta(&mut a, "statutory_holidays");
         let r = run(&cert, &a, &rb, None);
         let c = codes(&r);
         assert!(c.contains(&("calendar_year_not_covered".into(), Severity::Warning)), "{c:?}");
