@@ -4,7 +4,7 @@ mod content;
 pub mod deadlines;
 mod item_limit;
 mod origin;
-mod print;
+pub(crate) mod print;
 mod structure;
 mod valuation;
 

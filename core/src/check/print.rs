@@ -48,14 +48,15 @@ crate::finding::codes! {
 /// The `origin_system` value of certificates synced from the single window.
 const SINGLE_WINDOW_SYSTEM: &str = "single_window";
 
+/// Whether an `origin_system` names the single window (`single_window`, `Single Window`, `single-window`).
+pub(crate) fn single_window(origin_system: &str) -> bool {
+    origin_system.trim().to_ascii_lowercase().replace(['-', ' '], "_") == SINGLE_WINDOW_SYSTEM
+}
+
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let print = &cx.agreement.print;
     let dest = cx.cert.destination.as_str();
-    let synced = cx
-        .cert
-        .origin_system
-        .as_deref()
-        .is_some_and(|s| s.trim().to_ascii_lowercase().replace(['-', ' '], "_") == SINGLE_WINDOW_SYSTEM);
+    let synced = cx.cert.origin_system.as_deref().is_some_and(single_window);
     if synced {
         out.push(Finding::new(
             &SINGLE_WINDOW,
