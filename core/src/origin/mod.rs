@@ -626,10 +626,12 @@ fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &st
     let mut out = template.to_string();
     for (key, v) in [("{rvc}", res.rvc), ("{nm}", res.nm)] {
         if out.contains(key) {
-            let whole = v.unwrap_or(Decimal::ONE_HUNDRED).trunc();
+            // A ceiling figure (`up`) is never rounded down, a floor figure (`down`) never up.
+            let v = v.unwrap_or(Decimal::ONE_HUNDRED);
+            let (whole, how) = if rounding == "up" { (v.ceil(), "up") } else { (v.floor(), "down") };
             d.printed_percent = Some(whole);
-            if rounding == "down" {
-                d.rounding = Some(format!("rounded down to a whole number ({source})"));
+            if matches!(rounding, "up" | "down") {
+                d.rounding = Some(format!("rounded {how} to a whole number ({source})"));
             }
             out = out.replace(key, &whole.to_string());
         }
