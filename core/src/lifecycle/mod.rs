@@ -515,7 +515,8 @@ pub fn step(rules: &LifecycleRules, state: State, action: Action, role: Role) ->
             "FAQ R3",
             format!("{zh}（当前状态 {}）", state.as_str()),
             format!("{en} (state {})", state.as_str()),
-        ));
+        )
+        .at("record.state"));
     }
     if let Some(to) = action.transition(state) {
         return Ok(to);
@@ -633,7 +634,8 @@ fn conditions(
             "FAQ Q42",
             "单一窗口的证书同步到本系统后不可以打印和改证重发",
             "a certificate synced from the single window cannot be printed or amended and reissued here",
-        ));
+        )
+        .at("record.origin_system"));
     }
     // A pre-printed official form (China–Costa Rica) is printed at CCPIT on a dot-matrix printer.
     let ccpit_only = agreement.print.preprinted_form.value;
@@ -652,7 +654,8 @@ fn conditions(
                 "{} certificates are printed on the official form by CCPIT, never by the enterprise",
                 agreement.code
             ),
-        ));
+        )
+        .at(if action == Action::ChangePrintLocation { "record.print_location" } else { "action" }));
     }
     match action {
         Action::Approve => {
@@ -745,7 +748,8 @@ fn conditions(
                 "FAQ R3",
                 "审核端只能打印预览打印地点为贸促会的证书",
                 "a reviewer can print-preview only a certificate printed at CCPIT",
-            ));
+            )
+            .at("record.print_location"));
         }
         Action::Save
         | Action::Send
