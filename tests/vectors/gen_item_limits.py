@@ -46,8 +46,27 @@ def goods(n):
             "gross_weight": gross,
             "net_weight": net,
             "fob_value": {"amount": fob, "currency": "USD"},
+            "product_ref": f"HM-{hs}",
         })
     return items
+
+
+def products(n):
+    """The approved pre-reviews the goods use (FAQ Q84): made in China from Chinese materials."""
+    out = []
+    for name, hs, unit, qty, _gross, _net, fob in GOODS[: min(n, len(GOODS))]:
+        out.append({
+            "id": f"HM-{hs}",
+            "status": "approved",
+            "hs_code": f"{hs[:4]}.{hs[4:]}",
+            "name_en": name,
+            "unit": unit,
+            "manufacturer": {"name_zh": "浙江华美家居用品有限公司", "address": "浙江省义乌市兴业路6号", "country": "CN"},
+            "currency": "USD",
+            "materials": [{"name": "DOMESTIC MATERIALS", "origin": "CN", "value": "1.00"}],
+            "minimal_operations": [],
+        })
+    return out
 
 
 def certificate(agreement, destination, n, consignee_country=None):
@@ -68,6 +87,7 @@ def certificate(agreement, destination, n, consignee_country=None):
         },
         "invoice": {"number": f"HM26-{agreement.upper()}-{n}", "date": "2026-04-12", "trade_term": "FOB", "currency": "USD"},
         "goods": goods(n),
+        "products": products(n),
         "customs_registration_code": "3318960243",
         "attachments": [{"kind": "commercial_invoice", "name": "invoice.pdf", "media_type": "application/pdf"}],
         "dates": {"shipment": "2026-04-20", "application": "2026-04-15"},

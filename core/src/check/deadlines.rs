@@ -78,10 +78,17 @@ pub struct ReissueDeadline {
 }
 
 /// Last day of a certificate's validity: signing date + validity months, the anniversary day
-/// itself included; `None` when unsigned or the agreement's validity is unknown.
+/// itself included; `None` when unsigned or the agreement's validity is unknown. A certificate
+/// marked retroactive counts from shipment where the agreement says so (ChAFTA).
 pub fn valid_until(cert: &Certificate, agreement: &Agreement) -> Option<NaiveDate> {
     let months = agreement.validity_months.value?;
-    cert.dates.signing?.checked_add_months(Months::new(months))
+    cert.dates.signing?;
+    let from = if cert.flags.issued_retroactively && agreement.retroactive.value.valid_from_shipment {
+        cert.dates.shipment?
+    } else {
+        cert.dates.signing?
+    };
+    from.checked_add_months(Months::new(months))
 }
 
 /// The reissue deadline of `original` (FAQ Q100, Q127): within its validity, except agreements
@@ -466,6 +473,7 @@ mod tests {
             within_months: None,
             marking: None,
             placement: None,
+            valid_from_shipment: false,
         });
         a.signing_deadline = Some(fact(SigningDeadline { working_days_after_shipment: 3, policy: policy.into() }));
     }
@@ -487,10 +495,10 @@ mod tests {
             signing: Some(d("2026-10-09")),
             ..Dates::default()
         };
-        apta(&mut a, "statutory_holidays_only");
+        apta(&mut a, "statutory_holidays");
         let r = run(&cert, &a, &rb, None);
         assert_eq!(r.derived.deadlines.latest_signing, Some(d("2026-10-08")));
-        assert_eq!(r.derived.deadlines.working_day_policy.as_deref(), Some("statutory_holidays_only"));
+        assert_eq!(r.derived.deadlines.working_day_policy.as_deref(), Some("statutory_holidays"));
         assert!(codes(&r).contains(&("signing_deadline_passed".into(), Severity::Error)), "{:?}", codes(&r));
         apta(&mut a, "working_calendar");
         let r = run(&cert, &a, &rb, None);
@@ -506,7 +514,7 @@ mod tests {
         let (mut cert, mut a, rb) = base();
         cert.invoice.date = d("2027-12-20");
         cert.dates = Dates { shipment: Some(d("2027-12-30")), signing: Some(d("2028-01-10")), ..Dates::default() };
-        apta(&mut a, "statutory_holidays_only");
+        apta(&mut a, "statutory_holidays");
         let r = run(&cert, &a, &rb, None);
         let c = codes(&r);
         assert!(c.contains(&("calendar_year_not_covered".into(), Severity::Warning)), "{c:?}");
@@ -524,6 +532,7 @@ mod tests {
             within_months: Some(12),
             marking: Some("ISSUED RETROACTIVELY".into()),
             placement: None,
+            valid_from_shipment: false,
         });
         cert.dates = Dates { shipment: Some(d("2026-03-10")), application: Some(d("2026-03-13")), ..Dates::default() };
         let r = run(&cert, &a, &rb, None);
@@ -558,6 +567,7 @@ mod tests {
             within_months: Some(12),
             marking: None,
             placement: None,
+            valid_from_shipment: false,
         });
         a.retroactive.status = Status::Partial;
         cert.dates = Dates { shipment: Some(d("2026-03-10")), application: Some(d("2026-03-20")), ..Dates::default() };
@@ -577,6 +587,7 @@ mod tests {
             within_months: Some(12),
             marking: None,
             placement: None,
+            valid_from_shipment: false,
         });
         cert.dates = Dates { shipment: Some(d("2026-02-12")), application: Some(d("2026-02-26")), ..Dates::default() };
         let r = run(&cert, &a, &rb, None);
@@ -597,6 +608,7 @@ mod tests {
             within_months: None,
             marking: Some("补发".into()),
             placement: None,
+            valid_from_shipment: false,
         });
         let r = run(&cert, &a, &rb, None);
         assert!(codes(&r).contains(&("declaration_date_missing".into(), Severity::Error)));
@@ -616,6 +628,25 @@ mod tests {
         a.declaration_window_days = None;
         let rd = reissue_deadline(&cert, &a).unwrap();
         assert_eq!((rd.until, rd.basis), (d("2027-04-11"), ReissueBasis::Validity));
+    }
+
+    #[test]
+    fn australia_retroactive_validity_counts_from_shipment() {
+        let (mut cert, _, rb) = base();
+        let a = rb.agreement("australia").unwrap();
+        cert.dates = Dates {
+            shipment: Some(d("2026-03-10")),
+            application: Some(d("2026-06-12")),
+            signing: Some(d("2026-06-15")),
+            ..Dates::default()
+        };
+        assert_eq!(valid_until(&cert, a), Some(d("2027-06-15")), "not marked retroactive: from issue");
+        cert.flags.issued_retroactively = true;
+        assert_eq!(valid_until(&cert, a), Some(d("2027-03-10")));
+        assert_eq!(reissue_deadline(&cert, a).map(|r| r.until), Some(d("2027-03-10")));
+        // Other agreements keep counting from issue.
+        let nz = rb.agreement("new_zealand").unwrap();
+        assert_eq!(valid_until(&cert, nz), Some(d("2027-06-15")));
     }
 
     #[test]

@@ -9,7 +9,6 @@ use crate::rulebook::{CertificateKind, Status};
 
 crate::finding::codes! {
     CODES;
-    NOT_DETERMINED = ("origin_not_determined", Warning, "未附产品预审，无法判定原产地标准", "no product pre-reviews attached: origin criteria not determined");
     PRODUCT_MISSING = ("origin_product_missing", Error, "商品未选择产品预审", "the goods item has no product pre-review");
     PRODUCT_UNKNOWN = ("origin_product_unknown", Error, "引用的产品预审不存在", "the referenced product pre-review is not attached");
     NOT_APPROVED = ("origin_product_not_approved", Error, "产品预审未审核通过", "the product pre-review is not approved");
@@ -19,7 +18,7 @@ crate::finding::codes! {
     NOT_MET = ("origin_not_met", Error, "不满足原产地规则", "the product does not meet the rules of origin");
     SHOW_FOB = ("origin_show_fob_required", Error, "须勾选显示 FOB 金额", "FOB value must be shown for this item");
     PROCESSING_STEPS = ("origin_processing_steps_missing", Error, "须填写加工工序", "processing steps must be shown");
-    MINIMAL_UNANSWERED = ("origin_minimal_operations_unanswered", Warning, "未确认是否仅经过微小加工", "minimal-operations question not answered");
+    MINIMAL_UNANSWERED = ("origin_minimal_operations_unanswered", Error, "未确认是否仅经过微小加工", "minimal-operations question not answered");
     CRITERION_UNCONFIRMED = ("origin_criterion_unconfirmed", Info, "打印的原产地标准代码未经确认", "the printed criterion code is unconfirmed");
 }
 
@@ -28,17 +27,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     if a.kind == CertificateKind::ReExport {
         return;
     }
-    // A host may check a certificate before attaching the pre-reviews: say so once, not per item.
-    if cx.cert.products.is_empty() {
-        out.push(Finding::new(
-            &NOT_DETERMINED,
-            "products",
-            "FAQ Q20, Q84",
-            "证书未附产品预审：无法判定各项商品的原产地标准（转口证书除外，均须产品预审）",
-            "no product pre-reviews attached: the goods items' origin criteria cannot be determined (every type but re-export needs them)",
-        ));
-        return;
-    }
+    // FAQ Q84, Q20, Q38: every type but re-export needs each item's pre-review, approved, before
+    // the certificate is applied for; no pre-reviews attached means every item lacks its own.
     // Items often share a pre-review: decide each product once, and say product-level findings once.
     let mut decided: Vec<Option<Result<origin::Decision, crate::Error>>> = vec![None; cx.cert.products.len()];
     out.derived.origin.reserve(cx.cert.goods.len());
@@ -70,17 +60,18 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             out.push(Finding::new(
                 &PRODUCT_UNKNOWN,
                 path.key("product_ref"),
-                "FAQ Q38",
-                format!("产品预审 `{r}` 不在证书的 products 中"),
-                format!("product pre-review `{r}` is not among the certificate's products"),
+                "FAQ Q38, Q84",
+                format!("第 {} 项商品的产品预审 `{r}` 未附在证书的 products 中：须附审核通过的产品预审", item.item_no),
+                format!("goods item {}: product pre-review `{r}` is not attached among the certificate's products; attach it, approved", item.item_no),
             ));
             out.derived.origin.push(io);
             continue;
         };
         let ppath = products.index(pi);
+        status_finding(p.status, item.item_no, r, path.key("product_ref"), out);
         let first_use = decided.get(pi).is_some_and(Option::is_none);
         if first_use {
-            product_findings(p, &ppath, r, out);
+            manufacturer_finding(p, &ppath, out);
             if let Some(slot) = decided.get_mut(pi) {
                 *slot = Some(origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination)));
             }
@@ -174,29 +165,29 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     }
 }
 
-/// Findings about the pre-review itself: its review status and its manufacturer (FAQ Q15, Q75, Q83, Q101).
-fn product_findings(p: &crate::model::Product, ppath: &Path, r: &str, out: &mut Outcome) {
-    match p.status {
+/// FAQ Q38, Q75, Q83, Q101: only an approved pre-review serves a goods item.
+fn status_finding(status: ProductStatus, item_no: u32, r: &str, at: Path, out: &mut Outcome) {
+    match status {
         ProductStatus::Approved => {}
-        ProductStatus::Voided => {
-            out.push(Finding::new(
-                &VOIDED,
-                ppath.key("status"),
-                "FAQ Q75",
-                format!("产品预审 `{r}` 已作废，不能再用于办理证书"),
-                format!("product pre-review `{r}` is voided and can no longer be used"),
-            ));
-        }
-        s => {
-            out.push(Finding::new(
-                &NOT_APPROVED,
-                ppath.key("status"),
-                "FAQ Q83, Q101",
-                format!("产品预审 `{r}` 未审核通过（{s:?}），只有审核通过的才能使用"),
-                format!("product pre-review `{r}` is {s:?}; only approved pre-reviews can be used"),
-            ));
-        }
+        ProductStatus::Voided => out.push(Finding::new(
+            &VOIDED,
+            at,
+            "FAQ Q75, Q84",
+            format!("第 {item_no} 项商品的产品预审 `{r}` 已作废，不能再用于办理证书"),
+            format!("goods item {item_no}: product pre-review `{r}` is voided and can no longer be used"),
+        )),
+        s => out.push(Finding::new(
+            &NOT_APPROVED,
+            at,
+            "FAQ Q83, Q84",
+            format!("第 {item_no} 项商品的产品预审 `{r}` 未审核通过（{s:?}），审核通过后才能办理证书"),
+            format!("goods item {item_no}: product pre-review `{r}` is {s:?}; only an approved pre-review can be used"),
+        )),
     }
+}
+
+/// FAQ Q15: the pre-review names its manufacturer in full.
+fn manufacturer_finding(p: &crate::model::Product, ppath: &Path, out: &mut Outcome) {
     let complete =
         p.manufacturer.as_ref().is_some_and(|m| ![&m.name_zh, &m.address].iter().any(|s| s.trim().is_empty()));
     if !complete {
@@ -248,13 +239,31 @@ mod tests {
         c.products[0].status = ProductStatus::Voided;
         c.products[1].status = ProductStatus::Pending;
         let (found, _) = codes(&c);
-        assert!(found.contains(&"origin_product_voided@products[0].status".to_string()), "{found:?}");
-        assert!(found.contains(&"origin_product_not_approved@products[1].status".to_string()), "{found:?}");
+        assert!(found.contains(&"origin_product_voided@goods[0].product_ref".to_string()), "{found:?}");
+        assert!(found.contains(&"origin_product_not_approved@goods[1].product_ref".to_string()), "{found:?}");
         c.goods[0].product_ref = None;
         c.goods[1].product_ref = Some("NOPE".into());
         let (found, _) = codes(&c);
         assert!(found.contains(&"origin_product_missing@goods[0].product_ref".to_string()), "{found:?}");
         assert!(found.contains(&"origin_product_unknown@goods[1].product_ref".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn every_type_but_re_export_needs_the_pre_reviews() {
+        let rb = crate::origin::tests::rulebook();
+        let mut c = cert("asean", "VN");
+        c.products.clear();
+        let types: Vec<String> = rb.agreements().map(|a| a.code.clone()).filter(|a| a != "re_export").collect();
+        assert!(types.len() > 20);
+        for a in types {
+            c.agreement = a.clone();
+            let (found, r) = codes(&c);
+            assert!(found.contains(&"origin_product_unknown@goods[0].product_ref".to_string()), "{a}: {found:?}");
+            assert!(!r.ok, "{a}");
+        }
+        c.agreement = "re_export".into();
+        let (found, _) = codes(&c);
+        assert!(found.is_empty(), "re_export: {found:?}");
     }
 
     #[test]

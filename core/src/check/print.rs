@@ -4,6 +4,7 @@
 use super::content::listed;
 use super::{Context, Outcome};
 use crate::finding::Finding;
+use crate::model::single_window;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -45,17 +46,10 @@ crate::finding::codes! {
     SINGLE_WINDOW = ("single_window_certificate", Warning, "单一窗口同步的证书不能在本系统打印或改证", "certificates synced from the single window cannot be printed or amended here");
 }
 
-/// The `origin_system` value of certificates synced from the single window.
-const SINGLE_WINDOW_SYSTEM: &str = "single_window";
-
 pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     let print = &cx.agreement.print;
     let dest = cx.cert.destination.as_str();
-    let synced = cx
-        .cert
-        .origin_system
-        .as_deref()
-        .is_some_and(|s| s.trim().to_ascii_lowercase().replace(['-', ' '], "_") == SINGLE_WINDOW_SYSTEM);
+    let synced = cx.cert.origin_system.as_deref().is_some_and(single_window);
     if synced {
         out.push(Finding::new(
             &SINGLE_WINDOW,

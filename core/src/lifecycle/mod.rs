@@ -36,6 +36,7 @@ pub(crate) use registration::CODES as REGISTRATION_CODES;
 pub(crate) use reprint::CODES as REPRINT_CODES;
 pub(crate) use verification::CODES as VERIFICATION_CODES;
 
+use crate::model::single_window;
 use crate::refusal::Refusal;
 pub use crate::rulebook::{Action, PersonnelAction, EDIT_ENTERPRISE};
 use crate::rulebook::{Agreement, LifecycleRules, Role, Rulebook, Scope};
@@ -204,6 +205,10 @@ pub struct Record {
     /// workflow): the enterprise reprints only once CCPIT approved it (审核端 FAQ Q12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reprint_application: Option<String>,
+    /// Where the application came from when not typed in this system, as on the certificate
+    /// (`single_window`: synced from the single window, never printed or amended here, FAQ Q42).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_system: Option<String>,
 }
 
 /// Who acts.
@@ -333,6 +338,9 @@ crate::finding::codes! {
     NOT_SELF_PRINT = ("lifecycle_not_self_print", Error, "企业未开通自主打印", "the enterprise has no self-print");
     MANUAL_STAMP = ("lifecycle_manual_stamp", Error, "该证书须手工盖章签字", "the certificate needs a manual stamp and signature");
     DESTINATION_REQUIRED = ("lifecycle_destination_required", Error, "须给出目的国才能判断是否手工盖章", "the destination decides the manual stamp: give it");
+    SINGLE_WINDOW = ("lifecycle_single_window", Error, "单一窗口同步的证书不能在本系统打印或改证重发", "a certificate synced from the single window is never printed or amended here");
+    CCPIT_PRINT_ONLY = ("lifecycle_ccpit_print_only", Error, "该证书只能由贸促会在指定证书格式上打印", "this certificate is printed by CCPIT on the official form only");
+    REVIEW_PREVIEW_BEFORE_APPROVAL = ("lifecycle_review_preview_before_approval", Error, "审核通过前只能查看和审核，不能预览", "before approval a reviewer can view and review, not preview");
 }
 
 /// Applies one action to a record. Fails only when the record's certificate type is not in the
@@ -401,6 +409,30 @@ pub fn step(rules: &LifecycleRules, state: State, action: Action, role: Role) ->
             format!("角色 {} 不能执行操作 {}", role.as_str(), action.as_str()),
             format!("the {} role may not {}", role.as_str(), action.as_str()),
         ));
+    }
+    // FAQ review side Q3: a reviewer print-previews approved certificates only.
+    if action == Action::Preview && role == Role::Reviewer && !matches!(state, State::Approved | State::Printed) {
+        let before_approval = matches!(state, State::Draft | State::ToSend | State::PendingReview | State::Rejected);
+        let (code, zh, en) = if before_approval {
+            (
+                &REVIEW_PREVIEW_BEFORE_APPROVAL,
+                "审核端在证书审核通过前只能查看和审核，不能预览",
+                "before approval a reviewer can view and review a certificate, not preview it",
+            )
+        } else {
+            (
+                &NOT_IN_STATE,
+                "审核端只能打印预览审核通过或已打印的证书",
+                "a reviewer print-previews only approved or printed certificates",
+            )
+        };
+        return Err(Refusal::new(
+            code,
+            "FAQ R3",
+            format!("{zh}（当前状态 {}）", state.as_str()),
+            format!("{en} (state {})", state.as_str()),
+        )
+        .at("record.state"));
     }
     if let Some(to) = action.transition(state) {
         return Ok(to);
@@ -511,6 +543,36 @@ fn conditions(
 ) -> Result<(State, Vec<Effect>), Refusal> {
     let record = &req.record;
     let mut effects = Vec::new();
+    let prints = matches!(action, Action::Print | Action::Reprint | Action::ExtraCopy);
+    if (prints || action == Action::AmendReissue) && record.origin_system.as_deref().is_some_and(single_window) {
+        return Err(Refusal::new(
+            &SINGLE_WINDOW,
+            "FAQ Q42",
+            "单一窗口的证书同步到本系统后不可以打印和改证重发",
+            "a certificate synced from the single window cannot be printed or amended and reissued here",
+        )
+        .at("record.origin_system"));
+    }
+    // A pre-printed official form (China–Costa Rica) is printed at CCPIT on a dot-matrix printer.
+    let ccpit_only = agreement.print.preprinted_form.value;
+    let to_enterprise = match action {
+        Action::Print | Action::Reprint => role != Role::Reviewer,
+        Action::ExtraCopy => true,
+        Action::ChangePrintLocation => record.print_location == PrintLocation::Ccpit,
+        _ => false,
+    };
+    if ccpit_only && to_enterprise {
+        return Err(Refusal::new(
+            &CCPIT_PRINT_ONLY,
+            "FAQ Q34, Q82",
+            format!("{} 证书须用针式打印机在指定证书格式上打印，不在企业端打印", agreement.code),
+            format!(
+                "{} certificates are printed on the official form by CCPIT, never by the enterprise",
+                agreement.code
+            ),
+        )
+        .at(if action == Action::ChangePrintLocation { "record.print_location" } else { "action" }));
+    }
     match action {
         Action::Approve => {
             if let Some(ReissueOf { kind: ReissueKind::Amend, original }) = &record.reissue_of {
@@ -595,6 +657,15 @@ fn conditions(
             if manual_stamp(agreement, record)? {
                 return Err(manual_stamp_refusal(agreement, "FAQ Q99, Q106"));
             }
+        }
+        Action::Preview if role == Role::Reviewer && record.print_location != PrintLocation::Ccpit => {
+            return Err(Refusal::new(
+                &WRONG_PRINT_LOCATION,
+                "FAQ R3",
+                "审核端只能打印预览打印地点为贸促会的证书",
+                "a reviewer can print-preview only a certificate printed at CCPIT",
+            )
+            .at("record.print_location"));
         }
         Action::Save
         | Action::Send

@@ -35,6 +35,7 @@ fn record(state: State) -> Record {
         amendment_pending: false,
         reissue_of: None,
         reprint_application: None,
+        origin_system: None,
     }
 }
 
@@ -264,6 +265,74 @@ fn apply_needs_a_known_certificate_type() {
     r.record.agreement = "nope".into();
     let e = apply(&rb(), &r).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("unknown_agreement", "record.agreement"));
+}
+
+#[test]
+fn reviewers_preview_approved_certificates_printed_at_ccpit() {
+    let rb = rb();
+    let plain = np(&rb);
+    for state in [State::Approved, State::Printed] {
+        let mut r = req(state, Action::Preview, Role::Reviewer);
+        r.record.print_location = PrintLocation::Ccpit;
+        let d = run(&plain, &r);
+        assert!(d.allowed && d.state == Some(state), "{state:?}: {d:?}");
+        r.record.print_location = PrintLocation::Enterprise;
+        let d = run(&plain, &r);
+        assert_eq!((code_of(&d), d.state), ("lifecycle_wrong_print_location", Some(state)));
+    }
+    for state in [State::ToSend, State::PendingReview, State::Rejected] {
+        let mut r = req(state, Action::Preview, Role::Reviewer);
+        r.record.print_location = PrintLocation::Ccpit;
+        let d = run(&plain, &r);
+        assert_eq!((code_of(&d), d.state), ("lifecycle_review_preview_before_approval", Some(state)));
+    }
+}
+
+#[test]
+fn costa_rica_is_printed_by_ccpit_only() {
+    let rb = rb();
+    let cr = rb.agreement("costa_rica").unwrap().clone();
+    let mut r = req(State::Approved, Action::ChangePrintLocation, Role::Signatory);
+    r.record.agreement = "costa_rica".into();
+    r.record.print_location = PrintLocation::Ccpit;
+    let d = run(&cr, &r);
+    assert_eq!((code_of(&d), d.state, d.effects.len()), ("lifecycle_ccpit_print_only", Some(State::Approved), 0));
+    // Back to CCPIT is fine.
+    r.record.print_location = PrintLocation::Enterprise;
+    assert_eq!(run(&cr, &r).effects, vec![Effect::PrintLocation { to: PrintLocation::Ccpit }]);
+    for (state, action) in [(State::Printed, Action::ExtraCopy), (State::Approved, Action::Print)] {
+        let mut r = req(state, action, Role::Signatory);
+        r.record.agreement = "costa_rica".into();
+        assert_eq!(code_of(&run(&cr, &r)), "lifecycle_ccpit_print_only", "{action:?}");
+    }
+    let mut r = req(State::Approved, Action::Print, Role::Reviewer);
+    r.record.print_location = PrintLocation::Ccpit;
+    assert!(run(&cr, &r).allowed);
+}
+
+#[test]
+fn single_window_certificates_are_never_printed_or_amended_here() {
+    let rb = rb();
+    let plain = np(&rb);
+    for (state, action, role) in [
+        (State::Approved, Action::Print, Role::Signatory),
+        (State::Printed, Action::Reprint, Role::Signatory),
+        (State::Printed, Action::ExtraCopy, Role::Signatory),
+        (State::Approved, Action::AmendReissue, Role::Signatory),
+        (State::Approved, Action::Print, Role::Reviewer),
+    ] {
+        let mut r = req(state, action, role);
+        r.reason = Some("卡纸".into());
+        r.record.origin_system = Some("Single Window".into());
+        if role == Role::Reviewer {
+            r.record.print_location = PrintLocation::Ccpit;
+        }
+        let d = run(&plain, &r);
+        assert_eq!((code_of(&d), d.state, d.effects.len()), ("lifecycle_single_window", Some(state), 0), "{action:?}");
+    }
+    let mut r = req(State::Approved, Action::Preview, Role::Signatory);
+    r.record.origin_system = Some("single_window".into());
+    assert!(run(&plain, &r).allowed, "viewing is not printing");
 }
 
 #[test]
@@ -510,6 +579,7 @@ proptest! {
     fn random_action_sequences_stay_defined(start in any_state(), steps in proptest::collection::vec(any_step(), 0..40)) {
         let rb = rb();
         let a = np(&rb);
+        let cr = rb.agreement("costa_rica").unwrap().clone();
         let mut state = start;
         let mut approved = state.was_approved();
         for (action, role, own, reason, pending, local) in steps {
@@ -518,7 +588,9 @@ proptest! {
             r.reason = reason.then(|| "卡纸".to_string());
             r.record.amendment_pending = pending;
             r.record.print_location = if local { PrintLocation::Enterprise } else { PrintLocation::Ccpit };
-            let d = decide(rb.lifecycle(), &a, &r);
+            r.record.origin_system = (own && pending).then(|| "single_window".to_string());
+            let a = if reason && pending { &cr } else { &a };
+            let d = decide(rb.lifecycle(), a, &r);
             // Through JSON as a host sees it: the state is always a known one.
             let json = serde_json::to_value(&d).unwrap();
             let next = State::parse(json["state"].as_str().unwrap()).unwrap();

@@ -378,7 +378,10 @@ pub fn determine_with(
         print(&mut d, a, tables, "wo", &Res { passed: true, ..Res::default() });
         return Ok(d);
     }
-    if non_originating && minimal_only(p, a, tables, &mut d) {
+    // FAQ Q110 asks about every product with a material from outside China, whether or not
+    // accumulation makes that material originating: minimal operations confer no origin either way.
+    let foreign = cx.mats.iter().any(|m| !m.originating(false));
+    if foreign && minimal_only(p, a, tables, &mut d) {
         return Ok(d);
     }
     if !non_originating && prints(a, tables, "pe") {
@@ -503,7 +506,7 @@ pub fn determine_with(
     Ok(d)
 }
 
-/// FAQ Q110: with non-originating materials, production of only minimal operations confers no origin.
+/// FAQ Q110: with materials from outside China, production of only minimal operations confers no origin.
 fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -> bool {
     let (scope, list) = tables.minimal_operations(&a.code);
     match &p.minimal_operations {
@@ -513,8 +516,8 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
                     .fixed("未回答微小加工问题（FAQ Q110）", "minimal-operations question not answered (FAQ Q110)"),
             );
             d.notes.push(Message {
-                zh: "产品含非原产材料，须先确认是否仅经过微小加工（FAQ Q110）".into(),
-                en: "the product has non-originating materials: confirm whether production was only minimal operations (FAQ Q110)".into(),
+                zh: "产品含非国产原材料，须先确认是否仅经过微小加工（FAQ Q110）".into(),
+                en: "the product has materials from outside China: confirm whether production was only minimal operations (FAQ Q110)".into(),
             });
             false
         }
@@ -589,17 +592,25 @@ fn prints(a: &Agreement, tables: &Tables, outcome: &str) -> bool {
     if rows.peek().is_some() {
         return rows.any(|r| r.outcome == outcome);
     }
-    tables.fallback_criterion(&a.criteria.value, outcome).is_some()
+    // Codes not found in any source (e.g. ECFA box 12): every outcome is possible, none printable.
+    codes_unknown(a) || tables.fallback_criterion(&a.criteria.value, outcome).is_some()
+}
+
+/// The form has a criterion box but no source gives its codes.
+fn codes_unknown(a: &Agreement) -> bool {
+    a.criteria.value.is_empty() && a.criteria.status == Status::Unconfirmed
 }
 
 fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &str) -> String {
     let mut out = template.to_string();
     for (key, v) in [("{rvc}", res.rvc), ("{nm}", res.nm)] {
         if out.contains(key) {
-            let whole = v.unwrap_or(Decimal::ONE_HUNDRED).trunc();
+            // A ceiling figure (`up`) is never rounded down, a floor figure (`down`) never up.
+            let v = v.unwrap_or(Decimal::ONE_HUNDRED);
+            let (whole, how) = if rounding == "up" { (v.ceil(), "up") } else { (v.floor(), "down") };
             d.printed_percent = Some(whole);
-            if rounding == "down" {
-                d.rounding = Some(format!("rounded down to a whole number ({source})"));
+            if matches!(rounding, "up" | "down") {
+                d.rounding = Some(format!("rounded {how} to a whole number ({source})"));
             }
             out = out.replace(key, &whole.to_string());
         }
@@ -612,7 +623,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
     d.outcome = Some(outcome.to_string());
     let rows: Vec<_> = tables.criteria(&a.code).collect();
     if rows.is_empty() {
-        if a.criteria.value.is_empty() {
+        if a.criteria.value.is_empty() && !codes_unknown(a) {
             d.trace.push(
                 Step::new("criterion", None, None)
                     .fixed("该证书没有原产地标准栏", "the form has no origin-criterion box"),

@@ -163,7 +163,7 @@ fn minimal_operations_gate() {
 fn apta_prints_letter_and_percentage() {
     let rb = rulebook();
     let d = run(&rb, "apta", &product("8516.71", "100", &[("8516.90", "US", "45.50")]));
-    assert_eq!(d.criterion.as_deref(), Some("B 45%"));
+    assert_eq!(d.criterion.as_deref(), Some("B 46%"), "a non-originating share (a ceiling) is rounded up");
     let d = run(&rb, "apta", &product("8516.71", "100", &[("8516.90", "KR", "38"), ("8516.90", "US", "38")]));
     assert_eq!(d.criterion.as_deref(), Some("C 62%"), "{:#?}", d.trace);
     let mut p = product("0803", "10", &[]);

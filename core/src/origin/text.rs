@@ -4,7 +4,7 @@
 
 use super::expr::{change_name, dotted};
 use crate::finding::Message;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
 
 /// A short ASCII code kept inline: HS digits (at most 10) or a country code.
@@ -186,21 +186,21 @@ impl Text {
                 let (total, vnm, pct) = (get("price"), get("vnm"), get("threshold"));
                 match formula {
                     Formula::Nm => {
-                        let nm = get("nm");
+                        let nm = shown(get("nm"), Bound::Ceiling);
                         (
                             format!("非原产材料 {vnm} / {bn} {total} × 100 = {nm}%，上限 {pct}%"),
                             format!("non-originating materials {vnm} / {bn} {total} × 100 = {nm}%, at most {pct}%"),
                         )
                     }
                     Formula::BuildUp => {
-                        let (vom, added, rvc) = (get("vom"), get("added"), get("rvc"));
+                        let (vom, added, rvc) = (get("vom"), get("added"), shown(get("rvc"), Bound::Floor));
                         (
                             format!("累加法：(原产材料 {vom} + 人工、费用、利润、其他费用) {added} / {bn} {total} × 100 = {rvc}%，至少 {pct}%"),
                             format!("build-up: (originating materials {vom} + labour, overhead, profit, other costs) {added} / {bn} {total} × 100 = {rvc}%, at least {pct}%"),
                         )
                     }
                     Formula::BuildDown => {
-                        let rvc = get("rvc");
+                        let rvc = shown(get("rvc"), Bound::Floor);
                         (
                             format!("扣减法：({bn} {total} − 非原产材料 {vnm}) / {total} × 100 = {rvc}%，至少 {pct}%"),
                             format!("build-down: ({bn} {total} − non-originating materials {vnm}) / {total} × 100 = {rvc}%, at least {pct}%"),
@@ -210,5 +210,41 @@ impl Text {
             }
         };
         Message { zh, en }
+    }
+}
+
+/// Which side of a threshold a percentage must stay on.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// A share that may not exceed its threshold (non-originating materials).
+    Ceiling,
+    /// A content that must reach its threshold (value content).
+    Floor,
+}
+
+/// A percentage for people: two decimals, rounded away from the flattering side (a ceiling
+/// figure up, a floor figure down). The JSON keeps the exact value.
+fn shown(v: Decimal, bound: Bound) -> String {
+    let strategy = match bound {
+        Bound::Ceiling => RoundingStrategy::ToPositiveInfinity,
+        Bound::Floor => RoundingStrategy::ToNegativeInfinity,
+    };
+    let mut r = v.round_dp_with_strategy(2, strategy);
+    r.rescale(2);
+    r.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shown, Bound};
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn shown_percentages_never_flatter() {
+        let v: Decimal = "64.285714285714285714285714286".parse().unwrap();
+        assert_eq!(shown(v, Bound::Floor), "64.28");
+        assert_eq!(shown(v, Bound::Ceiling), "64.29");
+        assert_eq!(shown(Decimal::from(40), Bound::Floor), "40.00");
+        assert_eq!(shown("55.001".parse().unwrap(), Bound::Ceiling), "55.01");
     }
 }

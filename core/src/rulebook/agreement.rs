@@ -117,6 +117,9 @@ pub struct Retroactive {
     /// Where it is printed, e.g. `box 13`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<String>,
+    /// A retroactive certificate's validity counts from shipment, not from issue (ChAFTA).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub valid_from_shipment: bool,
 }
 
 /// A signing deadline in working days after shipment.

@@ -457,9 +457,21 @@ mod tests {
     #[test]
     fn issue_example_both_readings() {
         let a = cal().workdays(Some("working_calendar")).unwrap();
-        let b = cal().workdays(Some("statutory_holidays_only")).unwrap();
+        let b = cal().workdays(Some("statutory_holidays")).unwrap();
         assert_eq!(a.add(d("2026-09-30"), 3), Some(d("2026-10-10")));
         assert_eq!(b.add(d("2026-09-30"), 3), Some(d("2026-10-08")));
+    }
+
+    #[test]
+    fn every_tiaoxiu_day_works_under_the_literal_reading() {
+        // FAQ Q103: 调休 days are no statutory holidays, so the make-up Saturday 02-14 counts.
+        let a = cal().workdays(Some("working_calendar")).unwrap();
+        let b = cal().workdays(Some("statutory_holidays")).unwrap();
+        assert_eq!(b.add(d("2026-02-12"), 3), Some(d("2026-02-20")));
+        assert_eq!(a.add(d("2026-02-12"), 3), Some(d("2026-02-24")));
+        for makeup in ["2026-01-04", "2026-02-14", "2026-02-28", "2026-10-10"] {
+            assert!(a.is_workday(d(makeup)) && b.is_workday(d(makeup)), "{makeup}");
+        }
     }
 
     #[test]
@@ -470,8 +482,8 @@ mod tests {
         assert!(!a.is_workday(d("2026-01-02")), "in-lieu Friday");
         assert!(a.is_workday(d("2026-02-14")) && a.is_workday(d("2026-02-28")));
         assert!(!a.is_workday(d("2026-02-23")));
-        let b = cal().workdays(Some("statutory_holidays_only")).unwrap();
-        assert!(!b.is_workday(d("2026-01-04")));
+        let b = cal().workdays(Some("statutory_holidays")).unwrap();
+        assert!(b.is_workday(d("2026-01-04")), "make-up Sunday works under every policy");
         assert!(b.is_workday(d("2026-01-02")));
         assert!(!b.is_workday(d("2026-02-17")));
     }
@@ -522,7 +534,7 @@ mod tests {
     proptest! {
         #[test]
         fn add_is_monotonic_and_lands_on_working_days(
-            day in 0i64..(12 * 366), n in 1u32..400, policy in prop::sample::select(vec!["working_calendar", "statutory_holidays_only"])
+            day in 0i64..(12 * 366), n in 1u32..400, policy in prop::sample::select(vec!["working_calendar", "statutory_holidays"])
         ) {
             let w = cal().workdays(Some(policy)).unwrap();
             let date = d("2018-06-01") + chrono::Days::new(day as u64);

@@ -506,9 +506,11 @@ mod tests {
             };
             assert_eq!(a.item_limit.value, want, "{}", a.code);
         }
-        for code in ["chile", "switzerland", "ecfa"] {
+        for code in ["switzerland", "ecfa"] {
             assert_eq!(rb.agreement(code).unwrap().item_limit.status, Status::Conflict, "{code}");
         }
+        // The 2019 upgrade explains the printed form's 20 (research agreements-gaps-2 C5).
+        assert_eq!(rb.agreement("chile").unwrap().item_limit.status, Status::Confirmed);
     }
 
     #[test]

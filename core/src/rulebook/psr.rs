@@ -108,7 +108,8 @@ pub struct CriterionRow {
     pub printed: String,
     /// FOB display on the form: `auto` (the system shows it), `required` (the exporter must tick it) or empty.
     pub fob: String,
-    /// Rounding of printed percentages: `down` (to a whole number) or empty.
+    /// Rounding of printed percentages to a whole number: `down` for a content that must reach a
+    /// floor (`{rvc}`), `up` for a share that may not exceed a ceiling (`{nm}`), empty otherwise.
     pub rounding: String,
     /// How well the row is sourced.
     pub status: Status,
@@ -294,9 +295,16 @@ fn parse_criteria(file: &str, text: &str, limits: &Limits) -> Result<Vec<Criteri
         if !matches!(f[3].as_str(), "" | "auto" | "required") {
             return Err(at(file, row, "fob", "must be empty, `auto` or `required`"));
         }
-        let has_pct = f[2].contains("{rvc}") || f[2].contains("{nm}");
-        if has_pct != (f[4] == "down") || !matches!(f[4].as_str(), "" | "down") {
-            return Err(at(file, row, "rounding", "`down` exactly when `printed` holds {rvc} or {nm}"));
+        // Printed percentages never flatter: a content (floor) is rounded down, a non-originating
+        // share (ceiling) up, wherever no source fixes the rounding.
+        let want = match (f[2].contains("{rvc}"), f[2].contains("{nm}")) {
+            (false, false) => "",
+            (true, false) => "down",
+            (false, true) => "up",
+            (true, true) => return Err(at(file, row, "printed", "holds either {rvc} or {nm}, not both")),
+        };
+        if f[4] != want {
+            return Err(at(file, row, "rounding", "`down` for {rvc} (a floor), `up` for {nm} (a ceiling), else empty"));
         }
         let status = match f[5].as_str() {
             "confirmed" => Status::Confirmed,
