@@ -103,6 +103,8 @@ export function checkCopy(request: object): JsonObject;
 export function checkInvoice(request: object): JsonObject;
 export function validateId(kind: string, value: string): JsonObject;
 export function importProducts(goodsCsv: string, materialsCsv: string): JsonObject;
+/** Imports a product-specific-rule annex; `.xlsx` needs a native build (CLI, Python). */
+export function importPsr(request: object): JsonObject;
 export function schema(name?: string): JsonObject;
 export function codes(): CodeEntry[];
 export function rules(): RulesSummary;

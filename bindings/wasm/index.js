@@ -211,6 +211,8 @@ export const checkInvoice = (request) => call("check_invoice", request);
 export const validateId = (kind, value) => call("validate_id", { kind, value });
 export const importProducts = (goodsCsv, materialsCsv) =>
   call("import_products", { goods_csv: goodsCsv, materials_csv: materialsCsv });
+/** Imports a product-specific-rule annex (`{agreement, source, annex_csv | annex_json, ...}`). */
+export const importPsr = (request) => call("import_psr", request);
 export const schema = (name = "certificate") => call("schema", { name });
 export const codes = () => call("codes", {});
 export const rules = () => call("rules", {});

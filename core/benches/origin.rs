@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
     let dir = rulebook_dir(&text);
     let rb = Rulebook::from_dir(&dir).unwrap();
     let limits = rb.limits().clone();
-    assert_eq!(rb.origin().psr("bench").unwrap().len(), 5_000);
+    assert_eq!(rb.origin().psr("bench").unwrap().unwrap().len(), 5_000);
     let agreement = rb.agreement("bench").unwrap();
     let p = product();
     let d = determine(&p, agreement, &rb, None).unwrap();
@@ -70,6 +70,52 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Rulebook::from_dir(black_box(&dir)).unwrap())
     });
     let _ = std::fs::remove_dir_all(&dir);
+    shipped(c);
+}
+
+/// The shipped tables: importing the largest annex, loading the built-in rulebook with every
+/// table parsed, and a determination against the largest table.
+fn shipped(c: &mut Criterion) {
+    use origo::origin::annex::{import_psr, ImportPsrRequest};
+    let builtin = origo::rulebook::builtin_files();
+    let load_all = || {
+        let rb = Rulebook::from_texts(builtin.clone()).unwrap();
+        let codes: Vec<String> = rb.agreements().map(|a| a.code.clone()).collect();
+        let rows: usize = codes.iter().filter_map(|a| rb.origin().psr(a).unwrap()).map(|t| t.len()).sum();
+        (rb, rows)
+    };
+    assert!(load_all().1 > 13_000);
+    c.bench_function("load the built-in rulebook, then parse every shipped PSR table", |b| b.iter(load_all));
+    c.bench_function("load the built-in rulebook (tables parsed on first use)", |b| {
+        b.iter(|| Rulebook::from_texts(black_box(builtin.clone())).unwrap())
+    });
+    let rb = Rulebook::builtin().unwrap();
+    let korea = rb.agreement("korea").unwrap();
+    let mut p = product();
+    p.hs_code = serde_json::from_value(serde_json::json!("8501.10")).unwrap();
+    let d = determine(&p, korea, &rb, None).unwrap();
+    assert!(d.rule.is_some_and(|r| r.kind == "psr"));
+    c.bench_function("determine: 50 materials, the China–Korea table (5,167 rows)", |b| {
+        b.iter(|| determine(black_box(&p), korea, &rb, None).unwrap())
+    });
+    let annex = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/psr-sources/korea.json");
+    let Ok(text) = std::fs::read_to_string(&annex) else {
+        eprintln!("skipped the import benchmark: no {}", annex.display());
+        return;
+    };
+    let req = ImportPsrRequest {
+        agreement: "korea".into(),
+        annex_json: Some(text),
+        annex_csv: None,
+        annex_xlsx_base64: None,
+        source: "bench".into(),
+        columns: None,
+        hs_edition: Some(2012),
+        allow_partial: true,
+    };
+    c.bench_function("import the China–Korea annex (7,212 rows)", |b| {
+        b.iter(|| import_psr(black_box(&req), &rb).unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -16,6 +16,7 @@ const REFUSAL_CODES: &[&[Code]] = &[
     crate::lifecycle::REPRINT_CODES,
     crate::lifecycle::REGISTRATION_CODES,
     crate::lifecycle::VERIFICATION_CODES,
+    crate::origin::annex::CODES,
 ];
 
 /// One catalogue entry as published.

@@ -69,6 +69,8 @@ pub mod codes {
         RENDER_FAILED = ("render_failed", Error, "排版失败", "the document could not be laid out");
         OUTPUT_FORMAT = ("output_format", Error, "输出格式未知", "the output file's extension is not .pdf, .svg or .png");
         OUTPUT_UNWRITABLE = ("output_unwritable", Error, "输出文件无法写入", "the output file cannot be written");
+        ANNEX_EMPTY = ("annex_empty", Error, "附表没有数据行", "a product-specific-rule annex without data rows");
+        ANNEX_COLUMNS = ("annex_columns", Error, "附表的列无法识别", "an annex whose columns cannot be told apart");
         INTERNAL_ERROR = ("internal_error", Error, "内部错误", "a bug in origo: please report it");
     }
 }

@@ -16,8 +16,18 @@ use std::borrow::Cow;
 
 /// Text fields that carry a whole file: CSV tables (bounded by their rows) and base64 images
 /// (bounded by their decoded bytes); only the input size bounds them as one string.
-const WHOLE_FILE_KEYS: &[&str] =
-    &["goods_csv", "materials_csv", "psr_csv", "data_base64", "seal_base64", "signature_base64", "fonts_base64"];
+const WHOLE_FILE_KEYS: &[&str] = &[
+    "goods_csv",
+    "materials_csv",
+    "psr_csv",
+    "data_base64",
+    "seal_base64",
+    "signature_base64",
+    "fonts_base64",
+    "annex_json",
+    "annex_csv",
+    "annex_xlsx_base64",
+];
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {

@@ -47,7 +47,6 @@ pub fn read_bytes(path: &Path, max: usize) -> Result<Vec<u8>, Error> {
 }
 
 /// Writes beside the target and renames, so a failed run never leaves a partial file.
-#[cfg(feature = "render")]
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));

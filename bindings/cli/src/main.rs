@@ -52,6 +52,10 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Import a product-specific-rule annex as GACC publishes it (`.xlsx`, `.csv` or `.json` rows)
+    /// into origo's PSR table: the table on stdout (or `-o`), the report on stderr; exit 1 when rows
+    /// were refused (the table is then written only with `--allow-partial`).
+    ImportPsr(Box<ImportPsrArgs>),
     /// Import product pre-reviews from the goods and materials tables (CSV).
     ImportProducts {
         /// Goods table (one row per product, with its serial number).
@@ -200,6 +204,29 @@ struct OriginArgs {
     /// Same as `compare-agreements` (the former `origin --compare`).
     #[arg(long)]
     compare: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct ImportPsrArgs {
+    /// The annex: `.xlsx`, `.csv` or `.json` (an array of row objects).
+    file: PathBuf,
+    /// Agreement code of the table, e.g. `korea`.
+    #[arg(long)]
+    agreement: String,
+    /// The legal source every row cites (the agreement's annex, the GACC announcement).
+    #[arg(long)]
+    source: String,
+    /// HS edition of the annex's codes (2007, 2012, 2017, 2022).
+    #[arg(long)]
+    hs_edition: Option<u16>,
+    /// Write the table even when rows were refused (they are listed in the report).
+    #[arg(long)]
+    allow_partial: bool,
+    /// Write the table here instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -496,6 +523,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(exit(decision.originating))
         }
         Command::CompareAgreements { file, to, common } => compare(&file, to, &common),
+        Command::ImportPsr(a) => import_psr(&a),
         Command::ImportProducts { goods, materials, common } => {
             let rb = common.rulebook()?;
             let max = rb.limits().max_input_bytes;
@@ -619,6 +647,51 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         #[cfg(feature = "render")]
         Command::Render(a) => render(&a),
     }
+}
+
+fn import_psr(a: &ImportPsrArgs) -> Result<ExitCode, Error> {
+    use origo::api::import_psr::ImportPsr;
+    use origo::origin::annex::ImportPsrRequest;
+    let rb = a.common.rulebook()?;
+    let max = rb.limits().max_input_bytes;
+    let extension = a.file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let mut request = ImportPsrRequest {
+        agreement: a.agreement.clone(),
+        source: a.source.clone(),
+        hs_edition: a.hs_edition,
+        allow_partial: a.allow_partial,
+        ..ImportPsrRequest::default()
+    };
+    match extension.as_deref() {
+        Some("xlsx") => {
+            use base64::Engine as _;
+            let bytes = input::read_bytes(&a.file, max)?;
+            request.annex_xlsx_base64 = Some(base64::engine::general_purpose::STANDARD.encode(bytes));
+        }
+        Some("json") => request.annex_json = Some(read_text(&a.file, max)?),
+        _ => request.annex_csv = Some(read_text(&a.file, max)?),
+    }
+    let answer = ImportPsr::run(request, &rb)?;
+    let report = &answer.report;
+    eprintln!(
+        "{} rows read, {} imported, {} refused / 读取 {} 行，导入 {} 行，拒绝 {} 行",
+        report.rows_read,
+        report.rows_imported,
+        report.refused.len(),
+        report.rows_read,
+        report.rows_imported,
+        report.refused.len()
+    );
+    for r in &report.refused {
+        eprintln!("  row {} [{}] {}: {} / {}", r.row, r.column, r.code, r.en, r.zh);
+    }
+    if let Some(csv) = &answer.csv {
+        match &a.output {
+            Some(path) => write_atomically(path, csv.as_bytes())?,
+            None => out(csv),
+        }
+    }
+    Ok(exit(report.refused.is_empty()))
 }
 
 /// Reads a country code argument as the contract does.

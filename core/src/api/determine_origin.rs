@@ -37,7 +37,10 @@ impl Operation for DetermineOrigin {
     fn run(r: DetermineRequest, rulebook: &Rulebook) -> Result<Decision> {
         let agreement = rulebook.known_agreement(&r.agreement, "agreement")?;
         let own = r.psr_csv.map(|t| PsrTable::parse("psr_csv", &t, rulebook.limits())).transpose()?;
-        let psr = own.as_ref().or_else(|| rulebook.origin().psr(&agreement.code));
+        let psr = match own.as_ref() {
+            Some(t) => Some(t),
+            None => rulebook.origin().psr(&agreement.code)?,
+        };
         origin::determine_with(&r.product, agreement, rulebook, r.destination.as_ref(), psr)
     }
 }

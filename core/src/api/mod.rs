@@ -35,6 +35,7 @@ pub mod compare_agreements;
 pub mod convert;
 pub mod determine_origin;
 pub mod import_products;
+pub mod import_psr;
 pub mod is_workday;
 #[cfg(feature = "render")]
 pub mod render;
@@ -135,6 +136,7 @@ pub const OPERATIONS: &[Entry] = &[
     Entry::of::<convert::Convert>(),
     Entry::of::<determine_origin::DetermineOrigin>(),
     Entry::of::<import_products::ImportProducts>(),
+    Entry::of::<import_psr::ImportPsr>(),
     Entry::of::<is_workday::IsWorkday>(),
     #[cfg(feature = "render")]
     Entry::of::<render::Render>(),

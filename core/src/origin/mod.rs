@@ -6,11 +6,15 @@
 //! agreement's general rule, the product-specific tables `psr/<agreement>.csv` (longest HS
 //! prefix wins), the minimal operations and the printed codes live in the rulebook.
 
+pub mod annex;
 mod eval;
 pub mod import;
 #[cfg(test)]
+mod sources;
+#[cfg(test)]
 pub(crate) mod tests;
 mod text;
+pub mod wording;
 
 pub use crate::rulebook::{expr, psr};
 pub use psr::{PsrTable, Tables};
@@ -296,7 +300,7 @@ pub fn covers(a: &Agreement, destination: &Country) -> bool {
 
 /// Decides the product's origin under an agreement, with the printed criterion and the trace.
 pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Decision> {
-    determine_with(p, a, rb, destination, rb.origin().psr(&a.code))
+    determine_with(p, a, rb, destination, rb.origin().psr(&a.code)?)
 }
 
 /// [`determine`] with `psr` as the agreement's product-specific-rule table in place of the
@@ -396,7 +400,13 @@ pub fn determine_with(
     }
     let hs = p.hs_code.digits();
     let general;
-    let (rule, applied) = match psr.and_then(|t| t.lookup(hs)) {
+    let row = psr.and_then(|t| t.lookup(hs).map(|row| (t, row)));
+    if let Some((t, row)) = row {
+        if !same_edition(p, t, row, &mut d) {
+            return Ok(d);
+        }
+    }
+    let (rule, applied) = match row.map(|(_, row)| row) {
         Some(row) => (
             &row.rule,
             AppliedRule {
@@ -506,9 +516,49 @@ pub fn determine_with(
     Ok(d)
 }
 
+/// A product-specific row is read in its table's HS edition: a product code declared in another
+/// edition may name other goods there, so the row is not applied (no sourced correlation is
+/// shipped); an undeclared edition is assumed to be the table's, and the trace says so.
+fn same_edition(p: &Product, table: &PsrTable, row: &psr::PsrRow, d: &mut Decision) -> bool {
+    let Some(edition) = table.hs_edition() else { return true };
+    let declared = p.tariff_version.as_deref();
+    match declared.and_then(psr::hs_edition_of_tariff) {
+        Some(e) if e != edition => {
+            let version = declared.unwrap_or_default();
+            let (zh, en) = (
+                format!(
+                    "产品编码按 {version} 年税则（HS {e}）申报，而产品特定规则表为 HS {edition} 版：编码 {} 在两版中的含义可能不同，且无可依据的转换对照，不适用该行；请按 HS {edition} 版申报编码",
+                    row.hs_prefix
+                ),
+                format!(
+                    "the product code is declared in the {version} tariff (HS {e}) but the product-specific table is HS {edition}: code {} may mean other goods there and no sourced correlation exists, so the row is not applied; declare the code in HS {edition}",
+                    row.hs_prefix
+                ),
+            );
+            d.trace.push(Step::new("gate", None, Some(false)).msg(zh.clone(), en.clone()));
+            d.notes.push(Message { zh, en });
+            false
+        }
+        Some(_) => true,
+        None => {
+            d.notes.push(Message {
+                zh: format!("未申报税则版本：产品编码按产品特定规则表的 HS {edition} 版理解"),
+                en: format!("no tariff version declared: the product code is read as HS {edition}, the product-specific table's edition"),
+            });
+            true
+        }
+    }
+}
+
 /// FAQ Q110: with materials from outside China, production of only minimal operations confers no origin.
 fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -> bool {
     let (scope, list) = tables.minimal_operations(&a.code);
+    if scope != a.code {
+        d.trace.push(Step::new("gate", None, None).msg(
+            format!("{} 没有已核实来源的微小加工清单：适用非优惠原产地规则的清单（FAQ Q110）", a.code),
+            format!("no sourced minimal-operations list for {}: the non-preferential list applies (FAQ Q110)", a.code),
+        ));
+    }
     match &p.minimal_operations {
         None => {
             d.trace.push(
@@ -572,7 +622,7 @@ fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
         s.push("value", v);
         d.trace.push(s);
     }
-    let listed = tables.psr("non_preferential").and_then(|t| t.lookup(p.hs_code.digits()));
+    let listed = tables.psr("non_preferential")?.and_then(|t| t.lookup(p.hs_code.digits()));
     d.processing_required = listed.is_some();
     if let Some(row) = listed {
         d.trace.push(Step::new("manufacture", None, Some(!p.processing.is_empty())).msg(

@@ -5,7 +5,12 @@
 use super::expr::{self, Rule};
 use crate::error::Result;
 use crate::rulebook::{invalid, Agreement, Limits, Status};
+use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The columns of a derived table (with the official wording each rule was read from).
+pub const TABLE_HEADER: [&str; 4] = ["hs_prefix", "rule", "wording", "source"];
 
 /// One product-specific rule row.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +19,8 @@ pub struct PsrRow {
     pub hs_prefix: String,
     /// The rule as written.
     pub text: String,
+    /// The official wording the rule was read from, for tables imported from an annex.
+    pub wording: Option<String>,
     /// The parsed rule.
     pub rule: Rule,
     /// Where the row comes from.
@@ -24,6 +31,8 @@ pub struct PsrRow {
 #[derive(Clone, Default, PartialEq)]
 pub struct PsrTable {
     rows: HashMap<String, PsrRow>,
+    /// The HS edition the table's codes belong to (`# hs_edition: 2012` before the header).
+    hs_edition: Option<u16>,
     /// Bit `n` set when some prefix has `n` digits: a lookup probes only those lengths.
     lengths: u16,
 }
@@ -32,17 +41,40 @@ pub struct PsrTable {
 impl std::fmt::Debug for PsrTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let rows: std::collections::BTreeMap<_, _> = self.rows.iter().collect();
-        f.debug_struct("PsrTable").field("rows", &rows).field("lengths", &self.lengths).finish()
+        f.debug_struct("PsrTable")
+            .field("rows", &rows)
+            .field("lengths", &self.lengths)
+            .field("hs_edition", &self.hs_edition)
+            .finish()
     }
 }
 
 impl PsrTable {
-    /// Parses a table (`hs_prefix,rule,source`). Errors name the file, the row and the column.
+    /// Parses a table (`hs_prefix,rule,source`, or `hs_prefix,rule,wording,source` as the annex
+    /// importer writes it). Errors name the file, the row and the column.
     pub fn parse(file: &str, text: &str, limits: &Limits) -> Result<PsrTable> {
         let mut rows = HashMap::new();
         let mut lengths = 0;
-        for rec in records(file, text, &["hs_prefix", "rule", "source"], limits.max_psr_rows)? {
-            let (row, f) = rec?;
+        let mut hs_edition = None;
+        for (i, line) in text.lines().take_while(|l| l.starts_with('#')).enumerate() {
+            if let Some(v) = line.strip_prefix("# hs_edition:") {
+                let ed = v.trim().parse::<u16>().ok().filter(|e| HS_EDITIONS.contains(e));
+                hs_edition = Some(ed.ok_or_else(|| {
+                    at(
+                        file,
+                        i + 1,
+                        "hs_edition",
+                        &format!("`{}` is not an HS edition (2002, 2007, 2012, 2017, 2022)", v.trim()),
+                    )
+                })?);
+            }
+        }
+        let header = text.lines().find(|l| !l.starts_with('#'));
+        let with_wording = header.is_some_and(|h| h.split(',').any(|c| c.trim() == "wording"));
+        let columns: &[&str] = if with_wording { &TABLE_HEADER } else { &["hs_prefix", "rule", "source"] };
+        for rec in records(file, text, columns, limits.max_psr_rows)? {
+            let (row, mut f) = rec?;
+            let wording = if with_wording { Some(f.remove(2)) } else { None };
             let hs: String = f[0].chars().filter(|c| *c != '.' && *c != ' ').collect();
             if !matches!(hs.len(), 2 | 4 | 6 | 8 | 10) || !hs.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(at(file, row, "hs_prefix", &format!("`{}` is not an HS prefix of 2-10 digits", f[0])));
@@ -52,13 +84,14 @@ impl PsrTable {
             if f[2].trim().is_empty() {
                 return Err(at(file, row, "source", "every row needs a source"));
             }
-            let entry = PsrRow { hs_prefix: hs.clone(), text: f[1].trim().to_string(), rule, source: f[2].clone() };
+            let entry =
+                PsrRow { hs_prefix: hs.clone(), text: f[1].trim().to_string(), wording, rule, source: f[2].clone() };
             lengths |= 1 << hs.len();
             if rows.insert(hs.clone(), entry).is_some() {
                 return Err(at(file, row, "hs_prefix", &format!("prefix {hs} appears twice")));
             }
         }
-        Ok(PsrTable { rows, lengths })
+        Ok(PsrTable { rows, lengths, hs_edition })
     }
 
     /// The row with the longest prefix of `hs`: one hash probe per prefix length in the table.
@@ -67,6 +100,11 @@ impl PsrTable {
             .into_iter()
             .filter(|n| self.lengths & (1 << n) != 0)
             .find_map(|n| hs.get(..n).and_then(|p| self.rows.get(p)))
+    }
+
+    /// The HS edition of the table's codes, when the table names it.
+    pub fn hs_edition(&self) -> Option<u16> {
+        self.hs_edition
     }
 
     /// Number of rows.
@@ -78,6 +116,15 @@ impl PsrTable {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+}
+
+/// The HS editions since 2002 (each in force from 1 January of its year, WCO); China's tariff follows each.
+pub const HS_EDITIONS: [u16; 5] = [2002, 2007, 2012, 2017, 2022];
+
+/// The HS edition a Chinese tariff version (a year such as `2024`) is built on.
+pub fn hs_edition_of_tariff(version: &str) -> Option<u16> {
+    let year: u16 = version.trim().get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?.parse().ok()?;
+    HS_EDITIONS.iter().rev().find(|e| **e <= year).copied()
 }
 
 /// One minimal operation of a list.
@@ -140,10 +187,29 @@ pub const FALLBACK: &str = "*";
 pub const OUTCOMES: &[&str] =
     &["wo", "pe", "cr", "general_ctc", "general_rvc", "psr_ctc", "psr_rvc", "cumulative_rvc", "acu", "dmi"];
 
+/// A product-specific-rule table as loaded: parsed, or embedded and parsed on first use.
+pub(crate) enum PsrSlot {
+    /// Parsed when the rulebook loaded.
+    Parsed(PsrTable),
+    /// An embedded file, parsed once when first asked for.
+    Embedded { path: &'static str, text: &'static str, limits: Box<Limits>, table: OnceCell<Result<PsrTable>> },
+}
+
+/// An embedded table prints as its path, whether or not it has been parsed yet.
+impl std::fmt::Debug for PsrSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PsrSlot::Parsed(t) => t.fmt(f),
+            PsrSlot::Embedded { path, .. } => f.debug_tuple("Embedded").field(path).finish(),
+        }
+    }
+}
+
 /// Every origin table of a rulebook.
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
-    pub(crate) psr: BTreeMap<String, PsrTable>,
+    /// Shared, so a rulebook clone does not copy thousands of rows.
+    pub(crate) psr: BTreeMap<String, Arc<PsrSlot>>,
     /// Each agreement's general rule: its text and the parsed rule.
     pub(crate) general: BTreeMap<String, (String, Rule)>,
     pub(crate) minimal: Vec<MinimalOperation>,
@@ -166,7 +232,19 @@ impl Tables {
                 if !agreements.contains_key(code) {
                     return Err(invalid(path, "", &format!("no agreement `{code}` for this table")));
                 }
-                t.psr.insert(code.to_string(), PsrTable::parse(path, text, limits)?);
+                // An embedded table (checked by the test suite) is parsed when first used, so loading
+                // the rulebook does not parse thousands of rows an answer may never need; a host's
+                // own table is parsed now, so its errors surface when the rulebook loads.
+                let slot = match origo_rules::FILES.iter().find(|f| f.path == path && f.text == text) {
+                    Some(f) => PsrSlot::Embedded {
+                        path: f.path,
+                        text: f.text,
+                        limits: Box::new(limits.clone()),
+                        table: OnceCell::new(),
+                    },
+                    None => PsrSlot::Parsed(PsrTable::parse(path, text, limits)?),
+                };
+                t.psr.insert(code.to_string(), Arc::new(slot));
             } else if path == "lists/minimal_operations.csv" {
                 t.minimal = parse_minimal(path, text, limits)?;
             } else if path == "lists/origin_criteria.csv" {
@@ -184,9 +262,16 @@ impl Tables {
         Ok(t)
     }
 
-    /// The product-specific-rule table of an agreement, if the rulebook has one.
-    pub fn psr(&self, agreement: &str) -> Option<&PsrTable> {
-        self.psr.get(agreement)
+    /// The product-specific-rule table of an agreement, if the rulebook has one (an embedded
+    /// table is parsed on its first use).
+    pub fn psr(&self, agreement: &str) -> Result<Option<&PsrTable>> {
+        match self.psr.get(agreement).map(|s| s.as_ref()) {
+            None => Ok(None),
+            Some(PsrSlot::Parsed(t)) => Ok(Some(t)),
+            Some(PsrSlot::Embedded { path, text, limits, table }) => {
+                table.get_or_init(|| PsrTable::parse(path, text, limits)).as_ref().map(Some).map_err(Clone::clone)
+            }
+        }
     }
 
     /// The minimal operations that apply under an agreement: its own list, or the Chinese
@@ -235,7 +320,8 @@ type Record = Result<(usize, Vec<String>)>;
 
 /// Reads a CSV with exactly these columns; yields (1-based line, fields).
 fn records(file: &str, text: &str, columns: &[&str], max_rows: usize) -> Result<Vec<Record>> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(true).flexible(false).comment(Some(b'#')).from_reader(text.as_bytes());
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| invalid(file, "row 1", &e.to_string()))?
@@ -348,6 +434,43 @@ mod tests {
         assert!(t.fallback_criterion(&listed(&["PSR"]), "wo").is_none());
         let twice = format!("{head}asean,wo,WO,,,confirmed,s\nasean,wo,P,,,confirmed,s\n");
         assert!(parse_criteria("c.csv", &twice, &limits()).is_err());
+    }
+
+    #[test]
+    fn every_embedded_table_parses_when_first_used() {
+        let rb = crate::Rulebook::builtin().unwrap();
+        let tables: Vec<&String> = rb.origin().psr.keys().collect();
+        assert!(tables.len() >= 8, "{tables:?}");
+        for code in tables {
+            let t = rb.origin().psr(code).unwrap().unwrap();
+            assert!(!t.is_empty(), "{code}");
+        }
+        // A host's own table is parsed when the rulebook loads, so its errors surface then.
+        let mut files = crate::rulebook::builtin_files();
+        files.push(("psr/korea.csv".into(), "hs_prefix,rule,source\n01,CTH or,x\n".into()));
+        let e = crate::Rulebook::from_texts(files).unwrap_err();
+        assert_eq!(e.path, "psr/korea.csv: row 2, rule, column 7");
+    }
+
+    #[test]
+    fn tariff_versions_map_to_their_hs_edition() {
+        for (v, e) in [
+            ("2006", Some(2002)),
+            ("2011", Some(2007)),
+            ("2012", Some(2012)),
+            ("2021", Some(2017)),
+            ("2024", Some(2022)),
+        ] {
+            assert_eq!(hs_edition_of_tariff(v), e, "{v}");
+        }
+        assert_eq!(hs_edition_of_tariff("1999"), None);
+        assert_eq!(hs_edition_of_tariff("x"), None);
+        let t =
+            PsrTable::parse("psr/x.csv", "# hs_edition: 2012\nhs_prefix,rule,source\n15,CC,a\n", &limits()).unwrap();
+        assert_eq!(t.hs_edition(), Some(2012));
+        let e = PsrTable::parse("psr/x.csv", "# hs_edition: 2013\nhs_prefix,rule,source\n15,CC,a\n", &limits())
+            .unwrap_err();
+        assert_eq!(e.path, "psr/x.csv: row 1, hs_edition");
     }
 
     #[test]

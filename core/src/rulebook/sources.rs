@@ -8,8 +8,8 @@
 //! | form | examples |
 //! |---|---|
 //! | FAQ question (declaration side `Q`, review side `R`) | `FAQ Q128`, `FAQ Q7, Q61`, `FAQ R2` |
-//! | agreement provision | `Art. 3.5`, `Article 23`, `Rule 11(1)`, `Annex 3A`, `Chapter 3`, `Attachment A`, `附件1`, `第七条`, `preamble`, `rules-of-origin chapter`, `Operational Certification Procedures` |
-//! | GACC (or former AQSIQ) announcement or order | `GACC 2019 No. 136`, `GACC Order 200`, `海关总署公告…`, `海关总署令…`, `AQSIQ 2011 notice` |
+//! | agreement provision | `Art. 3.5`, `Article 23`, `Rule 11(1)`, `Annex 3A`, `Chapter 3`, `Attachment A`, `附件1`, `第七条`, `preamble`, `rules-of-origin chapter`, `minimal-operations article`, `Operational Certification Procedures` |
+//! | GACC (or former AQSIQ) announcement, order or published annex | `GACC 2019 No. 136`, `GACC announcement 2011 No. 49`, `GACC Order 200`, `海关总署公告…`, `海关总署令…`, `AQSIQ 2011 notice`, `GACC annex` (an agreement annex as GACC published it) |
 //! | State Council order or notice | `State Council Order 416`, `国务院令…`, `国务院办公厅关于…的通知` |
 //! | a form's own text | `printed form`, `form specimen`, `certificate template`, `certificate format`, `filling notes`, `overleaf notes`, `back-page notes`, `填制说明`, `背页说明` |
 //! | a standard | `ISO 3166-1`, `ISO 4217`, `GB 32100-2015`, `GB/T 2260`, `ICC Incoterms 2020`, `WCO HS 2022` |
@@ -28,12 +28,14 @@ const FORMS: &[Form] = &[
         numbered(s, &["Art. ", "Arts. ", "Article ", "Rule ", "Annex ", "Chapter ", "Attachment ", "附件"], true)
             || s.contains("preamble")
             || s.contains("rules-of-origin chapter")
+            || s.contains("minimal-operations article")
             || s.contains("Operational Certification Procedures")
             || chinese_article(s)
     }),
     ("GACC announcement or order", |s| {
-        numbered(s, &["GACC Order ", "AQSIQ "], false)
+        numbered(s, &["GACC Order ", "GACC announcement ", "AQSIQ "], false)
             || gacc_numbered(s)
+            || s.contains("GACC annex")
             || s.contains("海关总署公告")
             || s.contains("海关总署令")
     }),

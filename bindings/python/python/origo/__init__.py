@@ -49,6 +49,7 @@ __all__ = [
     "convert",
     "determine_origin",
     "import_products",
+    "import_psr",
     "is_workday",
     "retention_window",
     "rules",
@@ -332,3 +333,35 @@ def render_reply_letter(
     """The bilingual reply letter to a foreign verification request, as PDF, SVG or PNG bytes."""
     answer: Dict[str, Any] = call("render_reply_letter", {"letter": letter, "format": format}, rulebook=rulebook)
     return _base64.b64decode(answer["data_base64"])
+
+
+def import_psr(
+    agreement: str,
+    source: str,
+    *,
+    annex_csv: Optional[str] = None,
+    annex_json: Optional[str] = None,
+    annex_xlsx: Optional[bytes] = None,
+    columns: Optional[Mapping[str, str]] = None,
+    hs_edition: Optional[int] = None,
+    allow_partial: bool = False,
+    rulebook: Optional[Rulebook] = None,
+) -> Dict[str, Any]:
+    """Imports a product-specific-rule annex as GACC publishes it (CSV, JSON rows or `.xlsx` bytes).
+
+    The answer holds origo's PSR table as CSV text (`None` when rows were refused and
+    `allow_partial` is false) and the report: rows read, imported, and every refused row with its
+    row, column and reason in Chinese and English.
+    """
+    req = _request(
+        agreement=agreement,
+        source=source,
+        annex_csv=annex_csv,
+        annex_json=annex_json,
+        annex_xlsx_base64=None if annex_xlsx is None else _base64.b64encode(annex_xlsx).decode("ascii"),
+        columns=columns,
+        hs_edition=hs_edition,
+    )
+    req["allow_partial"] = allow_partial
+    result: Dict[str, Any] = call("import_psr", req, rulebook=rulebook)
+    return result

@@ -139,7 +139,7 @@ fn ecfa_needs_an_early_harvest_code() {
     assert!(r.derived.content.exporter_text.starts_with("宁波海星电器有限公司"));
     c.goods[0].hs_code = crate::model::HsCode::parse("28030090").unwrap();
     let f = run(&c, &ecfa).findings.into_iter().find(|f| f.code == "no_usable_8_digit_hs").unwrap();
-    assert_eq!(f.severity, crate::Severity::Warning, "the list is incomplete");
+    assert_eq!(f.severity, crate::Severity::Error, "the list is complete");
     c.exporter.name_zh = None;
     assert!(codes(&run(&c, &ecfa)).contains(&"exporter_name_missing"));
 }
