@@ -213,12 +213,12 @@ struct OriginArgs {
 /// A batch: one request per line (the operation's request object), one answer per line.
 #[derive(Args, Debug)]
 struct Jsonl {
-    /// JSONL file of requests, one per line (`-` for standard input); answers one per line, in
+    /// JSONL file of requests, one per line (`-` for standard input); answers as JSON, one per line, in
     /// order, with a summary on stderr. Exit 2 if a line was unreadable, else 1 if an answer has
     /// errors (check) or is not originating (determine-origin).
-    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "format"])]
     jsonl: Option<PathBuf>,
-    /// Requests run at once (default: one per core).
+    /// Requests run at once (default, or 0: one per core).
     #[arg(long, requires = "jsonl")]
     jobs: Option<usize>,
 }
