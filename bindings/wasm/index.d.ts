@@ -79,6 +79,8 @@ export function operations(): string[];
 export function rulebookVersion(): string;
 
 export function check(certificate: object, options?: { today?: string }): Report;
+/** `check` from the request's JSON text (`{"certificate": ..., "today"?: ...}`) to the report's JSON text. */
+export function checkText(jsonText: string): string;
 /** `psrCsv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for this call. */
 export function determineOrigin(
   product: object,

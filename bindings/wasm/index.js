@@ -191,6 +191,17 @@ export const operations = () => JSON.parse(instance().operations());
 export const rulebookVersion = () => rules().version;
 
 export const check = (certificate, { today } = {}) => call("check", { certificate, today });
+/**
+ * `check` from JSON text to JSON text: `jsonText` is the request (`{"certificate": ..., "today"?: ...}`)
+ * and the answer is the report's JSON text, neither parsed nor re-encoded in JavaScript (for hosts
+ * that pass text on, such as a queue worker). Unreadable input throws an `OrigoError`.
+ */
+export function checkText(jsonText) {
+  const answer = raw("check", String(jsonText));
+  // The core writes `{"ok":<answer>}` or `{"error":{...}}`.
+  if (answer.startsWith('{"ok":')) return answer.slice('{"ok":'.length, -1);
+  throw failure(JSON.parse(answer).error);
+}
 export const determineOrigin = (product, agreement, destination, { psrCsv } = {}) =>
   call("determine_origin", { product, agreement, destination, psr_csv: psrCsv });
 export const compareAgreements = (product, destination) => call("compare_agreements", { product, destination });

@@ -12,6 +12,8 @@
 //! ```
 
 pub mod api;
+#[cfg(feature = "batch")]
+pub mod batch;
 pub mod catalogue;
 pub mod check;
 mod error;

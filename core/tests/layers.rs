@@ -20,6 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("render: forms drawn from the report", &["render"]),
     ("catalogue and schemas", &["catalogue", "schema"]),
     ("operations: the one vocabulary of every binding", &["api"]),
+    ("batches: any operation over many requests, in parallel", &["batch"]),
     ("crate root", &["lib"]),
 ];
 

@@ -29,13 +29,16 @@ struct Cli {
 /// One subcommand per operation of `origo::api::OPERATIONS`; former names stay as aliases.
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Check a certificate (JSON) and print the report.
+    /// Check a certificate (JSON) and print the report; or, with `--jsonl`, one check per line.
     Check {
         /// Certificate JSON file (`-` for standard input).
-        file: PathBuf,
+        #[arg(required_unless_present = "jsonl")]
+        file: Option<PathBuf>,
         /// Today's date for the date rules (YYYY-MM-DD); origo reads no clock.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "jsonl")]
         today: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        batch: Jsonl,
         #[command(flatten)]
         common: Common,
     },
@@ -194,18 +197,34 @@ enum LifecycleCommand {
 #[derive(Args, Debug)]
 struct OriginArgs {
     /// Product pre-review JSON file (`-` for standard input).
-    file: PathBuf,
+    #[arg(required_unless_present = "jsonl")]
+    file: Option<PathBuf>,
     /// Agreement code, e.g. `asean`, `rcep`.
-    #[arg(long, required_unless_present = "compare")]
+    #[arg(long, required_unless_present_any = ["compare", "jsonl"], conflicts_with = "jsonl")]
     agreement: Option<String>,
     /// Destination country (ISO alpha-2).
-    #[arg(long = "to", required_if_eq("compare", "true"), value_parser = country)]
+    #[arg(long = "to", required_if_eq("compare", "true"), value_parser = country, conflicts_with = "jsonl")]
     to: Option<origo::model::Country>,
     /// Same as `compare-agreements` (the former `origin --compare`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     compare: bool,
     #[command(flatten)]
+    batch: Jsonl,
+    #[command(flatten)]
     common: Common,
+}
+
+/// A batch: one request per line (the operation's request object), one answer per line.
+#[derive(Args, Debug)]
+struct Jsonl {
+    /// JSONL file of requests, one per line (`-` for standard input); answers as JSON, one per line, in
+    /// order, with a summary on stderr. Exit 2 if a line was unreadable, else 1 if an answer has
+    /// errors (check) or is not originating (determine-origin).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "format"])]
+    jsonl: Option<PathBuf>,
+    /// Requests run at once (default, or 0: one per core).
+    #[arg(long, requires = "jsonl")]
+    jobs: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -477,6 +496,72 @@ where
     Ok(exit(decision.allowed))
 }
 
+/// The input file of a subcommand that takes a file unless it runs a batch (clap requires one).
+fn given(file: Option<PathBuf>) -> Result<PathBuf, Error> {
+    file.ok_or_else(|| Error::new(&codes::INPUT_UNREADABLE, "", "未给出输入文件", "no input file given"))
+}
+
+/// Runs operation `O` on each line of a JSONL file (`-`: standard input), `jobs` at once: one
+/// answer per line on stdout, in order (a line that cannot be used: `{"line", "error"}`), then a
+/// summary on stderr. Exit 2 if a line was unreadable, else 1 if `ok` is false for an answer (it
+/// is then counted as `not_ok` says). A closed stdout ends the batch quietly.
+fn run_jsonl<O: Operation>(
+    path: &std::path::Path,
+    jobs: Option<usize>,
+    rb: &Rulebook,
+    ok: impl for<'r> Fn(&O::Answer<'r>) -> bool + Sync,
+    not_ok_en: &str,
+    not_ok_zh: &str,
+) -> Result<ExitCode, Error> {
+    use std::io::Write as _;
+    let reader: Box<dyn std::io::BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| {
+            Error::new(
+                &codes::INPUT_UNREADABLE,
+                path.display().to_string(),
+                format!("无法读取 `{}`：{e}", path.display()),
+                format!("cannot read `{}`: {e}", path.display()),
+            )
+        })?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let lines = origo::batch::Lines::new(reader, rb.limits().max_input_bytes);
+    let run = |text: &str| {
+        let answer = O::run(origo::json::read(text, rb.limits())?, rb)?;
+        Ok((ok(&answer), api::answer(&answer)?))
+    };
+    let (mut good, mut bad, mut unreadable) = (0usize, 0usize, 0usize);
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for answer in origo::batch::Batch::new(lines, jobs.unwrap_or(0), run)? {
+        let line = match answer.outcome {
+            Ok((true, text)) => {
+                good += 1;
+                text
+            }
+            Ok((false, text)) => {
+                bad += 1;
+                text
+            }
+            Err(e) => {
+                unreadable += 1;
+                origo::batch::error_line(answer.line, &e)
+            }
+        };
+        if writeln!(stdout, "{line}").is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    if stdout.flush().is_err() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let total = good + bad + unreadable;
+    eprintln!("{total} lines: {good} ok, {bad} {not_ok_en}, {unreadable} unreadable");
+    eprintln!("共 {total} 行：{good} 行通过，{bad} 行{not_ok_zh}，{unreadable} 行无法读取");
+    Ok(if unreadable > 0 { ExitCode::from(2) } else { exit(bad == 0) })
+}
+
 /// 0 when `ok`, else 1.
 fn exit(ok: bool) -> ExitCode {
     if ok {
@@ -501,19 +586,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         transition_table::*, validate_id::*,
     };
     match cli.command {
-        Command::Check { file, today, common } => {
+        Command::Check { batch: Jsonl { jsonl: Some(path), jobs }, common, .. } => {
+            run_jsonl::<Check>(&path, jobs, &common.rulebook()?, |report| report.ok, "with errors", "有错误")
+        }
+        Command::Check { file, today, common, .. } => {
             let rb = common.rulebook()?;
-            let report = Check::run(CheckRequest { certificate: read_json(&file, &rb)?, today }, &rb)?;
+            let report = Check::run(CheckRequest { certificate: read_json(&given(file)?, &rb)?, today }, &rb)?;
             print(&report, common.format, text::report)?;
             Ok(exit(report.ok))
         }
+        Command::DetermineOrigin(OriginArgs { batch: Jsonl { jsonl: Some(path), jobs }, common, .. }) => {
+            let ok = |decision: &origo::origin::Decision| decision.originating;
+            run_jsonl::<DetermineOrigin>(&path, jobs, &common.rulebook()?, ok, "not originating", "非原产")
+        }
         Command::DetermineOrigin(OriginArgs { file, to: Some(to), compare: true, common, .. }) => {
-            compare(&file, to, &common)
+            compare(&given(file)?, to, &common)
         }
         Command::DetermineOrigin(a) => {
             let rb = a.common.rulebook()?;
             let request = DetermineRequest {
-                product: read_json(&a.file, &rb)?,
+                product: read_json(&given(a.file)?, &rb)?,
                 agreement: a.agreement.unwrap_or_default(),
                 destination: a.to,
                 psr_csv: None,

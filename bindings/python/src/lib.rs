@@ -1,4 +1,4 @@
-//! `origo._native`: the Python face of [`origo::api::call`] and the `render` operation.
+//! `origo._native`: the Python face of [`origo::api::call`], its batch form and the `render` operation.
 //!
 //! It only converts strings and errors; every operation goes through the core's JSON layer, so a
 //! new core operation needs no change here. Each entry point releases the GIL while the core works
@@ -49,6 +49,30 @@ fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_,
             None => origo::Rulebook::builtin()?,
         };
         origo::api::call(&op, &request, &rulebook)
+    })
+}
+
+/// Runs operation `op` on each JSON request, `jobs` at once (default: one per core), without the
+/// GIL; returns each outcome, in order, as `{"ok": answer}` or `{"error": {...}}` text, so that one
+/// unreadable request never ends the others. Raises `OrigoError` only for an unknown operation.
+#[pyfunction]
+#[pyo3(signature = (op, requests, jobs=None, rulebook=None))]
+fn call_many(
+    py: Python<'_>,
+    op: String,
+    requests: Vec<String>,
+    jobs: Option<usize>,
+    rulebook: Option<&Bound<'_, Rulebook>>,
+) -> PyResult<Vec<String>> {
+    let rulebook = rulebook.map(|r| r.get().0.clone());
+    guarded(py, move || {
+        let rulebook = match rulebook {
+            Some(r) => r,
+            None => origo::Rulebook::builtin()?,
+        };
+        let entry = origo::api::entry(&op)?;
+        let answers = origo::batch::call_many(entry, &rulebook, requests.into_iter().map(Ok), jobs.unwrap_or(0))?;
+        Ok(answers.map(|a| origo::api::envelope(a.outcome)).collect())
     })
 }
 
@@ -122,6 +146,7 @@ fn origo_error(py: Python<'_>, e: &origo::Error) -> PyErr {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rulebook>()?;
     m.add_function(wrap_pyfunction!(call, m)?)?;
+    m.add_function(wrap_pyfunction!(call_many, m)?)?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
     m.add("OPERATIONS", origo::api::OPERATIONS.iter().map(|op| op.name).collect::<Vec<_>>())?;
     Ok(())

@@ -59,6 +59,33 @@ def test_findings_are_typed(cert: Dict[str, Any]) -> None:
     assert report.errors == (f,)
 
 
+def test_check_many_yields_in_order_and_a_bad_certificate_does_not_end_the_batch(cert: Dict[str, Any]) -> None:
+    today = datetime.date(2026, 3, 5)
+    no_goods = {**cert, "goods": []}
+    unknown = {**cert, "agreement": "atlantis"}
+    certificates = [cert, no_goods, unknown, {"price": object()}, typed_values(cert)] * 300
+    one_by_one = []
+    for c in certificates[:5]:
+        try:
+            one_by_one.append(origo.check(c, today=today))
+        except OrigoError as e:
+            one_by_one.append(e)
+    for jobs in (1, 2, None):
+        answers = list(origo.check_many(iter(certificates), jobs, today=today))
+        assert len(answers) == len(certificates)
+        for i, answer in enumerate(answers):
+            expected = one_by_one[i % 5]
+            if isinstance(expected, OrigoError):
+                assert isinstance(answer, OrigoError) and answer.code == expected.code, (i, answer)
+            else:
+                assert answer == expected, i
+    assert [type(a) for a in answers[:5]] == [Report, Report, OrigoError, OrigoError, Report]
+    no_goods_report, unknown_error, unencodable_error = answers[1:4]
+    assert isinstance(no_goods_report, Report) and not no_goods_report.ok
+    assert isinstance(unknown_error, OrigoError) and unknown_error.code == "unknown_agreement"
+    assert isinstance(unencodable_error, OrigoError) and unencodable_error.code == "invalid_type"
+
+
 def test_decimal_and_date_values_give_the_same_report(cert: Dict[str, Any]) -> None:
     assert origo.check(typed_values(cert), today=datetime.date(2026, 3, 5)) == origo.check(cert, today="2026-03-05")
 

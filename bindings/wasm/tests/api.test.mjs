@@ -22,6 +22,16 @@ test("check returns the report as an object", async () => {
   assert.deepEqual(report.findings, []);
 });
 
+test("checkText answers the report's JSON text, the same report as check", async () => {
+  await origo.init();
+  const request = { certificate: sample(), today: "2026-03-05" };
+  const text = origo.checkText(JSON.stringify(request));
+  assert.equal(typeof text, "string");
+  assert.deepEqual(JSON.parse(text), origo.check(request.certificate, { today: request.today }));
+  assert.throws(() => origo.checkText('{"certificate": '), { name: "OrigoError", code: "invalid_json" });
+  assert.throws(() => origo.checkText("{}"), { name: "OrigoError", code: "missing_field" });
+});
+
 test("a rule violation is a finding, not an exception", async () => {
   await origo.init();
   const report = origo.check({ ...sample(), goods: [] });

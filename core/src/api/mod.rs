@@ -156,32 +156,40 @@ pub fn find(name: &str) -> Option<&'static Entry> {
     OPERATIONS.iter().find(|e| e.name == name || e.aliases.contains(&name))
 }
 
+/// The operation called `op` (or by a former name), or the `unknown_operation` error naming the
+/// operations there are.
+pub fn entry(op: &str) -> Result<&'static Entry> {
+    find(op).ok_or_else(|| {
+        let names: Vec<&str> = OPERATIONS.iter().map(|e| e.name).collect();
+        Error::new(
+            &codes::UNKNOWN_OPERATION,
+            "",
+            format!("未知操作 `{op}`；可用：{}", names.join("、")),
+            format!("unknown operation `{op}`; available: {}", names.join(", ")),
+        )
+    })
+}
+
 /// Runs operation `op` on a JSON request and returns the JSON answer as text.
 ///
 /// Domain outcomes (findings, refusals) are part of a successful answer; `Err` means the request
 /// could not be read or used. Each request is read once, typed, straight from the text, and each
 /// answer is written straight to text, with object keys in the order the contract declares them.
 pub fn call(op: &str, request: &str, rulebook: &Rulebook) -> Result<String> {
-    match find(op) {
-        Some(entry) => entry.call(request, rulebook),
-        None => {
-            let names: Vec<&str> = OPERATIONS.iter().map(|e| e.name).collect();
-            Err(Error::new(
-                &codes::UNKNOWN_OPERATION,
-                "",
-                format!("未知操作 `{op}`；可用：{}", names.join("、")),
-                format!("unknown operation `{op}`; available: {}", names.join(", ")),
-            ))
-        }
-    }
+    entry(op)?.call(request, rulebook)
 }
 
 /// Runs [`call`] and renders either outcome as JSON text: `{"ok": ...}` or `{"error": {...}}`.
 ///
 /// Bindings that cannot carry a Rust error (a C ABI, a message queue) use this form.
 pub fn call_to_string(op: &str, request: &str, rulebook: &Rulebook) -> String {
-    match call(op, request, rulebook).map(|ok| format!("{{\"ok\":{ok}}}")) {
-        Ok(text) => text,
+    envelope(call(op, request, rulebook))
+}
+
+/// An outcome of [`call`] as JSON text: `{"ok": answer}` or `{"error": {code, path, message}}`.
+pub fn envelope(outcome: Result<String>) -> String {
+    match outcome {
+        Ok(answer) => format!("{{\"ok\":{answer}}}"),
         Err(e) => format!("{{\"error\":{}}}", answer(&e).unwrap_or_else(|_| "null".into())),
     }
 }

@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64 as _base64
 import datetime as _dt
 import decimal as _decimal
+import itertools as _itertools
 import json as _json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _native
 from ._native import Rulebook
@@ -40,6 +41,7 @@ __all__ = [
     "calendar_info",
     "call",
     "check",
+    "check_many",
     "check_copy",
     "check_invoice",
     "check_signatory",
@@ -141,6 +143,47 @@ def render(
 def check(certificate: Any, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:
     """Checks a certificate; `today` enables the date rules (no wall clock is read)."""
     return Report.from_dict(call("check", _request(certificate=certificate, today=today), rulebook=rulebook))
+
+
+#: Certificates sent to the core at once by `check_many`: bounds the memory, not the parallelism.
+_WINDOW = 1024
+
+
+def check_many(
+    certificates: Iterable[Any],
+    jobs: Optional[int] = None,
+    *,
+    rulebook: Optional[Rulebook] = None,
+    today: Optional[Date] = None,
+) -> Iterator[Union[Report, OrigoError]]:
+    """Checks many certificates in parallel (`jobs` threads, default one per core), yielding in order.
+
+    Each certificate gives its `Report`, or the `OrigoError` saying why it could not be read: the
+    error is yielded, not raised, so one bad certificate never ends the others. The iterable is
+    read lazily, a window of certificates at a time, and the GIL is released while they are checked.
+    """
+    items = iter(certificates)
+    while True:
+        window = list(_itertools.islice(items, _WINDOW))
+        if not window:
+            return
+        texts: List[str] = []
+        unsent: Dict[int, OrigoError] = {}
+        for i, certificate in enumerate(window):
+            try:
+                texts.append(_encode(_request(certificate=certificate, today=today)))
+            except OrigoError as e:
+                unsent[i] = e
+        answers = iter(_native.call_many("check", texts, jobs, rulebook))
+        for i in range(len(window)):
+            yield unsent[i] if i in unsent else _report_or_error(next(answers))
+
+
+def _report_or_error(text: str) -> Union[Report, OrigoError]:
+    answer = _json.loads(text)
+    if "error" in answer:
+        return OrigoError._from_dict(answer["error"])
+    return Report.from_dict(answer["ok"])
 
 
 def determine_origin(

@@ -1,7 +1,7 @@
 from os import PathLike
 from typing import Optional, Union, final
 
-__all__ = ["OPERATIONS", "Rulebook", "call", "render"]
+__all__ = ["OPERATIONS", "Rulebook", "call", "call_many", "render"]
 
 OPERATIONS: list[str]
 
@@ -15,4 +15,7 @@ class Rulebook:
     def version(self) -> str: ...
 
 def call(op: str, request: str, rulebook: Optional[Rulebook] = None) -> str: ...
+def call_many(
+    op: str, requests: list[str], jobs: Optional[int] = None, rulebook: Optional[Rulebook] = None
+) -> list[str]: ...
 def render(request: str, rulebook: Optional[Rulebook] = None) -> bytes: ...

@@ -108,7 +108,11 @@ class OrigoError(ValueError):
     @classmethod
     def _from_json(cls, text: str) -> OrigoError:
         """Built by the native module from the core's error JSON."""
-        d = json.loads(text)
+        return cls._from_dict(json.loads(text))
+
+    @classmethod
+    def _from_dict(cls, d: Dict[str, Any]) -> OrigoError:
+        """From the core's error object (`{code, path, message}`)."""
         msg = d.get("message") or {}
         return cls(d["code"], d.get("path", ""), msg.get("zh", ""), msg.get("en", ""))
 
