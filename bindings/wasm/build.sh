@@ -43,9 +43,11 @@ echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"  # the nodejs glue
 raw=$(wc -c < "$here/pkg/web/origo_wasm_bg.wasm")
 gz=$(gzip -9 -c "$here/pkg/web/origo_wasm_bg.wasm" | wc -c)
 echo "origo_wasm_bg.wasm: $raw bytes, $gz gzipped"
-# Budget of the default build: 400 KB gzipped (see BENCHMARKS.md for what keeps it there).
-if [ "$gz" -gt 409600 ]; then
-  echo "error: origo_wasm_bg.wasm is $gz bytes gzipped, over the 400 KB (409600 B) budget" >&2
+# Budget of the default build: 720 KB gzipped (see BENCHMARKS.md for what keeps it there). It was
+# 400 KB until the national product-specific-rule tables (about 100 KB gzipped), the annex
+# importer and the workflow machines were embedded (measured 690 KB before wasm-bindgen).
+if [ "$gz" -gt 737280 ]; then
+  echo "error: origo_wasm_bg.wasm is $gz bytes gzipped, over the 720 KB (737280 B) budget" >&2
   exit 1
 fi
 

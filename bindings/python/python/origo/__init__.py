@@ -93,6 +93,11 @@ def call(op: str, request: Optional[Mapping[str, Any]] = None, *, rulebook: Opti
     return _json.loads(_native.call(op, _encode(request or {}), rulebook))
 
 
+def _b64(data: bytes) -> str:
+    """A file as the contract's base64 text."""
+    return _base64.b64encode(data).decode("ascii")
+
+
 def _request(**fields: Any) -> Dict[str, Any]:
     """A request without the optional fields the caller left out."""
     return {k: v for k, v in fields.items() if v is not None}
@@ -123,7 +128,6 @@ def render(
     where electronic sealing is allowed; `fonts` are extra TTF/OTF fonts; `duplicate_of`
     (`{"number", "date"}`) prints a certified true copy, `replaces` a replacement.
     """
-    b64 = lambda data: _base64.b64encode(data).decode("ascii")  # noqa: E731
     req = _request(
         certificate=certificate,
         format=format,
@@ -133,10 +137,10 @@ def render(
         verify_url=verify_url,
         duplicate_of=duplicate_of,
         replaces=replaces,
-        seal_base64=None if seal is None else b64(seal),
-        signature_base64=None if signature is None else b64(signature),
+        seal_base64=None if seal is None else _b64(seal),
+        signature_base64=None if signature is None else _b64(signature),
     )
-    req.update(back=back, invoice=invoice, preview=preview, fonts_base64=[b64(f) for f in fonts])
+    req.update(back=back, invoice=invoice, preview=preview, fonts_base64=[_b64(f) for f in fonts])
     return _native.render(_encode(req), rulebook)
 
 
@@ -375,7 +379,8 @@ def render_reply_letter(
 ) -> bytes:
     """The bilingual reply letter to a foreign verification request, as PDF, SVG or PNG bytes."""
     answer: Dict[str, Any] = call("render_reply_letter", {"letter": letter, "format": format}, rulebook=rulebook)
-    return _base64.b64decode(answer["data_base64"])
+    data: str = answer["data_base64"]
+    return _base64.b64decode(data)
 
 
 def import_psr(
@@ -401,7 +406,7 @@ def import_psr(
         source=source,
         annex_csv=annex_csv,
         annex_json=annex_json,
-        annex_xlsx_base64=None if annex_xlsx is None else _base64.b64encode(annex_xlsx).decode("ascii"),
+        annex_xlsx_base64=None if annex_xlsx is None else _b64(annex_xlsx),
         columns=columns,
         hs_edition=hs_edition,
     )
