@@ -10,7 +10,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Union
 
 import pytest
 
@@ -64,7 +64,7 @@ def test_check_many_yields_in_order_and_a_bad_certificate_does_not_end_the_batch
     no_goods = {**cert, "goods": []}
     unknown = {**cert, "agreement": "atlantis"}
     certificates = [cert, no_goods, unknown, {"price": object()}, typed_values(cert)] * 300
-    one_by_one = []
+    one_by_one: List[Union[Report, OrigoError]] = []
     for c in certificates[:5]:
         try:
             one_by_one.append(origo.check(c, today=today))
