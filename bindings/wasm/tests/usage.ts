@@ -11,7 +11,7 @@ export async function firstErrors(certificate: object): Promise<Finding[]> {
   } catch (e) {
     if (e instanceof OrigoError) {
       const where: string = `${e.code} @ ${e.path}: ${e.messageZh} / ${e.messageEn}`;
-      return e.findings.length ? e.findings : [{ code: e.code, severity: "error", path: e.path, source: "", message: { zh: where, en: where } }];
+      return [{ code: e.code, severity: "error", path: e.path, source: "", message: { zh: where, en: where } }];
     }
     throw e;
   }
