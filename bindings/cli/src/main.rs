@@ -596,7 +596,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(exit(report.ok))
         }
         Command::DetermineOrigin(OriginArgs { batch: Jsonl { jsonl: Some(path), jobs }, common, .. }) => {
-            let ok = |decision: &origo::origin::Decision| decision.originating;
+            let ok = |decision: &origo::origin::Determination| decision.originating;
             run_jsonl::<DetermineOrigin>(&path, jobs, &common.rulebook()?, ok, "not originating", "非原产")
         }
         Command::DetermineOrigin(OriginArgs { file, to: Some(to), compare: true, common, .. }) => {

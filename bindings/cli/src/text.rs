@@ -7,7 +7,7 @@ use origo::api::calendar_info::CalendarDescription;
 use origo::api::is_workday::IsWorkdayAnswer;
 use origo::api::rules::RulesSummary;
 use origo::identity::IdAnswer;
-use origo::origin::{Comparison, Decision as OriginDecision};
+use origo::origin::{Comparison, Determination};
 use origo::valuation::Conversion;
 use origo::{Finding, Refusal, Report, Severity};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -223,7 +223,7 @@ pub fn decision(d: &origo::lifecycle::Decision) -> String {
 }
 
 /// An origin decision with its trace.
-pub fn origin_decision(d: &OriginDecision) -> String {
+pub fn origin_decision(d: &Determination) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "原产地判定 / Origin — {} — {}", d.agreement, d.product);
     let _ = writeln!(

@@ -2,7 +2,7 @@
 
 use super::Operation;
 use crate::model::Country;
-use crate::origin::{self, Decision, PsrTable};
+use crate::origin::{self, Determination, PsrTable};
 use crate::{Product, Result, Rulebook};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,9 +32,9 @@ impl Operation for DetermineOrigin {
     const DOC: &'static str =
         "Decide whether a product originates under an agreement: criterion, rule applied and trace.";
     type Request = DetermineRequest;
-    type Answer<'r> = Decision;
+    type Answer<'r> = Determination;
 
-    fn run(r: DetermineRequest, rulebook: &Rulebook) -> Result<Decision> {
+    fn run(r: DetermineRequest, rulebook: &Rulebook) -> Result<Determination> {
         let agreement = rulebook.known_agreement(&r.agreement, "agreement")?;
         let own = r.psr_csv.map(|t| PsrTable::parse("psr_csv", &t, rulebook.limits())).transpose()?;
         let psr = match own.as_ref() {

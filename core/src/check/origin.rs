@@ -30,7 +30,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     // FAQ Q84, Q20, Q38: every type but re-export needs each item's pre-review, approved, before
     // the certificate is applied for; no pre-reviews attached means every item lacks its own.
     // Items often share a pre-review: decide each product once, and say product-level findings once.
-    let mut decided: Vec<Option<Result<origin::Decision, crate::Error>>> = vec![None; cx.cert.products.len()];
+    let mut decided: Vec<Option<Result<origin::Determination, crate::Error>>> = vec![None; cx.cert.products.len()];
     out.derived.origin.reserve(cx.cert.goods.len());
     let (goods, products) = (Path::ROOT.key("goods"), Path::ROOT.key("products"));
     for (i, item) in cx.cert.goods.iter().enumerate() {

@@ -2,7 +2,7 @@
 
 use super::expr::{change_name, Measure, Rule, Test, ValueTest};
 use super::text::{Change, Code, Formula, Text};
-use super::Step;
+use super::TraceStep;
 use crate::error::{Error, Result};
 use crate::model::{HsCode, Product, ValueBasis};
 use crate::rulebook::DeMinimis;
@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// One material as the rules see it.
 #[derive(Debug)]
-pub(crate) struct Mat<'a> {
+pub(crate) struct MaterialFacts<'a> {
     /// Shared with the trace steps that name the material.
     pub(crate) name: Arc<str>,
     pub(crate) value: Decimal,
@@ -22,7 +22,7 @@ pub(crate) struct Mat<'a> {
     pub(crate) party: bool,
 }
 
-impl Mat<'_> {
+impl MaterialFacts<'_> {
     pub(crate) fn originating(&self, accumulate: bool) -> bool {
         self.domestic || (accumulate && self.party)
     }
@@ -30,9 +30,9 @@ impl Mat<'_> {
 
 /// What the rules need besides the rule itself.
 #[derive(Debug)]
-pub(crate) struct Cx<'a> {
+pub(crate) struct Facts<'a> {
     pub(crate) product: &'a Product,
-    pub(crate) mats: Vec<Mat<'a>>,
+    pub(crate) materials: Vec<MaterialFacts<'a>>,
     /// The agreement's valuation basis, used when a value test names none.
     pub(crate) basis: ValueBasis,
     pub(crate) de_minimis: Option<&'a DeMinimis>,
@@ -41,7 +41,7 @@ pub(crate) struct Cx<'a> {
 
 /// The result of evaluating a rule or a part of it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Res {
+pub(crate) struct Verdict {
     pub(crate) passed: bool,
     /// A value test (RVC/NM) was part of what passed.
     pub(crate) value_used: bool,
@@ -79,61 +79,61 @@ pub(crate) fn percent(a: Decimal, b: Decimal) -> Result<Decimal> {
 }
 
 /// Evaluates `rule`; `accumulate` = materials of cumulation parties count as originating.
-pub(crate) fn eval(rule: &Rule, cx: &Cx<'_>, accumulate: bool, trace: &mut Vec<Step>) -> Result<Res> {
+pub(crate) fn eval(rule: &Rule, facts: &Facts<'_>, accumulate: bool, trace: &mut Vec<TraceStep>) -> Result<Verdict> {
     match rule {
         Rule::Or { rules } => {
-            let mut first: Option<Res> = None;
-            let mut last = Res::default();
+            let mut first: Option<Verdict> = None;
+            let mut last = Verdict::default();
             for r in rules {
-                let res = eval(r, cx, accumulate, trace)?;
-                if res.passed && first.is_none() {
-                    first = Some(res.clone());
+                let verdict = eval(r, facts, accumulate, trace)?;
+                if verdict.passed && first.is_none() {
+                    first = Some(verdict.clone());
                 }
-                last = res;
+                last = verdict;
             }
             let passed = first.is_some();
-            trace.push(Step::new("or", Some(rule), Some(passed)).fixed(
+            trace.push(TraceStep::new("or", Some(rule), Some(passed)).fixed(
                 if passed { "至少一个选择性标准满足" } else { "所有选择性标准均不满足" },
                 if passed { "at least one alternative is met" } else { "no alternative is met" },
             ));
-            Ok(first.unwrap_or(Res { passed: false, ..last }))
+            Ok(first.unwrap_or(Verdict { passed: false, ..last }))
         }
         Rule::And { rules } => {
-            let mut out = Res { passed: true, ..Res::default() };
+            let mut out = Verdict { passed: true, ..Verdict::default() };
             for r in rules {
-                let res = eval(r, cx, accumulate, trace)?;
-                out.passed &= res.passed;
-                out.value_used |= res.value_used;
-                out.de_minimis |= res.de_minimis;
-                out.chemical |= res.chemical;
-                out.level = out.level.or(res.level);
-                out.rvc = out.rvc.or(res.rvc);
-                out.nm = out.nm.or(res.nm);
+                let verdict = eval(r, facts, accumulate, trace)?;
+                out.passed &= verdict.passed;
+                out.value_used |= verdict.value_used;
+                out.de_minimis |= verdict.de_minimis;
+                out.chemical |= verdict.chemical;
+                out.level = out.level.or(verdict.level);
+                out.rvc = out.rvc.or(verdict.rvc);
+                out.nm = out.nm.or(verdict.nm);
             }
-            trace.push(Step::new("and", Some(rule), Some(out.passed)).fixed(
+            trace.push(TraceStep::new("and", Some(rule), Some(out.passed)).fixed(
                 if out.passed { "所有组合标准均满足" } else { "组合标准未全部满足" },
                 if out.passed { "every part is met" } else { "not every part is met" },
             ));
             Ok(out)
         }
-        Rule::Test { test } => test_one(test, rule, cx, accumulate, trace),
+        Rule::Test { test } => test_one(test, rule, facts, accumulate, trace),
     }
 }
 
-fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Step>) -> Result<Res> {
+fn test_one(test: &Test, rule: &Rule, facts: &Facts<'_>, acc: bool, trace: &mut Vec<TraceStep>) -> Result<Verdict> {
     match test {
         Test::Wo => {
-            let passed = cx.product.wholly_obtained;
-            trace.push(Step::new("test", Some(rule), Some(passed)).fixed(
+            let passed = facts.product.wholly_obtained;
+            trace.push(TraceStep::new("test", Some(rule), Some(passed)).fixed(
                 if passed { "完全获得" } else { "产品不是完全获得" },
                 if passed { "wholly obtained" } else { "the product is not wholly obtained" },
             ));
-            Ok(Res { passed, ..Res::default() })
+            Ok(Verdict { passed, ..Verdict::default() })
         }
         Test::Pe => {
-            let n = cx.mats.iter().filter(|m| !m.originating(acc)).count();
+            let n = facts.materials.iter().filter(|m| !m.originating(acc)).count();
             let passed = n == 0;
-            trace.push(Step::new("test", Some(rule), Some(passed)).msg(
+            trace.push(TraceStep::new("test", Some(rule), Some(passed)).msg(
                 if passed { "全部原材料均为原产".to_string() } else { format!("{n} 种原材料非原产") },
                 if passed {
                     "every material originates".to_string()
@@ -141,11 +141,11 @@ fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<St
                     format!("{n} materials do not originate")
                 },
             ));
-            Ok(Res { passed, ..Res::default() })
+            Ok(Verdict { passed, ..Verdict::default() })
         }
         Test::Cr => {
-            let passed = cx.product.chemical_reaction;
-            trace.push(Step::new("test", Some(rule), Some(passed)).fixed(
+            let passed = facts.product.chemical_reaction;
+            trace.push(TraceStep::new("test", Some(rule), Some(passed)).fixed(
                 if passed { "生产中发生化学反应" } else { "预审未声明化学反应" },
                 if passed {
                     "production involves a chemical reaction"
@@ -153,10 +153,10 @@ fn test_one(test: &Test, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<St
                     "the pre-review declares no chemical reaction"
                 },
             ));
-            Ok(Res { passed, chemical: passed, ..Res::default() })
+            Ok(Verdict { passed, chemical: passed, ..Verdict::default() })
         }
-        Test::Change { level, except } => change(*level, except, rule, cx, acc, trace),
-        Test::Value(v) => value(v, rule, cx, acc, trace),
+        Test::Change { level, except } => change(*level, except, rule, facts, acc, trace),
+        Test::Value(v) => value(v, rule, facts, acc, trace),
     }
 }
 
@@ -164,23 +164,23 @@ fn change(
     level: u8,
     except: &[super::expr::HsRange],
     rule: &Rule,
-    cx: &Cx<'_>,
+    facts: &Facts<'_>,
     acc: bool,
-    trace: &mut Vec<Step>,
-) -> Result<Res> {
+    trace: &mut Vec<TraceStep>,
+) -> Result<Verdict> {
     let n = level as usize;
     let name = change_name(level);
-    let product_hs = cx.product.hs_code.digits();
+    let product_hs = facts.product.hs_code.digits();
     let Some(product_prefix) = product_hs.get(..n) else {
-        trace.push(Step::new("test", Some(rule), Some(false)).msg(
+        trace.push(TraceStep::new("test", Some(rule), Some(false)).msg(
             format!("产品 HS 编码 {product_hs} 不足 {n} 位，无法判断 {name}"),
             format!("the product's HS code {product_hs} has fewer than {n} digits: {name} cannot be tested"),
         ));
-        return Ok(Res::default());
+        return Ok(Verdict::default());
     };
     let to = Code::new(product_prefix);
     let (mut failing, mut failing_value) = (0, Decimal::ZERO);
-    for (i, m) in cx.mats.iter().enumerate() {
+    for (i, m) in facts.materials.iter().enumerate() {
         if m.originating(acc) {
             continue;
         }
@@ -196,41 +196,46 @@ fn change(
             },
         };
         let ok = matches!(found, Change::Changes { .. });
-        trace.push(Step::material(i, ok, m.value, Text::Change { name: m.name.clone(), digits: level, change: found }));
+        trace.push(TraceStep::material(
+            i,
+            ok,
+            m.value,
+            Text::Change { name: m.name.clone(), digits: level, change: found },
+        ));
         if !ok {
             failing += 1;
             failing_value = failing_value.checked_add(m.value).ok_or_else(overflow)?;
         }
     }
     if failing == 0 {
-        trace.push(Step::new("test", Some(rule), Some(true)).text(Text::ChangeTest { digits: level, failing }));
-        return Ok(Res { passed: true, level: Some(level), ..Res::default() });
+        trace.push(TraceStep::new("test", Some(rule), Some(true)).text(Text::ChangeTest { digits: level, failing }));
+        return Ok(Verdict { passed: true, level: Some(level), ..Verdict::default() });
     }
-    if let Some(dm) = cx.de_minimis {
-        let base = price(cx.product, dm.basis);
+    if let Some(dm) = facts.de_minimis {
+        let base = price(facts.product, dm.basis);
         if let Some(base) = base {
             let limit = base.checked_mul(dm.percent).and_then(|x| x.checked_div(HUNDRED)).ok_or_else(overflow)?;
             let ok = failing_value <= limit;
-            let mut step = Step::new("de_minimis", Some(rule), Some(ok)).msg(
+            let mut step = TraceStep::new("de_minimis", Some(rule), Some(ok)).msg(
                 format!(
                     "未满足 {name} 的非原产材料价值 {failing_value}，微小含量上限 {}% × {base} = {limit}",
                     dm.percent
                 ),
                 format!(
                     "materials failing {name} are worth {failing_value}; de minimis allows {}% × {base} = {limit} ({})",
-                    dm.percent, cx.de_minimis_source
+                    dm.percent, facts.de_minimis_source
                 ),
             );
             step.push("failing_value", failing_value);
             step.push("limit", limit);
             trace.push(step);
             if ok {
-                return Ok(Res { passed: true, level: Some(level), de_minimis: true, ..Res::default() });
+                return Ok(Verdict { passed: true, level: Some(level), de_minimis: true, ..Verdict::default() });
             }
         }
     }
-    trace.push(Step::new("test", Some(rule), Some(false)).text(Text::ChangeTest { digits: level, failing }));
-    Ok(Res::default())
+    trace.push(TraceStep::new("test", Some(rule), Some(false)).text(Text::ChangeTest { digits: level, failing }));
+    Ok(Verdict::default())
 }
 
 /// The product's unit price on a basis.
@@ -248,21 +253,21 @@ fn basis_name(b: ValueBasis) -> &'static str {
     }
 }
 
-fn value(v: &ValueTest, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Step>) -> Result<Res> {
-    let basis = v.basis.unwrap_or(cx.basis);
+fn value(v: &ValueTest, rule: &Rule, facts: &Facts<'_>, acc: bool, trace: &mut Vec<TraceStep>) -> Result<Verdict> {
+    let basis = v.basis.unwrap_or(facts.basis);
     let bn = basis_name(basis);
-    let Some(total) = price(cx.product, basis) else {
-        trace.push(Step::new("test", Some(rule), Some(false)).msg(
+    let Some(total) = price(facts.product, basis) else {
+        trace.push(TraceStep::new("test", Some(rule), Some(false)).msg(
             format!("预审缺少单位 {bn} 价格，无法计算"),
             format!("the pre-review has no unit {bn} price: cannot compute"),
         ));
-        return Ok(Res::default());
+        return Ok(Verdict::default());
     };
     let acc = acc && !v.domestic;
-    let vnm = sum(cx.mats.iter().filter(|m| !m.originating(acc)).map(|m| m.value))?;
-    let vom = sum(cx.mats.iter().filter(|m| m.originating(acc)).map(|m| m.value))?;
+    let vnm = sum(facts.materials.iter().filter(|m| !m.originating(acc)).map(|m| m.value))?;
+    let vom = sum(facts.materials.iter().filter(|m| m.originating(acc)).map(|m| m.value))?;
     let nm = percent(vnm, total)?;
-    let mut step = Step::new("value", Some(rule), None);
+    let mut step = TraceStep::new("value", Some(rule), None);
     step.push("price", total);
     step.push("vnm", vnm);
     step.push("vom", vom);
@@ -274,12 +279,12 @@ fn value(v: &ValueTest, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Ste
             (passed, HUNDRED - nm, Formula::Nm)
         }
         Measure::Rvc if v.build_up => {
-            let Some(c) = &cx.product.costs else {
-                trace.push(Step::new("test", Some(rule), Some(false)).fixed(
+            let Some(c) = &facts.product.costs else {
+                trace.push(TraceStep::new("test", Some(rule), Some(false)).fixed(
                     "累加法需要预审的成本（直接人工、直接费用、利润、其他费用），预审未填写：本规则不赋予原产资格",
                     "build-up needs the pre-review's costs (direct labour, direct overhead, profit, other costs); it has none: this rule confers no origin",
                 ));
-                return Ok(Res::default());
+                return Ok(Verdict::default());
             };
             let added = sum([vom, c.direct_labour, c.direct_overhead, c.profit, c.other].into_iter())?;
             step.push("added", added);
@@ -298,5 +303,5 @@ fn value(v: &ValueTest, rule: &Rule, cx: &Cx<'_>, acc: bool, trace: &mut Vec<Ste
     step.push("nm", nm);
     step.passed = Some(passed);
     trace.push(step.text(Text::Value { formula, basis: bn }));
-    Ok(Res { passed, value_used: passed, rvc: Some(rvc), nm: Some(nm), ..Res::default() })
+    Ok(Verdict { passed, value_used: passed, rvc: Some(rvc), nm: Some(nm), ..Verdict::default() })
 }

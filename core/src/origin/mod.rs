@@ -23,17 +23,18 @@ use crate::error::{Error, Result};
 use crate::finding::Message;
 use crate::model::{Country, MaterialOrigin, Product};
 use crate::rulebook::{Agreement, CertificateKind, Rulebook, Status};
-use eval::{Cx, Mat, Res};
+use eval::{Facts, MaterialFacts, Verdict};
 use expr::{Rule, Test};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use text::Text;
 
 /// One step of a determination's trace.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Step {
+pub struct TraceStep {
     /// What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`,
     /// `accumulation`, `criterion`, `manufacture`.
     pub kind: &'static str,
@@ -54,9 +55,9 @@ enum Values {
     Many(Vec<(&'static str, Decimal)>),
 }
 
-impl Step {
-    pub(crate) fn new(kind: &'static str, rule: Option<&Rule>, passed: Option<bool>) -> Step {
-        Step {
+impl TraceStep {
+    pub(crate) fn new(kind: &'static str, rule: Option<&Rule>, passed: Option<bool>) -> TraceStep {
+        TraceStep {
             kind,
             rule: rule.map(Rule::to_string),
             material: None,
@@ -66,20 +67,20 @@ impl Step {
         }
     }
     /// A message formatted now (for steps written once per determination).
-    pub(crate) fn msg(self, zh: impl Into<String>, en: impl Into<String>) -> Step {
+    pub(crate) fn msg(self, zh: impl Into<String>, en: impl Into<String>) -> TraceStep {
         self.text(Text::Owned(Message { zh: zh.into(), en: en.into() }))
     }
     /// A fixed message.
-    pub(crate) fn fixed(self, zh: &'static str, en: &'static str) -> Step {
+    pub(crate) fn fixed(self, zh: &'static str, en: &'static str) -> TraceStep {
         self.text(Text::Fixed(zh, en))
     }
-    pub(crate) fn text(mut self, text: Text) -> Step {
+    pub(crate) fn text(mut self, text: Text) -> TraceStep {
         self.text = text;
         self
     }
     /// A step about material `i` worth `value`, built in one piece (there are two per material).
-    pub(crate) fn material(i: usize, passed: bool, value: Decimal, text: Text) -> Step {
-        Step {
+    pub(crate) fn material(i: usize, passed: bool, value: Decimal, text: Text) -> TraceStep {
+        TraceStep {
             kind: "material",
             rule: None,
             material: Some(i),
@@ -114,7 +115,7 @@ impl Step {
 
 /// Serialised as `{kind, rule?, material?, passed?, values?, message}`, the values as a JSON
 /// object in insertion order; the message is rendered here.
-impl Serialize for Step {
+impl Serialize for TraceStep {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeStruct};
         struct Map<'a>(&'a [(&'static str, Decimal)]);
@@ -128,7 +129,7 @@ impl Serialize for Step {
             }
         }
         let values = self.values();
-        let mut st = s.serialize_struct("Step", 6)?;
+        let mut st = s.serialize_struct("TraceStep", 6)?;
         st.serialize_field("kind", self.kind)?;
         match &self.rule {
             Some(r) => st.serialize_field("rule", r)?,
@@ -168,7 +169,7 @@ pub struct AppliedRule {
 
 /// The origin decision for one product under one agreement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decision {
+pub struct Determination {
     /// Agreement code.
     pub agreement: String,
     /// The pre-review's id.
@@ -206,7 +207,7 @@ pub struct Decision {
     /// What the reader should know (unanswered questions, unconfirmed codes...).
     pub notes: Vec<Message>,
     /// Every step, in order.
-    pub trace: Vec<Step>,
+    pub trace: Vec<TraceStep>,
 }
 
 /// One goods item's origin as derived by `check`.
@@ -299,51 +300,82 @@ pub fn covers(a: &Agreement, destination: &Country) -> bool {
 }
 
 /// Decides the product's origin under an agreement, with the printed criterion and the trace.
-pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Decision> {
+pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Determination> {
     determine_with(p, a, rb, destination, rb.origin().psr(&a.code)?)
 }
 
 /// [`determine`] with `psr` as the agreement's product-specific-rule table in place of the
 /// rulebook's (a host trying its own rows; `None` = the general rule only).
+///
+/// The steps: the materials as the rules see them, the gates that decide without a rule (wholly
+/// obtained, minimal operations, produced entirely from originating materials), the rule that
+/// applies (the product's row, else the general rule), and that rule's alternatives evaluated.
 pub fn determine_with(
     p: &Product,
     a: &Agreement,
     rb: &Rulebook,
     destination: Option<&Country>,
     psr: Option<&PsrTable>,
-) -> Result<Decision> {
+) -> Result<Determination> {
     validate(p, rb)?;
     let tables = rb.origin();
-    let mut d = Decision {
-        agreement: a.code.clone(),
-        product: p.id.clone(),
-        originating: false,
-        criterion: None,
-        criterion_lines: Vec::new(),
-        criterion_status: a.criteria.status,
-        outcome: None,
-        rule: None,
-        rvc: None,
-        non_originating_share: None,
-        printed_percent: None,
-        rounding: None,
-        accumulation: false,
-        de_minimis: false,
-        fob: None,
-        manufacture_country: None,
-        processing_required: false,
-        notes: Vec::new(),
-        trace: Vec::with_capacity(2 * p.materials.len() + 8),
-    };
+    let mut d = Determination::undecided(p, a);
     if let Some(dest) = destination.filter(|c| !covers(a, c)) {
         d.notes.push(Message {
             zh: format!("{} 不是{}的进口方", dest, a.name.value.zh),
             en: format!("{dest} is not an importing party of {}", a.name.value.en),
         });
     }
+    let facts = Facts {
+        product: p,
+        materials: material_facts(p, a, &mut d),
+        basis: a.valuation_basis.value,
+        de_minimis: a.de_minimis.value.as_ref(),
+        de_minimis_source: &a.de_minimis.source,
+    };
+    if a.kind == CertificateKind::Processing {
+        processing(p, tables, &mut d)?;
+    }
+    if decided_without_rule(p, a, tables, &facts, &mut d) {
+        return Ok(d);
+    }
+    let Some((rule, applied)) = rule_for(p, a, rb, psr, &mut d)? else { return Ok(d) };
+    apply(&rule, applied, a, tables, &facts, &mut d)?;
+    Ok(d)
+}
+
+impl Determination {
+    /// Nothing decided yet: not originating, no criterion, an empty trace.
+    fn undecided(p: &Product, a: &Agreement) -> Determination {
+        Determination {
+            agreement: a.code.clone(),
+            product: p.id.clone(),
+            originating: false,
+            criterion: None,
+            criterion_lines: Vec::new(),
+            criterion_status: a.criteria.status,
+            outcome: None,
+            rule: None,
+            rvc: None,
+            non_originating_share: None,
+            printed_percent: None,
+            rounding: None,
+            accumulation: false,
+            de_minimis: false,
+            fob: None,
+            manufacture_country: None,
+            processing_required: false,
+            notes: Vec::new(),
+            trace: Vec::with_capacity(2 * p.materials.len() + 8),
+        }
+    }
+}
+
+/// The materials as the rules see them (Chinese, of a cumulation party, foreign or unknown), each
+/// traced.
+fn material_facts<'p>(p: &'p Product, a: &Agreement, d: &mut Determination) -> Vec<MaterialFacts<'p>> {
     let china = Country::china();
-    let mats: Vec<Mat<'_>> = p
-        .materials
+    p.materials
         .iter()
         .enumerate()
         .map(|(i, m)| {
@@ -358,137 +390,147 @@ pub fn determine_with(
             let (domestic, party) = (status == text::Status::Domestic, status == text::Status::Party);
             let name: std::sync::Arc<str> = m.name.as_str().into();
             let text = Text::Material { name: name.clone(), origin: text::Code::new(origin), status };
-            d.trace.push(Step::material(i, domestic || party, m.value, text));
-            Mat { name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
+            d.trace.push(TraceStep::material(i, domestic || party, m.value, text));
+            MaterialFacts { name, value: m.value, hs: m.hs_code.as_ref(), domestic, party }
         })
-        .collect();
-    let cx = Cx {
-        product: p,
-        mats,
-        basis: a.valuation_basis.value,
-        de_minimis: a.de_minimis.value.as_ref(),
-        de_minimis_source: &a.de_minimis.source,
-    };
-    if a.kind == CertificateKind::Processing {
-        processing(p, tables, &mut d)?;
-    }
-    let non_originating = cx.mats.iter().any(|m| !m.originating(true));
+        .collect()
+}
+
+/// The gates that decide before any rule: a wholly obtained product, minimal operations on
+/// foreign materials (no origin), a product produced entirely from originating materials. True
+/// when one of them decided.
+fn decided_without_rule(p: &Product, a: &Agreement, tables: &Tables, facts: &Facts<'_>, d: &mut Determination) -> bool {
     if p.wholly_obtained {
         d.trace.push(
-            Step::new("test", None, Some(true))
+            TraceStep::new("test", None, Some(true))
                 .fixed("预审声明完全获得", "the pre-review declares the product wholly obtained"),
         );
         d.originating = true;
-        print(&mut d, a, tables, "wo", &Res { passed: true, ..Res::default() });
-        return Ok(d);
+        print(d, a, tables, "wo", &Verdict { passed: true, ..Verdict::default() });
+        return true;
     }
     // FAQ Q110 asks about every product with a material from outside China, whether or not
     // accumulation makes that material originating: minimal operations confer no origin either way.
-    let foreign = cx.mats.iter().any(|m| !m.originating(false));
-    if foreign && minimal_only(p, a, tables, &mut d) {
-        return Ok(d);
+    let foreign = facts.materials.iter().any(|m| !m.originating(false));
+    if foreign && minimal_only(p, a, tables, d) {
+        return true;
     }
+    let non_originating = facts.materials.iter().any(|m| !m.originating(true));
     if !non_originating && prints(a, tables, "pe") {
-        d.accumulation = cx.mats.iter().any(|m| !m.originating(false));
+        d.accumulation = foreign;
         d.trace.push(
-            Step::new("test", None, Some(true))
+            TraceStep::new("test", None, Some(true))
                 .fixed("全部原材料均为原产", "every material originates: produced entirely"),
         );
         d.originating = true;
-        print(&mut d, a, tables, "pe", &Res { passed: true, ..Res::default() });
-        return Ok(d);
+        print(d, a, tables, "pe", &Verdict { passed: true, ..Verdict::default() });
+        return true;
     }
+    false
+}
+
+/// The rule that applies: the product's row of the table when its HS edition matches, else the
+/// agreement's general rule; traced. `None` (with a note) when there is neither.
+fn rule_for<'t>(
+    p: &Product,
+    a: &Agreement,
+    rb: &Rulebook,
+    psr: Option<&'t PsrTable>,
+    d: &mut Determination,
+) -> Result<Option<(Cow<'t, Rule>, AppliedRule)>> {
     let hs = p.hs_code.digits();
-    let general;
     let row = psr.and_then(|t| t.lookup(hs).map(|row| (t, row)));
     if let Some((t, row)) = row {
-        if !same_edition(p, t, row, &mut d) {
-            return Ok(d);
+        if !same_edition(p, t, row, d) {
+            return Ok(None);
         }
     }
-    let (rule, applied) = match row.map(|(_, row)| row) {
-        Some(row) => (
-            &row.rule,
-            AppliedRule {
+    let chosen = match row.map(|(_, row)| row) {
+        Some(row) => {
+            let applied = AppliedRule {
                 text: row.text.clone(),
                 kind: "psr".into(),
                 hs_prefix: Some(row.hs_prefix.clone()),
                 source: row.source.clone(),
-            },
-        ),
+            };
+            (Cow::Borrowed(&row.rule), applied)
+        }
         None => {
-            general = tables.general_rule(a, rb.limits().max_rule_chars)?;
-            match &general {
-                Some(rule) => (
-                    rule,
-                    AppliedRule {
-                        text: rule.to_string(),
-                        kind: "general".into(),
-                        hs_prefix: None,
-                        source: a.general_rule.source.clone(),
-                    },
-                ),
-                None => {
-                    d.notes.push(Message {
-                        zh: format!("HS {hs} 没有产品特定原产地规则，协定也没有一般规则：无法判定"),
-                        en: format!(
-                            "no product-specific rule for HS {hs} and no general rule: origin cannot be determined"
-                        ),
-                    });
-                    return Ok(d);
-                }
-            }
+            let Some(rule) = rb.origin().general_rule(a, rb.limits().max_rule_chars)? else {
+                d.notes.push(Message {
+                    zh: format!("HS {hs} 没有产品特定原产地规则，协定也没有一般规则：无法判定"),
+                    en: format!(
+                        "no product-specific rule for HS {hs} and no general rule: origin cannot be determined"
+                    ),
+                });
+                return Ok(None);
+            };
+            let applied = AppliedRule {
+                text: rule.to_string(),
+                kind: "general".into(),
+                hs_prefix: None,
+                source: a.general_rule.source.clone(),
+            };
+            (Cow::Owned(rule), applied)
         }
     };
-    let mut s = Step::new("rule", None, None).msg(
-        format!(
-            "适用{}：{}（{}）",
-            if applied.kind == "psr" { "产品特定规则" } else { "一般规则" },
-            applied.text,
-            applied.source
-        ),
-        format!(
-            "applying the {} rule {} ({})",
-            if applied.kind == "psr" { "product-specific" } else { "general" },
-            applied.text,
-            applied.source
-        ),
+    let by_psr = chosen.1.kind == "psr";
+    let (zh_kind, en_kind) =
+        if by_psr { ("产品特定规则", "product-specific") } else { ("一般规则", "general") };
+    let applied = &chosen.1;
+    let mut step = TraceStep::new("rule", None, None).msg(
+        format!("适用{zh_kind}：{}（{}）", applied.text, applied.source),
+        format!("applying the {en_kind} rule {} ({})", applied.text, applied.source),
     );
-    s.rule = Some(applied.text.clone());
-    d.trace.push(s);
+    step.rule = Some(applied.text.clone());
+    d.trace.push(step);
+    Ok(Some(chosen))
+}
+
+/// Evaluates the rule's alternatives: the first that passes decides the criterion, the value
+/// figures come from the first value test met (else the first evaluated), and accumulation is
+/// recorded when the alternative passes only by counting other parties' materials.
+fn apply(
+    rule: &Rule,
+    applied: AppliedRule,
+    a: &Agreement,
+    tables: &Tables,
+    facts: &Facts<'_>,
+    d: &mut Determination,
+) -> Result<()> {
     let by_psr = applied.kind == "psr";
     d.rule = Some(applied);
     let alternatives: &[Rule] = match rule {
         Rule::Or { rules } => rules,
         other => std::slice::from_ref(other),
     };
-    let mut chosen: Option<(&Rule, Res)> = None;
+    let mut chosen: Option<(&Rule, Verdict)> = None;
     for alt in alternatives {
-        let res = eval::eval(alt, &cx, true, &mut d.trace)?;
+        let verdict = eval::eval(alt, facts, true, &mut d.trace)?;
         if d.rvc.is_none() {
-            d.rvc = res.rvc;
-            d.non_originating_share = res.nm;
+            d.rvc = verdict.rvc;
+            d.non_originating_share = verdict.nm;
         }
-        if res.passed && chosen.is_none() {
-            chosen = Some((alt, res));
+        if verdict.passed && chosen.is_none() {
+            chosen = Some((alt, verdict));
         }
     }
-    let Some((alt, res)) = chosen else {
+    let Some((alt, verdict)) = chosen else {
         d.trace.push(
-            Step::new("rule", Some(rule), Some(false))
+            TraceStep::new("rule", Some(rule), Some(false))
                 .fixed("不满足原产地规则：非原产", "the rule is not met: not originating"),
         );
-        return Ok(d);
+        return Ok(());
     };
     d.originating = true;
-    if res.rvc.is_some() {
-        d.rvc = res.rvc;
-        d.non_originating_share = res.nm;
+    if verdict.rvc.is_some() {
+        d.rvc = verdict.rvc;
+        d.non_originating_share = verdict.nm;
     }
-    if cx.mats.iter().any(|m| m.party && !m.domestic) {
+    if facts.materials.iter().any(|m| m.party && !m.domestic) {
         let mut scratch = Vec::new();
-        d.accumulation = !eval::eval(alt, &cx, false, &mut scratch)?.passed;
-        d.trace.push(Step::new("accumulation", Some(alt), Some(true)).fixed(
+        d.accumulation = !eval::eval(alt, facts, false, &mut scratch)?.passed;
+        d.trace.push(TraceStep::new("accumulation", Some(alt), Some(true)).fixed(
             if d.accumulation { "须累积其他成员方原产材料方满足" } else { "不累积也满足" },
             if d.accumulation {
                 "met only by counting other parties' materials (accumulation)"
@@ -497,29 +539,24 @@ pub fn determine_with(
             },
         ));
     }
-    d.de_minimis = res.de_minimis;
+    d.de_minimis = verdict.de_minimis;
     let outcome = match alt {
         Rule::Test { test: Test::Wo } => "wo",
         Rule::Test { test: Test::Pe } => "pe",
-        _ if res.chemical => "cr",
-        _ if res.value_used => {
-            if by_psr {
-                "psr_rvc"
-            } else {
-                "general_rvc"
-            }
-        }
+        _ if verdict.chemical => "cr",
+        _ if verdict.value_used && by_psr => "psr_rvc",
+        _ if verdict.value_used => "general_rvc",
         _ if by_psr => "psr_ctc",
         _ => "general_ctc",
     };
-    print(&mut d, a, tables, outcome, &res);
-    Ok(d)
+    print(d, a, tables, outcome, &verdict);
+    Ok(())
 }
 
 /// A product-specific row is read in its table's HS edition: a product code declared in another
 /// edition may name other goods there, so the row is not applied (no sourced correlation is
 /// shipped); an undeclared edition is assumed to be the table's, and the trace says so.
-fn same_edition(p: &Product, table: &PsrTable, row: &psr::PsrRow, d: &mut Decision) -> bool {
+fn same_edition(p: &Product, table: &PsrTable, row: &psr::PsrRow, d: &mut Determination) -> bool {
     let Some(edition) = table.hs_edition() else { return true };
     let declared = p.tariff_version.as_deref();
     match declared.and_then(psr::hs_edition_of_tariff) {
@@ -535,7 +572,7 @@ fn same_edition(p: &Product, table: &PsrTable, row: &psr::PsrRow, d: &mut Decisi
                     row.hs_prefix
                 ),
             );
-            d.trace.push(Step::new("gate", None, Some(false)).msg(zh.clone(), en.clone()));
+            d.trace.push(TraceStep::new("gate", None, Some(false)).msg(zh.clone(), en.clone()));
             d.notes.push(Message { zh, en });
             false
         }
@@ -551,10 +588,10 @@ fn same_edition(p: &Product, table: &PsrTable, row: &psr::PsrRow, d: &mut Decisi
 }
 
 /// FAQ Q110: with materials from outside China, production of only minimal operations confers no origin.
-fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -> bool {
+fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Determination) -> bool {
     let (scope, list) = tables.minimal_operations(&a.code);
     if scope != a.code {
-        d.trace.push(Step::new("gate", None, None).msg(
+        d.trace.push(TraceStep::new("gate", None, None).msg(
             format!("{} 没有已核实来源的微小加工清单：适用非优惠原产地规则的清单（FAQ Q110）", a.code),
             format!("no sourced minimal-operations list for {}: the non-preferential list applies (FAQ Q110)", a.code),
         ));
@@ -562,7 +599,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
     match &p.minimal_operations {
         None => {
             d.trace.push(
-                Step::new("gate", None, None)
+                TraceStep::new("gate", None, None)
                     .fixed("未回答微小加工问题（FAQ Q110）", "minimal-operations question not answered (FAQ Q110)"),
             );
             d.notes.push(Message {
@@ -573,7 +610,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
         }
         Some(codes) if codes.is_empty() => {
             d.trace.push(
-                Step::new("gate", None, Some(true))
+                TraceStep::new("gate", None, Some(true))
                     .fixed("生产不只是微小加工（FAQ Q110）", "production went beyond minimal operations (FAQ Q110)"),
             );
             false
@@ -581,7 +618,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
         Some(codes) => {
             let found: Vec<_> = codes.iter().map(|c| list.iter().find(|m| &m.code == c)).collect();
             if let Some(i) = found.iter().position(Option::is_none) {
-                d.trace.push(Step::new("gate", None, Some(true)).msg(
+                d.trace.push(TraceStep::new("gate", None, Some(true)).msg(
                     format!("`{}` 不在 {scope} 的微小加工清单中", codes[i]),
                     format!("`{}` is not a minimal operation under the {scope} list", codes[i]),
                 ));
@@ -591,7 +628,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
             let zh: Vec<&str> = ops.iter().map(|m| m.name_zh.as_str()).collect();
             let en: Vec<&str> = ops.iter().map(|m| m.name_en.as_str()).collect();
             let src: Vec<&str> = ops.iter().map(|m| m.source.as_str()).collect();
-            d.trace.push(Step::new("gate", None, Some(false)).msg(
+            d.trace.push(TraceStep::new("gate", None, Some(false)).msg(
                 format!("仅经过微小加工：{}，不赋予原产资格（{}）", zh.join("、"), src.join("; ")),
                 format!("only minimal operations: {}; they confer no origin ({})", en.join(", "), src.join("; ")),
             ));
@@ -601,7 +638,7 @@ fn minimal_only(p: &Product, a: &Agreement, tables: &Tables, d: &mut Decision) -
 }
 
 /// Q40 box 11 and Q104 processing steps for a processing certificate.
-fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
+fn processing(p: &Product, tables: &Tables, d: &mut Determination) -> Result<()> {
     let mut shares: BTreeMap<&str, Decimal> = BTreeMap::new();
     for m in &p.materials {
         if let MaterialOrigin::Country(c) = &m.origin {
@@ -615,7 +652,7 @@ fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
     });
     if let Some((c, v)) = best {
         d.manufacture_country = Country::parse(c).ok();
-        let mut s = Step::new("manufacture", None, None).msg(
+        let mut s = TraceStep::new("manufacture", None, None).msg(
             format!("第 11 栏制造国：{c}，原材料占比最高（{v}）（FAQ Q40）"),
             format!("box 11 country of manufacture: {c}, the largest material share ({v}) (FAQ Q40)"),
         );
@@ -625,7 +662,7 @@ fn processing(p: &Product, tables: &Tables, d: &mut Decision) -> Result<()> {
     let listed = tables.psr("non_preferential")?.and_then(|t| t.lookup(p.hs_code.digits()));
     d.processing_required = listed.is_some();
     if let Some(row) = listed {
-        d.trace.push(Step::new("manufacture", None, Some(!p.processing.is_empty())).msg(
+        d.trace.push(TraceStep::new("manufacture", None, Some(!p.processing.is_empty())).msg(
             format!("产品在海关 122 号令清单内（{}）：须填写加工工序（FAQ Q104）", row.hs_prefix),
             format!(
                 "the product is on the Order 122 list ({}): processing steps must be shown (FAQ Q104)",
@@ -651,9 +688,9 @@ fn codes_unknown(a: &Agreement) -> bool {
     a.criteria.value.is_empty() && a.criteria.status == Status::Unconfirmed
 }
 
-fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &str) -> String {
+fn fill(template: &str, verdict: &Verdict, d: &mut Determination, rounding: &str, source: &str) -> String {
     let mut out = template.to_string();
-    for (key, v) in [("{rvc}", res.rvc), ("{nm}", res.nm)] {
+    for (key, v) in [("{rvc}", verdict.rvc), ("{nm}", verdict.nm)] {
         if out.contains(key) {
             // A ceiling figure (`up`) is never rounded down, a floor figure (`down`) never up.
             let v = v.unwrap_or(Decimal::ONE_HUNDRED);
@@ -665,24 +702,24 @@ fn fill(template: &str, res: &Res, d: &mut Decision, rounding: &str, source: &st
             out = out.replace(key, &whole.to_string());
         }
     }
-    out.replace("{ctc}", expr::change_name(res.level.unwrap_or(4)))
+    out.replace("{ctc}", expr::change_name(verdict.level.unwrap_or(4)))
 }
 
 /// Sets the printed criterion for an outcome.
-fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &Res) {
+fn print(d: &mut Determination, a: &Agreement, tables: &Tables, outcome: &str, verdict: &Verdict) {
     d.outcome = Some(outcome.to_string());
     let rows: Vec<_> = tables.criteria(&a.code).collect();
     if rows.is_empty() {
         if a.criteria.value.is_empty() && !codes_unknown(a) {
             d.trace.push(
-                Step::new("criterion", None, None)
+                TraceStep::new("criterion", None, None)
                     .fixed("该证书没有原产地标准栏", "the form has no origin-criterion box"),
             );
             return;
         }
         match tables.fallback_criterion(&a.criteria.value, outcome) {
             Some(row) => {
-                let line = fill(&row.printed, res, d, &row.rounding, &row.source);
+                let line = fill(&row.printed, verdict, d, &row.rounding, &row.source);
                 d.criterion_lines.push(line);
             }
             None => d.notes.push(Message {
@@ -699,7 +736,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
             ),
         });
     } else {
-        let cumulative = d.accumulation && res.value_used;
+        let cumulative = d.accumulation && verdict.value_used;
         let row = rows
             .iter()
             .find(|r| cumulative && r.outcome == "cumulative_rvc")
@@ -711,7 +748,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
             });
             return;
         };
-        let line = fill(&row.printed, res, d, &row.rounding, &row.source);
+        let line = fill(&row.printed, verdict, d, &row.rounding, &row.source);
         d.criterion_lines.push(line);
         d.criterion_status = row.status;
         if !row.fob.is_empty() {
@@ -730,7 +767,7 @@ fn print(d: &mut Decision, a: &Agreement, tables: &Tables, outcome: &str, res: &
         }
     }
     d.criterion = (!d.criterion_lines.is_empty()).then(|| d.criterion_lines.join(" "));
-    let mut s = Step::new("criterion", None, None).msg(
+    let mut s = TraceStep::new("criterion", None, None).msg(
         format!("打印的原产地标准：{}", d.criterion.as_deref().unwrap_or("—")),
         format!("printed criterion: {}", d.criterion.as_deref().unwrap_or("—")),
     );
@@ -758,7 +795,7 @@ pub struct Comparison {
     pub originating: Vec<String>,
     /// Every preferential agreement covering the destination: originating ones first, then those
     /// whose printed code is confirmed, then by code.
-    pub decisions: Vec<Decision>,
+    pub decisions: Vec<Determination>,
 }
 
 /// Evaluates every preferential agreement covering `destination` and ranks them.

@@ -30,7 +30,7 @@ fn product(hs: &str, fob: &str, mats: &[(&str, &str, &str)]) -> Product {
     .unwrap()
 }
 
-fn run(rb: &Rulebook, code: &str, p: &Product) -> Decision {
+fn run(rb: &Rulebook, code: &str, p: &Product) -> Determination {
     determine(p, rb.agreement(code).unwrap(), rb, None).unwrap()
 }
 
