@@ -485,15 +485,34 @@ fn print<T: Serialize>(answer: &T, format: Format, text: impl FnOnce(&T) -> Stri
     }
 }
 
-/// Runs a workflow action from a request file: exit 0 allowed, 1 refused.
-fn run_decision<O>(args: &RequestFile) -> Result<ExitCode, Error>
-where
-    O: for<'r> Operation<Answer<'r> = origo::lifecycle::WorkflowDecision>,
-{
-    let rb = args.common.rulebook()?;
-    let decision = O::run(read_json(&args.file, &rb)?, &rb)?;
-    print(&decision, args.common.format, text::workflow_decision)?;
-    Ok(exit(decision.allowed))
+/// Runs operation `O` on the request `request` builds with the rulebook, prints the answer (JSON,
+/// or `text` for people) and exits 0 when `ok` holds for it, else 1.
+fn answer<O: Operation>(
+    common: &Common,
+    request: impl FnOnce(&Rulebook) -> Result<O::Request, Error>,
+    text: impl for<'r> FnOnce(&O::Answer<'r>) -> String,
+    ok: impl for<'r> FnOnce(&O::Answer<'r>) -> bool,
+) -> Result<ExitCode, Error> {
+    let rb = common.rulebook()?;
+    let answer = O::run(request(&rb)?, &rb)?;
+    let good = ok(&answer);
+    print(&answer, common.format, text)?;
+    Ok(exit(good))
+}
+
+/// The request of a subcommand that reads it from a file.
+fn from_file<T: DeserializeOwned>(path: &std::path::Path) -> impl FnOnce(&Rulebook) -> Result<T, Error> + '_ {
+    move |rb| read_json(path, rb)
+}
+
+/// A request that needs nothing from the rulebook.
+fn given_request<T>(request: T) -> impl FnOnce(&Rulebook) -> Result<T, Error> {
+    move |_| Ok(request)
+}
+
+/// For answers that have no text form yet: the JSON, indented.
+fn as_json<T: Serialize>(answer: &T) -> String {
+    serde_json::to_string_pretty(answer).map(|t| t + "\n").unwrap_or_default()
 }
 
 /// The input file of a subcommand that takes a file unless it runs a batch (clap requires one).
@@ -571,29 +590,22 @@ fn exit(ok: bool) -> ExitCode {
     }
 }
 
-/// Runs the operation of a request-file subcommand and prints its answer as JSON.
-fn run_file<O: Operation>(args: &RequestFile) -> Result<ExitCode, Error> {
-    let rb = args.common.rulebook()?;
-    print_json(&O::run(read_json(&args.file, &rb)?, &rb)?)?;
-    Ok(ExitCode::SUCCESS)
-}
-
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     use origo::api::{
-        add_workdays::*, apply_action::*, apply_delegation::*, apply_personnel::*, calendar_info::*, check::*,
-        check_copy::*, check_invoice::*, check_signatory::*, classify_enterprise_change::*, determine_origin::*,
-        import_products::*, is_workday::*, retention_window::*, rules::*, schema::*, system_dates::*,
-        transition_table::*, validate_id::*,
+        add_workdays::*, apply_action::*, apply_delegation::*, apply_institution_action::*, apply_personnel::*,
+        apply_prereview_action::*, apply_registration_action::*, apply_reprint_action::*, apply_verification_action::*,
+        calendar_info::*, check::*, check_authority::*, check_copy::*, check_invoice::*, check_signatory::*,
+        classify_enterprise_change::*, convert::*, determine_origin::*, is_workday::*, retention_window::*, rules::*,
+        schema::*, system_dates::*, transition_table::*, validate_id::*, workflow_table::*,
     };
     match cli.command {
         Command::Check { batch: Jsonl { jsonl: Some(path), jobs }, common, .. } => {
             run_jsonl::<Check>(&path, jobs, &common.rulebook()?, |report| report.ok, "with errors", "有错误")
         }
         Command::Check { file, today, common, .. } => {
-            let rb = common.rulebook()?;
-            let report = Check::run(CheckRequest { certificate: read_json(&given(file)?, &rb)?, today }, &rb)?;
-            print(&report, common.format, text::report)?;
-            Ok(exit(report.ok))
+            let file = given(file)?;
+            let request = |rb: &Rulebook| Ok(CheckRequest { certificate: read_json(&file, rb)?, today });
+            answer::<Check>(&common, request, text::report, |report| report.ok)
         }
         Command::DetermineOrigin(OriginArgs { batch: Jsonl { jsonl: Some(path), jobs }, common, .. }) => {
             let ok = |decision: &origo::origin::Determination| decision.originating;
@@ -603,97 +615,55 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             compare(&given(file)?, to, &common)
         }
         Command::DetermineOrigin(a) => {
-            let rb = a.common.rulebook()?;
-            let request = DetermineRequest {
-                product: read_json(&given(a.file)?, &rb)?,
-                agreement: a.agreement.unwrap_or_default(),
-                destination: a.to,
-                psr_csv: None,
+            let file = given(a.file)?;
+            let request = |rb: &Rulebook| {
+                let product = read_json(&file, rb)?;
+                Ok(DetermineRequest {
+                    product,
+                    agreement: a.agreement.unwrap_or_default(),
+                    destination: a.to,
+                    psr_csv: None,
+                })
             };
-            let decision = DetermineOrigin::run(request, &rb)?;
-            print(&decision, a.common.format, text::origin_decision)?;
-            Ok(exit(decision.originating))
+            answer::<DetermineOrigin>(&a.common, request, text::origin_decision, |d| d.originating)
         }
         Command::CompareAgreements { file, to, common } => compare(&file, to, &common),
         Command::ImportPsr(a) => import_psr(&a),
-        Command::ImportProducts { goods, materials, common } => {
-            let rb = common.rulebook()?;
-            let max = rb.limits().max_input_bytes;
-            let request =
-                ImportRequest { goods_csv: read_text(&goods, max)?, materials_csv: read_text(&materials, max)? };
-            let imported = ImportProducts::run(request, &rb)?;
-            if imported.ok {
-                print_json(&imported.products)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            for e in &imported.errors {
-                eprintln!("{}:{}:{}: {} / {}", e.file, e.row, e.column, e.message.en, e.message.zh);
-            }
-            Ok(ExitCode::from(2))
-        }
-        Command::Convert(a) => {
-            let rb = a.common.rulebook()?;
-            let conversion = origo::api::convert::Convert::run(a.request(), &rb)?;
-            print(&conversion, a.common.format, text::conversion)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::ImportProducts { goods, materials, common } => import_products(&goods, &materials, &common),
+        Command::Convert(a) => answer::<Convert>(&a.common, given_request(a.request()), text::conversion, |_| true),
         Command::IsWorkday(a) | Command::Calendar { command: CalendarCommand::IsWorkday(a) } => {
-            let rb = a.common.rulebook()?;
-            let answer = IsWorkday::run(IsWorkdayRequest { date: a.date, policy: a.policy }, &rb)?;
-            print(&answer, a.common.format, text::is_workday)?;
-            Ok(ExitCode::SUCCESS)
+            let request = IsWorkdayRequest { date: a.date, policy: a.policy };
+            answer::<IsWorkday>(&a.common, given_request(request), text::is_workday, |_| true)
         }
         Command::AddWorkdays(a) | Command::Calendar { command: CalendarCommand::AddWorkdays(a) } => {
-            let rb = a.common.rulebook()?;
-            let answer = AddWorkdays::run(AddWorkdaysRequest { date: a.date, days: a.days, policy: a.policy }, &rb)?;
-            print(&answer, a.common.format, text::add_workdays)?;
-            Ok(ExitCode::SUCCESS)
+            let request = AddWorkdaysRequest { date: a.date, days: a.days, policy: a.policy };
+            answer::<AddWorkdays>(&a.common, given_request(request), text::add_workdays, |_| true)
         }
         Command::CalendarInfo(common) | Command::Calendar { command: CalendarCommand::Info(common) } => {
-            let rb = common.rulebook()?;
-            print(&CalendarInfo::run(api::Empty {}, &rb)?, common.format, text::calendar_info)?;
-            Ok(ExitCode::SUCCESS)
+            answer::<CalendarInfo>(&common, given_request(api::Empty {}), text::calendar_info, |_| true)
         }
-        Command::SystemDates(a) => run_file::<SystemDates>(&a),
+        Command::SystemDates(a) => answer::<SystemDates>(&a.common, from_file(&a.file), as_json, |_| true),
         Command::RetentionWindow { today, common } => {
-            let rb = common.rulebook()?;
-            print_json(&RetentionWindow::run(RetentionRequest { today }, &rb)?)?;
-            Ok(ExitCode::SUCCESS)
+            answer::<RetentionWindow>(&common, given_request(RetentionRequest { today }), as_json, |_| true)
         }
         Command::ApplyAction(a) | Command::Lifecycle { command: LifecycleCommand::Apply(a) } => {
-            let rb = a.common.rulebook()?;
-            let decision = ApplyAction::run(read_json(&a.file, &rb)?, &rb)?;
-            print(&decision, a.common.format, text::decision)?;
-            Ok(exit(decision.allowed))
+            answer::<ApplyAction>(&a.common, from_file(&a.file), text::decision, |d| d.allowed)
         }
         Command::TransitionTable { common } | Command::Lifecycle { command: LifecycleCommand::Table { common } } => {
             let rb = common.rulebook()?;
-            print(&TransitionTable::run(api::Empty {}, &rb)?, common.format, |_| {
-                origo::lifecycle::table_text(rb.lifecycle())
-            })?;
-            Ok(ExitCode::SUCCESS)
+            let text = |_: &_| origo::lifecycle::table_text(rb.lifecycle());
+            answer::<TransitionTable>(&common, given_request(api::Empty {}), text, |_| true)
         }
-        Command::CheckCopy(a) => run_file::<CheckCopy>(&a),
-        Command::ApplyPrereviewAction(a) => {
-            run_decision::<origo::api::apply_prereview_action::ApplyPrereviewAction>(&a)
-        }
-        Command::ApplyRegistrationAction(a) => {
-            run_decision::<origo::api::apply_registration_action::ApplyRegistrationAction>(&a)
-        }
-        Command::ApplyReprintAction(a) => run_decision::<origo::api::apply_reprint_action::ApplyReprintAction>(&a),
-        Command::ApplyInstitutionAction(a) => {
-            run_decision::<origo::api::apply_institution_action::ApplyInstitutionAction>(&a)
-        }
-        Command::ApplyVerificationAction(a) => {
-            run_decision::<origo::api::apply_verification_action::ApplyVerificationAction>(&a)
-        }
-        Command::CheckAuthority(a) => run_file::<origo::api::check_authority::CheckAuthority>(&a),
+        Command::CheckCopy(a) => answer::<CheckCopy>(&a.common, from_file(&a.file), as_json, |_| true),
+        Command::ApplyPrereviewAction(a) => workflow_action::<ApplyPrereviewAction>(&a),
+        Command::ApplyRegistrationAction(a) => workflow_action::<ApplyRegistrationAction>(&a),
+        Command::ApplyReprintAction(a) => workflow_action::<ApplyReprintAction>(&a),
+        Command::ApplyInstitutionAction(a) => workflow_action::<ApplyInstitutionAction>(&a),
+        Command::ApplyVerificationAction(a) => workflow_action::<ApplyVerificationAction>(&a),
+        Command::CheckAuthority(a) => answer::<CheckAuthority>(&a.common, from_file(&a.file), as_json, |_| true),
         Command::WorkflowTable { workflow, common } => {
-            use origo::api::workflow_table::WorkflowTable;
-            let rb = common.rulebook()?;
-            let table = WorkflowTable::run(origo::lifecycle::TableRequest { workflow }, &rb)?;
-            print(&table, common.format, text::workflow_table)?;
-            Ok(ExitCode::SUCCESS)
+            let request = origo::lifecycle::TableRequest { workflow };
+            answer::<WorkflowTable>(&common, given_request(request), text::workflow_table, |_| true)
         }
         #[cfg(feature = "render")]
         Command::RenderReplyLetter { file, output, common } => {
@@ -703,28 +673,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             write_atomically(&output, &RenderReplyLetter::run(request, &rb)?.bytes)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::CheckInvoice(a) => run_file::<CheckInvoice>(&a),
-        Command::ClassifyEnterpriseChange(a) => run_file::<ClassifyEnterpriseChange>(&a),
-        Command::ApplyPersonnel(a) => run_file::<ApplyPersonnel>(&a),
-        Command::ApplyDelegation(a) => run_file::<ApplyDelegation>(&a),
-        Command::CheckSignatory(a) => run_file::<CheckSignatory>(&a),
+        Command::CheckInvoice(a) => answer::<CheckInvoice>(&a.common, from_file(&a.file), as_json, |_| true),
+        Command::ClassifyEnterpriseChange(a) => {
+            answer::<ClassifyEnterpriseChange>(&a.common, from_file(&a.file), as_json, |_| true)
+        }
+        Command::ApplyPersonnel(a) => answer::<ApplyPersonnel>(&a.common, from_file(&a.file), as_json, |_| true),
+        Command::ApplyDelegation(a) => answer::<ApplyDelegation>(&a.common, from_file(&a.file), as_json, |_| true),
+        Command::CheckSignatory(a) => answer::<CheckSignatory>(&a.common, from_file(&a.file), as_json, |_| true),
         Command::ValidateId { kind, value, common } => {
-            let rb = common.rulebook()?;
             let kind = match kind {
                 IdKind::Uscc => origo::identity::IdKind::Uscc,
                 IdKind::Resident => origo::identity::IdKind::Resident,
                 IdKind::Account => origo::identity::IdKind::Account,
                 IdKind::Mobile => origo::identity::IdKind::Mobile,
             };
-            let answer = ValidateId::run(origo::identity::IdRequest { kind, value }, &rb)?;
-            print(&answer, common.format, text::id_answer)?;
-            Ok(exit(answer.valid))
+            let request = origo::identity::IdRequest { kind, value };
+            answer::<ValidateId>(&common, given_request(request), text::id_answer, |a| a.valid)
         }
-        Command::Rules(common) => {
-            let rb = common.rulebook()?;
-            print(&Rules::run(api::Empty {}, &rb)?, common.format, text::rules)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Rules(common) => answer::<Rules>(&common, given_request(api::Empty {}), text::rules, |_| true),
         Command::Schema { name } => {
             print_json(&Schema::run(SchemaRequest { name }, &Rulebook::builtin()?)?)?;
             Ok(ExitCode::SUCCESS)
@@ -739,6 +705,32 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         #[cfg(feature = "render")]
         Command::Render(a) => render(&a),
     }
+}
+
+/// Runs a workflow action from a request file: exit 0 allowed, 1 refused.
+fn workflow_action<O>(args: &RequestFile) -> Result<ExitCode, Error>
+where
+    O: for<'r> Operation<Answer<'r> = origo::lifecycle::WorkflowDecision>,
+{
+    answer::<O>(&args.common, from_file(&args.file), text::workflow_decision, |d| d.allowed)
+}
+
+/// Imports products from the goods and materials CSV files: the products as JSON, or every
+/// refused cell on stderr (exit 2).
+fn import_products(goods: &std::path::Path, materials: &std::path::Path, common: &Common) -> Result<ExitCode, Error> {
+    use origo::api::import_products::{ImportProducts, ImportRequest};
+    let rb = common.rulebook()?;
+    let max = rb.limits().max_input_bytes;
+    let request = ImportRequest { goods_csv: read_text(goods, max)?, materials_csv: read_text(materials, max)? };
+    let imported = ImportProducts::run(request, &rb)?;
+    if imported.ok {
+        print_json(&imported.products)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in &imported.errors {
+        eprintln!("{}:{}:{}: {} / {}", e.file, e.row, e.column, e.message.en, e.message.zh);
+    }
+    Ok(ExitCode::from(2))
 }
 
 fn import_psr(a: &ImportPsrArgs) -> Result<ExitCode, Error> {
