@@ -25,7 +25,7 @@ pub struct IsWorkdayRequest {
 }
 
 /// The verdict, the calendar entry of the day and whether the calendar covers its year.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct IsWorkdayAnswer<'r> {
     /// The date asked about.
     pub date: NaiveDate,
