@@ -55,7 +55,7 @@ fn every_crate_takes_the_workspace_version() {
 }
 
 #[test]
-fn the_changelog_has_the_version_or_unreleased_changes() {
+fn the_changelog_has_a_section_for_the_version() {
     let changelog = read("CHANGELOG.md");
     let released = format!("## [{VERSION}]");
     assert!(changelog.contains(&released), "CHANGELOG.md has no `{released}` section");
