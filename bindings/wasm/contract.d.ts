@@ -1393,8 +1393,8 @@ export interface AppliedRule {
   text: string;
 }
 
-/** The shape [`Step`]'s hand-written `Serialize` writes, for its JSON Schema. */
-export interface Step {
+/** The shape [`TraceStep`]'s hand-written `Serialize` writes, for its JSON Schema. */
+export interface TraceStep {
   /** What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`, */
   kind: string;
   /** Index of the material in the bill of materials. */
@@ -1410,7 +1410,7 @@ export interface Step {
 }
 
 /** The origin decision for one product under one agreement. */
-export interface Decision {
+export interface Determination {
   /** Materials of other parties were needed (accumulation; RCEP `ACU`, APTA `C`). */
   accumulation: boolean;
   /** Agreement code. */
@@ -1448,13 +1448,13 @@ export interface Decision {
   /** Regional value content in percent, exact (28 significant digits), of the value test used. */
   rvc: string | null;
   /** Every step, in order. */
-  trace: Step[];
+  trace: TraceStep[];
 }
 
 /** The side-by-side comparison of every agreement covering a destination. */
 export interface CompareAgreementsAnswer {
   /** Every preferential agreement covering the destination: originating ones first, then those */
-  decisions: Decision[];
+  decisions: Determination[];
   /** The destination compared for. */
   destination: Country;
   /** Codes of the agreements under which the product originates, best first. */
@@ -1470,7 +1470,7 @@ export interface CompareAgreementsRequest {
 }
 
 /** One step of a conversion: the quantity computed and its formula with the numbers filled in. */
-export interface ConvertAnswerStep {
+export interface Step {
   /** The formula, symbols then numbers, in Chinese and English. */
   formula: Message;
   /** What the step computes (`FOB`, `EXW`...). */
@@ -1490,7 +1490,7 @@ export interface ConvertAnswer {
   /** How the value was rounded. */
   rounding: Rounding;
   /** The steps (given term → FOB → target), exact values. */
-  steps: ConvertAnswerStep[];
+  steps: Step[];
   /** The given term, normalised to Incoterms 2020. */
   term: string;
   /** The target term. */
@@ -1529,7 +1529,7 @@ export interface ConvertRequest {
   to?: string | null;
 }
 
-export type DetermineOriginAnswer = Decision;
+export type DetermineOriginAnswer = Determination;
 
 /** A product pre-review, an agreement code and optionally the destination. */
 export interface DetermineOriginRequest {

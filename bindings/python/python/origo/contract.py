@@ -1574,15 +1574,15 @@ class AppliedRule(_AppliedRuleRequired, total=False):
     hs_prefix: Optional[str]
 
 
-class _StepRequired(TypedDict):
+class _TraceStepRequired(TypedDict):
     #: What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`,
     kind: str
     #: What the step found, in Chinese and English.
     message: Message
 
 
-class Step(_StepRequired, total=False):
-    "The shape [`Step`]'s hand-written `Serialize` writes, for its JSON Schema."
+class TraceStep(_TraceStepRequired, total=False):
+    "The shape [`TraceStep`]'s hand-written `Serialize` writes, for its JSON Schema."
     #: Index of the material in the bill of materials.
     material: Optional[int]
     #: Whether the step's test is met; absent for information.
@@ -1593,7 +1593,7 @@ class Step(_StepRequired, total=False):
     values: Optional[Dict[str, DecimalText]]
 
 
-class Decision(TypedDict):
+class Determination(TypedDict):
     "The origin decision for one product under one agreement."
     #: Materials of other parties were needed (accumulation; RCEP `ACU`, APTA `C`).
     accumulation: bool
@@ -1632,13 +1632,13 @@ class Decision(TypedDict):
     #: Regional value content in percent, exact (28 significant digits), of the value test used.
     rvc: Optional[DecimalText]
     #: Every step, in order.
-    trace: List[Step]
+    trace: List[TraceStep]
 
 
 class CompareAgreementsAnswer(TypedDict):
     "The side-by-side comparison of every agreement covering a destination."
     #: Every preferential agreement covering the destination: originating ones first, then those
-    decisions: List[Decision]
+    decisions: List[Determination]
     #: The destination compared for.
     destination: Country
     #: Codes of the agreements under which the product originates, best first.
@@ -1653,7 +1653,7 @@ class CompareAgreementsRequest(TypedDict):
     product: Product
 
 
-class ConvertAnswerStep(TypedDict):
+class Step(TypedDict):
     "One step of a conversion: the quantity computed and its formula with the numbers filled in."
     #: The formula, symbols then numbers, in Chinese and English.
     formula: Message
@@ -1671,7 +1671,7 @@ class _ConvertAnswerRequired(TypedDict):
     #: How the value was rounded.
     rounding: Rounding
     #: The steps (given term → FOB → target), exact values.
-    steps: List[ConvertAnswerStep]
+    steps: List[Step]
     #: The given term, normalised to Incoterms 2020.
     term: str
     #: The target term.
@@ -1718,7 +1718,7 @@ class ConvertRequest(_ConvertRequestRequired, total=False):
     #: Target term; `FOB` when absent.
     to: Optional[str]
 
-DetermineOriginAnswer = Decision
+DetermineOriginAnswer = Determination
 
 
 class _DetermineOriginRequestRequired(TypedDict):
