@@ -99,6 +99,16 @@ class Types:
                         self.order.append(name)
                 pending = []
         shape = globalise(body(schema), local)
+        # A root keeps its type's name (`title`) where that name is free or names the same shape:
+        # `DetermineOriginAnswer = Determination`, every empty request `= Empty`.
+        title = schema.get("title")
+        if isinstance(title, str) and re.fullmatch(r"[A-Z][A-Za-z0-9]*", title) and title != root_name and self.named.get(title, shape) == shape:
+            if title not in self.named:
+                self.named[title] = shape
+                self.order.append(title)
+            self.named[root_name] = {"$ref": f"#/$defs/{title}"}
+            self.order.append(root_name)
+            return
         for name in self.order:
             if self.named[name] == shape and name != root_name:
                 self.named[root_name] = {"$ref": f"#/$defs/{name}"}

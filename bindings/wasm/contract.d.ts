@@ -628,7 +628,7 @@ export interface EffectPrintLocation {
 export type Effect = EffectReleaseInvoice | EffectNewSerialNumber | EffectCreateReissue | EffectSupersedeOriginal | EffectManualStamp | EffectPrintLocation;
 
 /** The answer to [`apply`]: the new state and effects, or a refusal with the state unchanged. */
-export interface ApplyActionAnswer {
+export interface Decision {
   /** Whether the action is allowed. */
   allowed: boolean;
   /** What the host must do besides storing the state. */
@@ -638,6 +638,8 @@ export interface ApplyActionAnswer {
   /** The state after the action; the unchanged state when refused; absent when the given state is unknown. */
   state?: State | null;
 }
+
+export type ApplyActionAnswer = Decision;
 
 /** Where an agent authorisation stands (FAQ Q93). */
 export type DelegationState = "requested" | "active" | "rejected" | "disabled";
@@ -701,7 +703,7 @@ export interface Actor {
 }
 
 /** `apply_action`: one action on one record. */
-export interface ApplyActionRequest {
+export interface ApplyRequest {
   /** An [`Action`] name; an unknown name is refused. */
   action: string;
   /** Who acts. */
@@ -716,8 +718,10 @@ export interface ApplyActionRequest {
   today?: string | null;
 }
 
+export type ApplyActionRequest = ApplyRequest;
+
 /** The answer to [`apply_delegation`]. */
-export interface ApplyDelegationAnswer {
+export interface DelegationDecision {
   /** Whether the step is allowed. */
   allowed: boolean;
   /** Why it was refused. */
@@ -725,6 +729,8 @@ export interface ApplyDelegationAnswer {
   /** The state afterwards (unchanged when refused). */
   state?: DelegationState | null;
 }
+
+export type ApplyDelegationAnswer = DelegationDecision;
 
 /** A step of an agent authorisation. */
 export type DelegationAction = "request" | "approve" | "reject" | "disable";
@@ -736,7 +742,7 @@ export type EnterpriseNature = "issuing" | "agent";
 export type ApplyDelegationRequestParty = "agent" | "principal";
 
 /** `apply_delegation`: one step of an authorisation. */
-export interface ApplyDelegationRequest {
+export interface DelegationRequest {
   /** The step. */
   action: DelegationAction;
   /** The nature of the requesting enterprise, when the host knows it. */
@@ -747,8 +753,10 @@ export interface ApplyDelegationRequest {
   state?: DelegationState | null;
 }
 
+export type ApplyDelegationRequest = DelegationRequest;
+
 /** The answer of every workflow operation: the new state and effects, or a refusal with the */
-export interface ApplyInstitutionActionAnswer {
+export interface WorkflowDecision {
   /** Whether the action is allowed. */
   allowed: boolean;
   /** What the host must do besides storing the state (snake_case names). */
@@ -760,6 +768,8 @@ export interface ApplyInstitutionActionAnswer {
   /** The state after the action; the unchanged state when refused; absent when the given state is unknown. */
   state?: string | null;
 }
+
+export type ApplyInstitutionActionAnswer = WorkflowDecision;
 
 /** An account of the review side. */
 export interface InstitutionActor {
@@ -795,7 +805,7 @@ export interface Institution {
 }
 
 /** `apply_institution_action`: one action of the `institution` or `officer` workflow. */
-export interface ApplyInstitutionActionRequest {
+export interface InstitutionRequest {
   /** An action of the workflow. */
   action: string;
   /** Who acts. */
@@ -807,6 +817,8 @@ export interface ApplyInstitutionActionRequest {
   /** `institution` (issuing authority) or `officer` (accounts and filing). */
   workflow: string;
 }
+
+export type ApplyInstitutionActionRequest = InstitutionRequest;
 
 /** Where a person's account stands. */
 export type PersonState = "active" | "disabled" | "deleted";
@@ -834,7 +846,7 @@ export interface PersonnelEffectCcpitReview {
 export type PersonnelEffect = PersonnelEffectGrantAdministrator | PersonnelEffectRevokeAdministrator | PersonnelEffectCcpitReview;
 
 /** The answer to [`apply_personnel`]. */
-export interface ApplyPersonnelAnswer {
+export interface PersonnelDecision {
   /** Whether the action is allowed. */
   allowed: boolean;
   /** What the host must do. */
@@ -844,6 +856,8 @@ export interface ApplyPersonnelAnswer {
   /** The target's state afterwards (unchanged when refused). */
   state?: PersonState | null;
 }
+
+export type ApplyPersonnelAnswer = PersonnelDecision;
 
 /** What an administrator (or a signatory, for itself) does to people's accounts. */
 export type PersonnelAction = "disable_signatory" | "enable_signatory" | "delete_signatory" | "transfer_administrator" | "request_administrator";
@@ -872,7 +886,7 @@ export interface PersonnelActor {
 }
 
 /** `apply_personnel`: one personnel action. */
-export interface ApplyPersonnelRequest {
+export interface PersonnelRequest {
   /** What to do. */
   action: PersonnelAction;
   /** Who acts. */
@@ -881,7 +895,9 @@ export interface ApplyPersonnelRequest {
   target?: Person | null;
 }
 
-export type ApplyPrereviewActionAnswer = ApplyInstitutionActionAnswer;
+export type ApplyPersonnelRequest = PersonnelRequest;
+
+export type ApplyPrereviewActionAnswer = WorkflowDecision;
 
 /** Who acts on an enterprise's record. */
 export interface EnterpriseActor {
@@ -922,7 +938,7 @@ export interface PrereviewSummary {
 }
 
 /** `apply_prereview_action`: one action on one pre-review. */
-export interface ApplyPrereviewActionRequest {
+export interface PrereviewRequest {
   /** An action of the workflow. */
   action: string;
   /** Who acts. */
@@ -933,7 +949,9 @@ export interface ApplyPrereviewActionRequest {
   record: PrereviewRecord;
 }
 
-export type ApplyRegistrationActionAnswer = ApplyInstitutionActionAnswer;
+export type ApplyPrereviewActionRequest = PrereviewRequest;
+
+export type ApplyRegistrationActionAnswer = WorkflowDecision;
 
 /** What a person applies to become in an enterprise. */
 export type AppliesFor = "signatory" | "administrator";
@@ -959,7 +977,7 @@ export interface RegistrationRecord {
 }
 
 /** `apply_registration_action`: one action of the `registration` or `application` workflow. */
-export interface ApplyRegistrationActionRequest {
+export interface RegistrationRequest {
   /** An action of the workflow. */
   action: string;
   /** Who acts. */
@@ -970,7 +988,9 @@ export interface ApplyRegistrationActionRequest {
   workflow: string;
 }
 
-export type ApplyReprintActionAnswer = ApplyInstitutionActionAnswer;
+export type ApplyRegistrationActionRequest = RegistrationRequest;
+
+export type ApplyReprintActionAnswer = WorkflowDecision;
 
 /** A reprint application as the host keeps it. */
 export interface ReprintRecord {
@@ -987,7 +1007,7 @@ export interface ReprintRecord {
 }
 
 /** `apply_reprint_action`: one action on one reprint application. */
-export interface ApplyReprintActionRequest {
+export interface ReprintRequest {
   /** An action of the workflow. */
   action: string;
   /** Who acts. */
@@ -998,7 +1018,9 @@ export interface ApplyReprintActionRequest {
   record: ReprintRecord;
 }
 
-export type ApplyVerificationActionAnswer = ApplyInstitutionActionAnswer;
+export type ApplyReprintActionRequest = ReprintRequest;
+
+export type ApplyVerificationActionAnswer = WorkflowDecision;
 
 /** Who acts on a task: a review-side account or the enterprise. */
 export interface VerificationActor {
@@ -1023,7 +1045,7 @@ export interface VerificationRecord {
 }
 
 /** `apply_verification_action`: one action on one verification task. */
-export interface ApplyVerificationActionRequest {
+export interface VerificationRequest {
   /** An action of the workflow. */
   action: string;
   /** Who acts. */
@@ -1033,6 +1055,8 @@ export interface ApplyVerificationActionRequest {
   /** The task. */
   record: VerificationRecord;
 }
+
+export type ApplyVerificationActionRequest = VerificationRequest;
 
 /** A working-day policy with its name. */
 export interface NamedPolicy {
@@ -1061,7 +1085,7 @@ export interface YearInfo {
 }
 
 /** What the calendar holds. */
-export interface CalendarInfoAnswer {
+export interface CalendarDescription {
   /** The policy used when none is named. */
   default_policy: string;
   /** Why that one. */
@@ -1074,8 +1098,12 @@ export interface CalendarInfoAnswer {
   years: number[];
 }
 
+export type CalendarInfoAnswer = CalendarDescription;
+
 /** The request of an operation that takes no fields: `{}`, anything else refused. */
-export type CalendarInfoRequest = { [key: string]: unknown };
+export type Empty = { [key: string]: unknown };
+
+export type CalendarInfoRequest = Empty;
 
 /** The printed texts of the certificate's own boxes. */
 export interface CheckAnswerContentDerived {
@@ -1210,7 +1238,7 @@ export interface CheckRequest {
 }
 
 /** The answer to [`check_authority`]. */
-export interface CheckAuthorityAnswer {
+export interface AuthorityAnswer {
   /** The officer may review the certificate; absent when no officer was asked about. */
   may_review?: boolean | null;
   /** The office may issue the certificate type. */
@@ -1218,6 +1246,8 @@ export interface CheckAuthorityAnswer {
   /** Every reason for a no. */
   refusals: Refusal[];
 }
+
+export type CheckAuthorityAnswer = AuthorityAnswer;
 
 /** An officer, for the review question of [`check_authority`]. */
 export interface Officer {
@@ -1228,7 +1258,7 @@ export interface Officer {
 }
 
 /** `check_authority`: may this office sign this certificate type, and may this officer review it. */
-export interface CheckAuthorityRequest {
+export interface AuthorityRequest {
   /** The certificate type: an agreement code of the rulebook. */
   certificate_type: string;
   /** The hierarchy. */
@@ -1239,8 +1269,10 @@ export interface CheckAuthorityRequest {
   officer?: Officer | null;
 }
 
+export type CheckAuthorityRequest = AuthorityRequest;
+
 /** The answer to [`check_copy`]. */
-export interface CheckCopyAnswer {
+export interface CopyDecision {
   /** Whether the copy is allowed. */
   allowed: boolean;
   /** Certificate fields (top-level names of the certificate contract) not carried into the copy. */
@@ -1251,6 +1283,8 @@ export interface CheckCopyAnswer {
   source?: string;
 }
 
+export type CheckCopyAnswer = CopyDecision;
+
 /** One side of a copy: a certificate type and an invoice number. */
 export interface CopySide {
   /** Certificate type: an agreement code of the rulebook. */
@@ -1260,15 +1294,17 @@ export interface CopySide {
 }
 
 /** `check_copy`: may `source` be copied to `target`? */
-export interface CheckCopyRequest {
+export interface CopyRequest {
   /** The certificate copied. */
   source: CopySide;
   /** The new application. */
   target: CopySide;
 }
 
+export type CheckCopyRequest = CopyRequest;
+
 /** The answer to [`check_invoice`]. */
-export interface CheckInvoiceAnswer {
+export interface InvoiceDecision {
   /** Whether the invoice number is free for this certificate. */
   allowed: boolean;
   /** The conflicting certificates: their ids, or `existing[i]` where they have none. */
@@ -1276,6 +1312,8 @@ export interface CheckInvoiceAnswer {
   /** Why it was refused. */
   refusal?: Refusal | null;
 }
+
+export type CheckInvoiceAnswer = InvoiceDecision;
 
 /** The certificate that wants the invoice number. */
 export interface InvoiceUse {
@@ -1308,20 +1346,24 @@ export interface ExistingCertificate {
 }
 
 /** `check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones? */
-export interface CheckInvoiceRequest {
+export interface InvoiceRequest {
   /** The certificate wanting the number. */
   certificate: InvoiceUse;
   /** The host's certificates (at least those with the same invoice number). */
   existing?: ExistingCertificate[];
 }
 
+export type CheckInvoiceRequest = InvoiceRequest;
+
 /** The answer to [`check_signatory`]. */
-export interface CheckSignatoryAnswer {
+export interface SignatoryDecision {
   /** Whether the binding may be added. */
   allowed: boolean;
   /** Why not. */
   refusal?: Refusal | null;
 }
+
+export type CheckSignatoryAnswer = SignatoryDecision;
 
 /** A signatory binding: an account, a name and a resident ID number. */
 export interface Binding {
@@ -1334,15 +1376,17 @@ export interface Binding {
 }
 
 /** `check_signatory`: may this binding be added to the enterprise's existing ones? */
-export interface CheckSignatoryRequest {
+export interface SignatoryRequest {
   /** The new binding. */
   binding: Binding;
   /** The enterprise's existing bindings. */
   existing?: Binding[];
 }
 
+export type CheckSignatoryRequest = SignatoryRequest;
+
 /** How a set of enterprise changes takes effect. */
-export interface ClassifyEnterpriseChangeAnswer {
+export interface ChangeDecision {
   /** Whether the change may be submitted. */
   allowed: boolean;
   /** Fields that take effect on submission. */
@@ -1353,8 +1397,10 @@ export interface ClassifyEnterpriseChangeAnswer {
   review: string[];
 }
 
+export type ClassifyEnterpriseChangeAnswer = ChangeDecision;
+
 /** `classify_enterprise_change`: the fields an enterprise wants to change. */
-export interface ClassifyEnterpriseChangeRequest {
+export interface ChangeRequest {
   /** Supporting documents are attached. */
   attachment?: boolean;
   /** Names of the changed fields (see `enterprise_field` in `lifecycle.toml`). */
@@ -1362,6 +1408,8 @@ export interface ClassifyEnterpriseChangeRequest {
   /** Who submits the change. */
   role: Role;
 }
+
+export type ClassifyEnterpriseChangeRequest = ChangeRequest;
 
 /** One catalogue entry as published. */
 export interface Entry {
@@ -1379,7 +1427,7 @@ export interface Entry {
 
 export type CodesAnswer = Entry[];
 
-export type CodesRequest = CalendarInfoRequest;
+export type CodesRequest = Empty;
 
 /** The rule a determination applied. */
 export interface AppliedRule {
@@ -1452,7 +1500,7 @@ export interface Determination {
 }
 
 /** The side-by-side comparison of every agreement covering a destination. */
-export interface CompareAgreementsAnswer {
+export interface Comparison {
   /** Every preferential agreement covering the destination: originating ones first, then those */
   decisions: Determination[];
   /** The destination compared for. */
@@ -1461,13 +1509,17 @@ export interface CompareAgreementsAnswer {
   originating: string[];
 }
 
+export type CompareAgreementsAnswer = Comparison;
+
 /** A product pre-review and the destination. */
-export interface CompareAgreementsRequest {
+export interface CompareRequest {
   /** Where the goods go. */
   destination: Country;
   /** The product pre-review. */
   product: Product;
 }
+
+export type CompareAgreementsRequest = CompareRequest;
 
 /** One step of a conversion: the quantity computed and its formula with the numbers filled in. */
 export interface Step {
@@ -1480,7 +1532,7 @@ export interface Step {
 }
 
 /** The answer of `convert`. */
-export interface ConvertAnswer {
+export interface Conversion {
   /** The insurance convention used, when insurance was given as a rate. */
   convention?: string | null;
   /** Its currency. */
@@ -1498,6 +1550,8 @@ export interface ConvertAnswer {
   /** The converted price, rounded once to the currency's minor units. */
   value: string;
 }
+
+export type ConvertAnswer = Conversion;
 
 /** A `convert` request as JSON: decimals are strings. */
 export interface ConvertRequest {
@@ -1532,7 +1586,7 @@ export interface ConvertRequest {
 export type DetermineOriginAnswer = Determination;
 
 /** A product pre-review, an agreement code and optionally the destination. */
-export interface DetermineOriginRequest {
+export interface DetermineRequest {
   /** The agreement (certificate type) code, e.g. `rcep`. */
   agreement: string;
   /** Where the goods go. */
@@ -1542,6 +1596,8 @@ export interface DetermineOriginRequest {
   /** The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's. */
   psr_csv?: string | null;
 }
+
+export type DetermineOriginRequest = DetermineRequest;
 
 /** Costs of one unit of product other than materials (RCEP Art. 3.5 build-up formula). */
 export interface ImportProductsAnswerCosts {
@@ -1626,7 +1682,7 @@ export interface ImportProductsAnswerProduct {
 }
 
 /** The imported products, or every error (then `products` is empty). */
-export interface ImportProductsAnswer {
+export interface Imported {
   /** Every error found. */
   errors: ImportError[];
   /** `true` when there is no error. */
@@ -1635,13 +1691,17 @@ export interface ImportProductsAnswer {
   products: ImportProductsAnswerProduct[];
 }
 
+export type ImportProductsAnswer = Imported;
+
 /** The goods and materials tables as CSV text. */
-export interface ImportProductsRequest {
+export interface ImportRequest {
   /** One row per product, with its serial number. */
   goods_csv: string;
   /** One row per material, naming its goods serial number. */
   materials_csv: string;
 }
+
+export type ImportProductsRequest = ImportRequest;
 
 /** Which header holds which part of a row. */
 export interface Columns {
@@ -1783,12 +1843,14 @@ export interface IsWorkdayRequest {
 }
 
 /** The drawn document: its media type and bytes (base64 in JSON). */
-export interface RenderAnswer {
+export interface Rendered {
   /** The document. */
   data_base64: string;
   /** `application/pdf`, `image/svg+xml` or `image/png`. */
   media_type: string;
 }
+
+export type RenderAnswer = Rendered;
 
 /** The original a certified true copy stands for. */
 export interface Original {
@@ -1833,7 +1895,7 @@ export interface RenderRequest {
   verify_url?: string | null;
 }
 
-export type RenderReplyLetterAnswer = RenderAnswer;
+export type RenderReplyLetterAnswer = Rendered;
 
 /** What the reply letter says; the creator institution writes it once the issuer concluded. */
 export interface ReplyLetter {
@@ -1858,15 +1920,17 @@ export interface ReplyLetter {
 }
 
 /** The letter's content and the output format. */
-export interface RenderReplyLetterRequest {
+export interface ReplyLetterRequest {
   /** `pdf` (default), `svg` or `png`. */
   format?: RenderFormat;
   /** What the letter says. */
   letter: ReplyLetter;
 }
 
+export type RenderReplyLetterRequest = ReplyLetterRequest;
+
 /** What the system keeps and shows by default on `today` (FAQ Q90). */
-export interface RetentionWindowAnswer {
+export interface RetentionWindow {
   /** First day a list query shows by default. */
   query_from: string;
   /** Last day a list query shows by default (today). */
@@ -1877,11 +1941,15 @@ export interface RetentionWindowAnswer {
   source: string;
 }
 
+export type RetentionWindowAnswer = RetentionWindow;
+
 /** The host's today. */
-export interface RetentionWindowRequest {
+export interface RetentionRequest {
   /** Today as the host sees it. */
   today: string;
 }
+
+export type RetentionWindowRequest = RetentionRequest;
 
 /** What kind of certificate a type is. */
 export type CertificateKind = "non_preferential" | "preferential" | "processing" | "re_export";
@@ -1929,7 +1997,7 @@ export interface AgreementSummary {
 }
 
 /** The rulebook's data version, its data changelog and one summary per certificate type. */
-export interface RulesAnswer {
+export interface RulesSummary {
   /** Every certificate type, in rulebook order. */
   agreements: AgreementSummary[];
   /** What rule changed in which data version, from which date, on which source; newest first. */
@@ -1938,9 +2006,13 @@ export interface RulesAnswer {
   version: string;
 }
 
-export type RulesRequest = CalendarInfoRequest;
+export type RulesAnswer = RulesSummary;
 
-export type SchemaAnswer = unknown;
+export type RulesRequest = Empty;
+
+export type AnyValue = unknown;
+
+export type SchemaAnswer = AnyValue;
 
 /** Which schema (default `certificate`). */
 export interface SchemaRequest {
@@ -1949,7 +2021,7 @@ export interface SchemaRequest {
 }
 
 /** The system-set dates of a certificate and where the certificate's own values differ. */
-export interface SystemDatesAnswer {
+export interface SystemDates {
   /** Application date = submission date. */
   application: string | null;
   /** `system_date_mismatch` findings. */
@@ -1959,6 +2031,8 @@ export interface SystemDatesAnswer {
   /** Signing place = the approving office's filing location. */
   signing_place: string | null;
 }
+
+export type SystemDatesAnswer = SystemDates;
 
 /** What the host's workflow recorded (FAQ Q95): the dates and place the system sets. */
 export interface SystemEvents {
@@ -1996,7 +2070,7 @@ export interface TableRow {
 }
 
 /** The names of the axes and every cell, as `apply_action` decides it. */
-export interface TransitionTableAnswer {
+export interface Table {
   /** Every action. */
   actions: Action[];
   /** Every role. */
@@ -2007,13 +2081,15 @@ export interface TransitionTableAnswer {
   states: State[];
 }
 
-export type TransitionTableRequest = CalendarInfoRequest;
+export type TransitionTableAnswer = Table;
+
+export type TransitionTableRequest = Empty;
 
 /** The kinds of identifier origo validates. */
 export type IdKind = "uscc" | "resident" | "account" | "mobile";
 
 /** The verdict on one identifier. */
-export interface ValidateIdAnswer {
+export interface IdAnswer {
   /** Which identifier. */
   kind: IdKind;
   /** The canonical form: the value itself when valid; for an invalid value, the cleaned value */
@@ -2026,13 +2102,17 @@ export interface ValidateIdAnswer {
   value: string;
 }
 
+export type ValidateIdAnswer = IdAnswer;
+
 /** `validate_id`: an identifier and its kind. */
-export interface ValidateIdRequest {
+export interface IdRequest {
   /** Which identifier. */
   kind: IdKind;
   /** The text as entered. */
   value: string;
 }
+
+export type ValidateIdRequest = IdRequest;
 
 /** One transition: `action` taken by one of `roles` in any of `from` leads to `to`. */
 export interface Transition {
@@ -2117,15 +2197,19 @@ export interface Workflow {
 }
 
 /** The answer to `workflow_table`: the workflow as data and every state × action × role cell. */
-export interface WorkflowTableAnswer {
+export interface WorkflowTable {
   /** Every cell, as [`step`] decides it. */
   rows: WorkflowRow[];
   /** The workflow as the rulebook has it (states, roles, transitions with sources). */
   workflow: Workflow;
 }
 
+export type WorkflowTableAnswer = WorkflowTable;
+
 /** `workflow_table`: which workflow to print. */
-export interface WorkflowTableRequest {
+export interface TableRequest {
   /** A workflow name, e.g. `prereview`. */
   workflow: string;
 }
+
+export type WorkflowTableRequest = TableRequest;

@@ -700,19 +700,21 @@ class EffectPrintLocation(TypedDict):
 Effect = Union[EffectReleaseInvoice, EffectNewSerialNumber, EffectCreateReissue, EffectSupersedeOriginal, EffectManualStamp, EffectPrintLocation]
 
 
-class _ApplyActionAnswerRequired(TypedDict):
+class _DecisionRequired(TypedDict):
     #: Whether the action is allowed.
     allowed: bool
     #: What the host must do besides storing the state.
     effects: List[Effect]
 
 
-class ApplyActionAnswer(_ApplyActionAnswerRequired, total=False):
+class Decision(_DecisionRequired, total=False):
     "The answer to [`apply`]: the new state and effects, or a refusal with the state unchanged."
     #: Why the action was refused.
     refusal: Optional[Refusal]
     #: The state after the action; the unchanged state when refused; absent when the given state is unknown.
     state: Optional[State]
+
+ApplyActionAnswer = Decision
 
 #: Where an agent authorisation stands (FAQ Q93).
 DelegationState = Literal["requested", "active", "rejected", "disabled"]
@@ -785,7 +787,7 @@ class Actor(_ActorRequired, total=False):
     signatory: Optional[str]
 
 
-class _ApplyActionRequestRequired(TypedDict):
+class _ApplyRequestRequired(TypedDict):
     #: An [`Action`] name; an unknown name is refused.
     action: str
     #: Who acts.
@@ -794,7 +796,7 @@ class _ApplyActionRequestRequired(TypedDict):
     record: Record
 
 
-class ApplyActionRequest(_ApplyActionRequestRequired, total=False):
+class ApplyRequest(_ApplyRequestRequired, total=False):
     "`apply_action`: one action on one record."
     #: Last day a reissue may be applied for: the original's validity end, or for ECFA the
     deadline: Optional[DateText]
@@ -803,18 +805,22 @@ class ApplyActionRequest(_ApplyActionRequestRequired, total=False):
     #: The host's today, needed with `deadline`.
     today: Optional[DateText]
 
+ApplyActionRequest = ApplyRequest
 
-class _ApplyDelegationAnswerRequired(TypedDict):
+
+class _DelegationDecisionRequired(TypedDict):
     #: Whether the step is allowed.
     allowed: bool
 
 
-class ApplyDelegationAnswer(_ApplyDelegationAnswerRequired, total=False):
+class DelegationDecision(_DelegationDecisionRequired, total=False):
     "The answer to [`apply_delegation`]."
     #: Why it was refused.
     refusal: Optional[Refusal]
     #: The state afterwards (unchanged when refused).
     state: Optional[DelegationState]
+
+ApplyDelegationAnswer = DelegationDecision
 
 #: A step of an agent authorisation.
 DelegationAction = Literal["request", "approve", "reject", "disable"]
@@ -826,29 +832,31 @@ EnterpriseNature = Literal["issuing", "agent"]
 ApplyDelegationRequestParty = Literal["agent", "principal"]
 
 
-class _ApplyDelegationRequestRequired(TypedDict):
+class _DelegationRequestRequired(TypedDict):
     #: The step.
     action: DelegationAction
     #: Who takes it.
     party: ApplyDelegationRequestParty
 
 
-class ApplyDelegationRequest(_ApplyDelegationRequestRequired, total=False):
+class DelegationRequest(_DelegationRequestRequired, total=False):
     "`apply_delegation`: one step of an authorisation."
     #: The nature of the requesting enterprise, when the host knows it.
     agent_nature: Optional[EnterpriseNature]
     #: The current state; absent before the first request.
     state: Optional[DelegationState]
 
+ApplyDelegationRequest = DelegationRequest
 
-class _ApplyInstitutionActionAnswerRequired(TypedDict):
+
+class _WorkflowDecisionRequired(TypedDict):
     #: Whether the action is allowed.
     allowed: bool
     #: What the host must do besides storing the state (snake_case names).
     effects: List[str]
 
 
-class ApplyInstitutionActionAnswer(_ApplyInstitutionActionAnswerRequired, total=False):
+class WorkflowDecision(_WorkflowDecisionRequired, total=False):
     "The answer of every workflow operation: the new state and effects, or a refusal with the"
     #: Why the action was refused.
     refusal: Optional[Refusal]
@@ -856,6 +864,8 @@ class ApplyInstitutionActionAnswer(_ApplyInstitutionActionAnswerRequired, total=
     source: str
     #: The state after the action; the unchanged state when refused; absent when the given state is unknown.
     state: Optional[str]
+
+ApplyInstitutionActionAnswer = WorkflowDecision
 
 
 class _InstitutionActorRequired(TypedDict):
@@ -897,7 +907,7 @@ class Institution(_InstitutionRequired, total=False):
     parent: Optional[str]
 
 
-class ApplyInstitutionActionRequest(TypedDict):
+class InstitutionRequest(TypedDict):
     "`apply_institution_action`: one action of the `institution` or `officer` workflow."
     #: An action of the workflow.
     action: str
@@ -909,6 +919,8 @@ class ApplyInstitutionActionRequest(TypedDict):
     record: InstitutionRecord
     #: `institution` (issuing authority) or `officer` (accounts and filing).
     workflow: str
+
+ApplyInstitutionActionRequest = InstitutionRequest
 
 #: Where a person's account stands.
 PersonState = Literal["active", "disabled", "deleted"]
@@ -936,19 +948,21 @@ class PersonnelEffectCcpitReview(TypedDict):
 PersonnelEffect = Union[PersonnelEffectGrantAdministrator, PersonnelEffectRevokeAdministrator, PersonnelEffectCcpitReview]
 
 
-class _ApplyPersonnelAnswerRequired(TypedDict):
+class _PersonnelDecisionRequired(TypedDict):
     #: Whether the action is allowed.
     allowed: bool
     #: What the host must do.
     effects: List[PersonnelEffect]
 
 
-class ApplyPersonnelAnswer(_ApplyPersonnelAnswerRequired, total=False):
+class PersonnelDecision(_PersonnelDecisionRequired, total=False):
     "The answer to [`apply_personnel`]."
     #: Why it was refused.
     refusal: Optional[Refusal]
     #: The target's state afterwards (unchanged when refused).
     state: Optional[PersonState]
+
+ApplyPersonnelAnswer = PersonnelDecision
 
 #: What an administrator (or a signatory, for itself) does to people's accounts.
 PersonnelAction = Literal["disable_signatory", "enable_signatory", "delete_signatory", "transfer_administrator", "request_administrator"]
@@ -980,19 +994,21 @@ class PersonnelActor(TypedDict):
     role: Role
 
 
-class _ApplyPersonnelRequestRequired(TypedDict):
+class _PersonnelRequestRequired(TypedDict):
     #: What to do.
     action: PersonnelAction
     #: Who acts.
     actor: PersonnelActor
 
 
-class ApplyPersonnelRequest(_ApplyPersonnelRequestRequired, total=False):
+class PersonnelRequest(_PersonnelRequestRequired, total=False):
     "`apply_personnel`: one personnel action."
     #: Whom it concerns; absent for `request_administrator` (the actor itself).
     target: Optional[Person]
 
-ApplyPrereviewActionAnswer = ApplyInstitutionActionAnswer
+ApplyPersonnelRequest = PersonnelRequest
+
+ApplyPrereviewActionAnswer = WorkflowDecision
 
 
 class _EnterpriseActorRequired(TypedDict):
@@ -1039,7 +1055,7 @@ class PrereviewSummary(TypedDict):
     state: str
 
 
-class _ApplyPrereviewActionRequestRequired(TypedDict):
+class _PrereviewRequestRequired(TypedDict):
     #: An action of the workflow.
     action: str
     #: Who acts.
@@ -1048,12 +1064,14 @@ class _ApplyPrereviewActionRequestRequired(TypedDict):
     record: PrereviewRecord
 
 
-class ApplyPrereviewActionRequest(_ApplyPrereviewActionRequestRequired, total=False):
+class PrereviewRequest(_PrereviewRequestRequired, total=False):
     "`apply_prereview_action`: one action on one pre-review."
     #: The enterprise's other pre-reviews.
     others: List[PrereviewSummary]
 
-ApplyRegistrationActionAnswer = ApplyInstitutionActionAnswer
+ApplyPrereviewActionRequest = PrereviewRequest
+
+ApplyRegistrationActionAnswer = WorkflowDecision
 
 #: What a person applies to become in an enterprise.
 AppliesFor = Literal["signatory", "administrator"]
@@ -1082,7 +1100,7 @@ class RegistrationRecord(_RegistrationRecordRequired, total=False):
     uscc_active_code: Optional[str]
 
 
-class ApplyRegistrationActionRequest(TypedDict):
+class RegistrationRequest(TypedDict):
     "`apply_registration_action`: one action of the `registration` or `application` workflow."
     #: An action of the workflow.
     action: str
@@ -1093,7 +1111,9 @@ class ApplyRegistrationActionRequest(TypedDict):
     #: `registration` (the enterprise) or `application` (a person joining it).
     workflow: str
 
-ApplyReprintActionAnswer = ApplyInstitutionActionAnswer
+ApplyRegistrationActionRequest = RegistrationRequest
+
+ApplyReprintActionAnswer = WorkflowDecision
 
 
 class _ReprintRecordRequired(TypedDict):
@@ -1113,7 +1133,7 @@ class ReprintRecord(_ReprintRecordRequired, total=False):
     seal_change_approved: bool
 
 
-class _ApplyReprintActionRequestRequired(TypedDict):
+class _ReprintRequestRequired(TypedDict):
     #: An action of the workflow.
     action: str
     #: Who acts.
@@ -1122,12 +1142,14 @@ class _ApplyReprintActionRequestRequired(TypedDict):
     record: ReprintRecord
 
 
-class ApplyReprintActionRequest(_ApplyReprintActionRequestRequired, total=False):
+class ReprintRequest(_ReprintRequestRequired, total=False):
     "`apply_reprint_action`: one action on one reprint application."
     #: Why a reprint is needed, e.g. `卡纸` (FAQ Q85).
     reason: Optional[str]
 
-ApplyVerificationActionAnswer = ApplyInstitutionActionAnswer
+ApplyReprintActionRequest = ReprintRequest
+
+ApplyVerificationActionAnswer = WorkflowDecision
 
 
 class VerificationActor(TypedDict, total=False):
@@ -1155,7 +1177,7 @@ class VerificationRecord(_VerificationRecordRequired, total=False):
     issuer: Optional[str]
 
 
-class ApplyVerificationActionRequest(TypedDict):
+class VerificationRequest(TypedDict):
     "`apply_verification_action`: one action on one verification task."
     #: An action of the workflow.
     action: str
@@ -1165,6 +1187,8 @@ class ApplyVerificationActionRequest(TypedDict):
     institutions: List[Institution]
     #: The task.
     record: VerificationRecord
+
+ApplyVerificationActionRequest = VerificationRequest
 
 
 class NamedPolicy(TypedDict):
@@ -1193,7 +1217,7 @@ class YearInfo(TypedDict):
     year: int
 
 
-class CalendarInfoAnswer(TypedDict):
+class CalendarDescription(TypedDict):
     "What the calendar holds."
     #: The policy used when none is named.
     default_policy: str
@@ -1206,8 +1230,12 @@ class CalendarInfoAnswer(TypedDict):
     #: The years covered.
     years: List[int]
 
+CalendarInfoAnswer = CalendarDescription
+
 #: The request of an operation that takes no fields: `{}`, anything else refused.
-CalendarInfoRequest = Dict[str, Any]
+Empty = Dict[str, Any]
+
+CalendarInfoRequest = Empty
 
 
 class CheckAnswerContentDerived(TypedDict):
@@ -1354,17 +1382,19 @@ class CheckRequest(_CheckRequestRequired, total=False):
     today: Optional[DateText]
 
 
-class _CheckAuthorityAnswerRequired(TypedDict):
+class _AuthorityAnswerRequired(TypedDict):
     #: The office may issue the certificate type.
     may_sign: bool
     #: Every reason for a no.
     refusals: List[Refusal]
 
 
-class CheckAuthorityAnswer(_CheckAuthorityAnswerRequired, total=False):
+class AuthorityAnswer(_AuthorityAnswerRequired, total=False):
     "The answer to [`check_authority`]."
     #: The officer may review the certificate; absent when no officer was asked about.
     may_review: Optional[bool]
+
+CheckAuthorityAnswer = AuthorityAnswer
 
 
 class Officer(TypedDict):
@@ -1375,7 +1405,7 @@ class Officer(TypedDict):
     state: str
 
 
-class _CheckAuthorityRequestRequired(TypedDict):
+class _AuthorityRequestRequired(TypedDict):
     #: The certificate type: an agreement code of the rulebook.
     certificate_type: str
     #: The hierarchy.
@@ -1384,25 +1414,29 @@ class _CheckAuthorityRequestRequired(TypedDict):
     office: str
 
 
-class CheckAuthorityRequest(_CheckAuthorityRequestRequired, total=False):
+class AuthorityRequest(_AuthorityRequestRequired, total=False):
     "`check_authority`: may this office sign this certificate type, and may this officer review it."
     #: The officer who would review it, if that is asked too.
     officer: Optional[Officer]
 
+CheckAuthorityRequest = AuthorityRequest
 
-class _CheckCopyAnswerRequired(TypedDict):
+
+class _CopyDecisionRequired(TypedDict):
     #: Whether the copy is allowed.
     allowed: bool
     #: Certificate fields (top-level names of the certificate contract) not carried into the copy.
     not_copied: List[str]
 
 
-class CheckCopyAnswer(_CheckCopyAnswerRequired, total=False):
+class CopyDecision(_CopyDecisionRequired, total=False):
     "The answer to [`check_copy`]."
     #: Why it was refused.
     refusal: Optional[Refusal]
     #: The rule applied, when allowed.
     source: str
+
+CheckCopyAnswer = CopyDecision
 
 
 class CopySide(TypedDict):
@@ -1413,25 +1447,29 @@ class CopySide(TypedDict):
     invoice_number: str
 
 
-class CheckCopyRequest(TypedDict):
+class CopyRequest(TypedDict):
     "`check_copy`: may `source` be copied to `target`?"
     #: The certificate copied.
     source: CopySide
     #: The new application.
     target: CopySide
 
+CheckCopyRequest = CopyRequest
 
-class _CheckInvoiceAnswerRequired(TypedDict):
+
+class _InvoiceDecisionRequired(TypedDict):
     #: Whether the invoice number is free for this certificate.
     allowed: bool
     #: The conflicting certificates: their ids, or `existing[i]` where they have none.
     conflicts: List[str]
 
 
-class CheckInvoiceAnswer(_CheckInvoiceAnswerRequired, total=False):
+class InvoiceDecision(_InvoiceDecisionRequired, total=False):
     "The answer to [`check_invoice`]."
     #: Why it was refused.
     refusal: Optional[Refusal]
+
+CheckInvoiceAnswer = InvoiceDecision
 
 
 class _InvoiceUseRequired(TypedDict):
@@ -1470,26 +1508,30 @@ class ExistingCertificate(_ExistingCertificateRequired, total=False):
     reissue_of: Optional[str]
 
 
-class _CheckInvoiceRequestRequired(TypedDict):
+class _InvoiceRequestRequired(TypedDict):
     #: The certificate wanting the number.
     certificate: InvoiceUse
 
 
-class CheckInvoiceRequest(_CheckInvoiceRequestRequired, total=False):
+class InvoiceRequest(_InvoiceRequestRequired, total=False):
     "`check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones?"
     #: The host's certificates (at least those with the same invoice number).
     existing: List[ExistingCertificate]
 
+CheckInvoiceRequest = InvoiceRequest
 
-class _CheckSignatoryAnswerRequired(TypedDict):
+
+class _SignatoryDecisionRequired(TypedDict):
     #: Whether the binding may be added.
     allowed: bool
 
 
-class CheckSignatoryAnswer(_CheckSignatoryAnswerRequired, total=False):
+class SignatoryDecision(_SignatoryDecisionRequired, total=False):
     "The answer to [`check_signatory`]."
     #: Why not.
     refusal: Optional[Refusal]
+
+CheckSignatoryAnswer = SignatoryDecision
 
 
 class Binding(TypedDict):
@@ -1502,18 +1544,20 @@ class Binding(TypedDict):
     name: str
 
 
-class _CheckSignatoryRequestRequired(TypedDict):
+class _SignatoryRequestRequired(TypedDict):
     #: The new binding.
     binding: Binding
 
 
-class CheckSignatoryRequest(_CheckSignatoryRequestRequired, total=False):
+class SignatoryRequest(_SignatoryRequestRequired, total=False):
     "`check_signatory`: may this binding be added to the enterprise's existing ones?"
     #: The enterprise's existing bindings.
     existing: List[Binding]
 
+CheckSignatoryRequest = SignatoryRequest
 
-class _ClassifyEnterpriseChangeAnswerRequired(TypedDict):
+
+class _ChangeDecisionRequired(TypedDict):
     #: Whether the change may be submitted.
     allowed: bool
     #: Fields that take effect on submission.
@@ -1522,23 +1566,27 @@ class _ClassifyEnterpriseChangeAnswerRequired(TypedDict):
     review: List[str]
 
 
-class ClassifyEnterpriseChangeAnswer(_ClassifyEnterpriseChangeAnswerRequired, total=False):
+class ChangeDecision(_ChangeDecisionRequired, total=False):
     "How a set of enterprise changes takes effect."
     #: Why it was refused.
     refusal: Optional[Refusal]
 
+ClassifyEnterpriseChangeAnswer = ChangeDecision
 
-class _ClassifyEnterpriseChangeRequestRequired(TypedDict):
+
+class _ChangeRequestRequired(TypedDict):
     #: Names of the changed fields (see `enterprise_field` in `lifecycle.toml`).
     fields: List[str]
     #: Who submits the change.
     role: Role
 
 
-class ClassifyEnterpriseChangeRequest(_ClassifyEnterpriseChangeRequestRequired, total=False):
+class ChangeRequest(_ChangeRequestRequired, total=False):
     "`classify_enterprise_change`: the fields an enterprise wants to change."
     #: Supporting documents are attached.
     attachment: bool
+
+ClassifyEnterpriseChangeRequest = ChangeRequest
 
 
 class Entry(TypedDict):
@@ -1556,7 +1604,7 @@ class Entry(TypedDict):
 
 CodesAnswer = List[Entry]
 
-CodesRequest = CalendarInfoRequest
+CodesRequest = Empty
 
 
 class _AppliedRuleRequired(TypedDict):
@@ -1635,7 +1683,7 @@ class Determination(TypedDict):
     trace: List[TraceStep]
 
 
-class CompareAgreementsAnswer(TypedDict):
+class Comparison(TypedDict):
     "The side-by-side comparison of every agreement covering a destination."
     #: Every preferential agreement covering the destination: originating ones first, then those
     decisions: List[Determination]
@@ -1644,13 +1692,17 @@ class CompareAgreementsAnswer(TypedDict):
     #: Codes of the agreements under which the product originates, best first.
     originating: List[str]
 
+CompareAgreementsAnswer = Comparison
 
-class CompareAgreementsRequest(TypedDict):
+
+class CompareRequest(TypedDict):
     "A product pre-review and the destination."
     #: Where the goods go.
     destination: Country
     #: The product pre-review.
     product: Product
+
+CompareAgreementsRequest = CompareRequest
 
 
 class Step(TypedDict):
@@ -1663,7 +1715,7 @@ class Step(TypedDict):
     value: DecimalText
 
 
-class _ConvertAnswerRequired(TypedDict):
+class _ConversionRequired(TypedDict):
     #: Its currency.
     currency: str
     #: The whole formula with the numbers filled in, as the system's "换算" button shows it.
@@ -1680,10 +1732,12 @@ class _ConvertAnswerRequired(TypedDict):
     value: DecimalText
 
 
-class ConvertAnswer(_ConvertAnswerRequired, total=False):
+class Conversion(_ConversionRequired, total=False):
     "The answer of `convert`."
     #: The insurance convention used, when insurance was given as a rate.
     convention: Optional[str]
+
+ConvertAnswer = Conversion
 
 
 class _ConvertRequestRequired(TypedDict):
@@ -1721,19 +1775,21 @@ class ConvertRequest(_ConvertRequestRequired, total=False):
 DetermineOriginAnswer = Determination
 
 
-class _DetermineOriginRequestRequired(TypedDict):
+class _DetermineRequestRequired(TypedDict):
     #: The agreement (certificate type) code, e.g. `rcep`.
     agreement: str
     #: The product pre-review.
     product: Product
 
 
-class DetermineOriginRequest(_DetermineOriginRequestRequired, total=False):
+class DetermineRequest(_DetermineRequestRequired, total=False):
     "A product pre-review, an agreement code and optionally the destination."
     #: Where the goods go.
     destination: Optional[Country]
     #: The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's.
     psr_csv: Optional[str]
+
+DetermineOriginRequest = DetermineRequest
 
 
 class ImportProductsAnswerCosts(TypedDict):
@@ -1824,7 +1880,7 @@ class ImportProductsAnswerProduct(_ImportProductsAnswerProductRequired, total=Fa
     unit_fob: Optional[DecimalText]
 
 
-class ImportProductsAnswer(TypedDict):
+class Imported(TypedDict):
     "The imported products, or every error (then `products` is empty)."
     #: Every error found.
     errors: List[ImportError]
@@ -1833,13 +1889,17 @@ class ImportProductsAnswer(TypedDict):
     #: The products, in goods-table order.
     products: List[ImportProductsAnswerProduct]
 
+ImportProductsAnswer = Imported
 
-class ImportProductsRequest(TypedDict):
+
+class ImportRequest(TypedDict):
     "The goods and materials tables as CSV text."
     #: One row per product, with its serial number.
     goods_csv: str
     #: One row per material, naming its goods serial number.
     materials_csv: str
+
+ImportProductsRequest = ImportRequest
 
 
 class Columns(TypedDict):
@@ -1993,12 +2053,14 @@ class IsWorkdayRequest(_IsWorkdayRequestRequired, total=False):
     policy: Optional[str]
 
 
-class RenderAnswer(TypedDict):
+class Rendered(TypedDict):
     "The drawn document: its media type and bytes (base64 in JSON)."
     #: The document.
     data_base64: str
     #: `application/pdf`, `image/svg+xml` or `image/png`.
     media_type: str
+
+RenderAnswer = Rendered
 
 
 class Original(TypedDict):
@@ -2046,7 +2108,7 @@ class RenderRequest(_RenderRequestRequired, total=False):
     #: Where a verifier checks the certificate: printed as a QR code with the number.
     verify_url: Optional[str]
 
-RenderReplyLetterAnswer = RenderAnswer
+RenderReplyLetterAnswer = Rendered
 
 
 class _ReplyLetterRequired(TypedDict):
@@ -2074,18 +2136,20 @@ class ReplyLetter(_ReplyLetterRequired, total=False):
     request_date: Optional[DateText]
 
 
-class _RenderReplyLetterRequestRequired(TypedDict):
+class _ReplyLetterRequestRequired(TypedDict):
     #: What the letter says.
     letter: ReplyLetter
 
 
-class RenderReplyLetterRequest(_RenderReplyLetterRequestRequired, total=False):
+class ReplyLetterRequest(_ReplyLetterRequestRequired, total=False):
     "The letter's content and the output format."
     #: `pdf` (default), `svg` or `png`.
     format: RenderFormat
 
+RenderReplyLetterRequest = ReplyLetterRequest
 
-class RetentionWindowAnswer(TypedDict):
+
+class RetentionWindow(TypedDict):
     "What the system keeps and shows by default on `today` (FAQ Q90)."
     #: First day a list query shows by default.
     query_from: DateText
@@ -2096,11 +2160,15 @@ class RetentionWindowAnswer(TypedDict):
     #: The rule's source.
     source: str
 
+RetentionWindowAnswer = RetentionWindow
 
-class RetentionWindowRequest(TypedDict):
+
+class RetentionRequest(TypedDict):
     "The host's today."
     #: Today as the host sees it.
     today: DateText
+
+RetentionWindowRequest = RetentionRequest
 
 #: What kind of certificate a type is.
 CertificateKind = Literal["non_preferential", "preferential", "processing", "re_export"]
@@ -2151,7 +2219,7 @@ class AgreementSummary(TypedDict):
     valuation_basis: ValueBasis
 
 
-class RulesAnswer(TypedDict):
+class RulesSummary(TypedDict):
     "The rulebook's data version, its data changelog and one summary per certificate type."
     #: Every certificate type, in rulebook order.
     agreements: List[AgreementSummary]
@@ -2160,9 +2228,13 @@ class RulesAnswer(TypedDict):
     #: The rulebook's data version.
     version: str
 
-RulesRequest = CalendarInfoRequest
+RulesAnswer = RulesSummary
 
-SchemaAnswer = Any
+RulesRequest = Empty
+
+AnyValue = Any
+
+SchemaAnswer = AnyValue
 
 
 class SchemaRequest(TypedDict, total=False):
@@ -2171,7 +2243,7 @@ class SchemaRequest(TypedDict, total=False):
     name: str
 
 
-class SystemDatesAnswer(TypedDict):
+class SystemDates(TypedDict):
     "The system-set dates of a certificate and where the certificate's own values differ."
     #: Application date = submission date.
     application: Optional[DateText]
@@ -2181,6 +2253,8 @@ class SystemDatesAnswer(TypedDict):
     signing: Optional[DateText]
     #: Signing place = the approving office's filing location.
     signing_place: Optional[str]
+
+SystemDatesAnswer = SystemDates
 
 
 class SystemEvents(TypedDict, total=False):
@@ -2221,7 +2295,7 @@ class TableRow(_TableRowRequired, total=False):
     to: Optional[State]
 
 
-class TransitionTableAnswer(TypedDict):
+class Table(TypedDict):
     "The names of the axes and every cell, as `apply_action` decides it."
     #: Every action.
     actions: List[Action]
@@ -2232,13 +2306,15 @@ class TransitionTableAnswer(TypedDict):
     #: Every state.
     states: List[State]
 
-TransitionTableRequest = CalendarInfoRequest
+TransitionTableAnswer = Table
+
+TransitionTableRequest = Empty
 
 #: The kinds of identifier origo validates.
 IdKind = Literal["uscc", "resident", "account", "mobile"]
 
 
-class _ValidateIdAnswerRequired(TypedDict):
+class _IdAnswerRequired(TypedDict):
     #: Which identifier.
     kind: IdKind
     #: Whether the value is valid as given.
@@ -2247,20 +2323,24 @@ class _ValidateIdAnswerRequired(TypedDict):
     value: str
 
 
-class ValidateIdAnswer(_ValidateIdAnswerRequired, total=False):
+class IdAnswer(_IdAnswerRequired, total=False):
     "The verdict on one identifier."
     #: The canonical form: the value itself when valid; for an invalid value, the cleaned value
     normalized: Optional[str]
     #: Why it is invalid.
     reason: Optional[Refusal]
 
+ValidateIdAnswer = IdAnswer
 
-class ValidateIdRequest(TypedDict):
+
+class IdRequest(TypedDict):
     "`validate_id`: an identifier and its kind."
     #: Which identifier.
     kind: IdKind
     #: The text as entered.
     value: str
+
+ValidateIdRequest = IdRequest
 
 
 _TransitionRequired = TypedDict("_TransitionRequired", {"action": "str", "from": "List[str]", "roles": "List[str]", "source": "str", "status": "Status"}, total=True)
@@ -2336,15 +2416,19 @@ class Workflow(TypedDict):
     transition: List[Transition]
 
 
-class WorkflowTableAnswer(TypedDict):
+class WorkflowTable(TypedDict):
     "The answer to `workflow_table`: the workflow as data and every state × action × role cell."
     #: Every cell, as [`step`] decides it.
     rows: List[WorkflowRow]
     #: The workflow as the rulebook has it (states, roles, transitions with sources).
     workflow: Workflow
 
+WorkflowTableAnswer = WorkflowTable
 
-class WorkflowTableRequest(TypedDict):
+
+class TableRequest(TypedDict):
     "`workflow_table`: which workflow to print."
     #: A workflow name, e.g. `prereview`.
     workflow: str
+
+WorkflowTableRequest = TableRequest
