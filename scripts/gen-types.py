@@ -179,7 +179,9 @@ class Emitter:
         return "\n".join(self.out)
 
     def is_object(self, s: Json) -> bool:
-        return isinstance(s, dict) and (s.get("type") == "object" or "properties" in s) and bool(s.get("properties"))
+        # With properties, or closed without any (`{}` only: an empty typed dict, not a mapping).
+        shaped = bool(s.get("properties")) or s.get("additionalProperties") is False
+        return isinstance(s, dict) and (s.get("type") == "object" or "properties" in s) and shaped
 
     def type_of(self, s: Json, hint: str) -> str:
         if s is True or s == {} or not isinstance(s, dict):
@@ -203,7 +205,7 @@ class Emitter:
         if isinstance(t, list):
             return self.union([self.type_of({**s, "type": one}, hint) for one in t])
         if t == "object" or "properties" in s:
-            if s.get("properties"):
+            if self.is_object(s):
                 self.define(hint, s)
                 return self.ref(hint)
             extra = s.get("additionalProperties")
@@ -219,7 +221,7 @@ class Emitter:
             return
         self.done.add(name)
         if self.is_object(s) and variants(s) is None:
-            props = s["properties"]
+            props = s.get("properties", {})
             required = set(s.get("required", []))
             fields = [(k, self.type_of(v, name + camel(k)), k in required, first_line(v.get("description") if isinstance(v, dict) else None)) for k, v in props.items()]
             closed = s.get("additionalProperties") is False

@@ -1101,7 +1101,8 @@ export interface CalendarDescription {
 export type CalendarInfoAnswer = CalendarDescription;
 
 /** The request of an operation that takes no fields: `{}`, anything else refused. */
-export type Empty = { [key: string]: unknown };
+export interface Empty {
+}
 
 export type CalendarInfoRequest = Empty;
 

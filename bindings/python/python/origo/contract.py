@@ -1232,8 +1232,9 @@ class CalendarDescription(TypedDict):
 
 CalendarInfoAnswer = CalendarDescription
 
-#: The request of an operation that takes no fields: `{}`, anything else refused.
-Empty = Dict[str, Any]
+
+class Empty(TypedDict):
+    "The request of an operation that takes no fields: `{}`, anything else refused."
 
 CalendarInfoRequest = Empty
 
