@@ -119,8 +119,8 @@ fn request_schema<O: Operation>() -> schemars::Schema {
     schemars::schema_for!(O::Request)
 }
 
-#[cfg(feature = "schema")]
 /// In the serialising contract: what an answer holds (a field serde skips when empty is optional).
+#[cfg(feature = "schema")]
 fn answer_schema<O: Operation>() -> schemars::Schema {
     schemars::generate::SchemaSettings::default()
         .for_serialize()
@@ -285,7 +285,7 @@ mod tests {
         }
         assert!(
             drifted.is_empty(),
-            "schema/operations/{drifted:?} drifted: run `ORIGO_BLESS=1 cargo test -p origo` and commit"
+            "schema/operations/{drifted:?} drifted: run `ORIGO_BLESS=1 cargo test -p origo --features render`, then `python3 scripts/gen-types.py`, and commit"
         );
         // Operations only some builds have (drawing) keep their files when this build lacks them.
         let optional = ["render.", "render_reply_letter."];
