@@ -1,5 +1,6 @@
 //! One version for every package: the crates take the workspace's, the wheel takes it from Cargo
 //! (maturin's dynamic version), and the npm package must state the same one.
+#![allow(clippy::panic, reason = "test code: a failure should stop the run")]
 
 use std::path::Path;
 
