@@ -37,9 +37,14 @@ echo "--> python: sdist into a fresh venv"
 .venv/bin/maturin sdist -m bindings/python/Cargo.toml -o "$scratch/sdist"
 sdist="$(ls "$scratch"/sdist/origo-*.tar.gz)"
 [[ "$(basename "$sdist")" == "origo-$version.tar.gz" ]] || { echo "sdist $(basename "$sdist"): not version $version" >&2; exit 1; }
+mkdir "$scratch/sdist-src"
+tar -xzf "$sdist" -C "$scratch/sdist-src"
+# Fresh times: the sdist's files carry old ones, and cargo would take this checkout's build of the
+# same crates as current; touched, the sdist's own sources are compiled. The dev profile and this
+# target directory reuse the compiled dependencies (see the wheel stage).
+find "$scratch/sdist-src" -type f -exec touch {} +
 python3 -m venv "$scratch/venv"
-# The dev profile and this target directory reuse the compiled dependencies (see the wheel stage).
-MATURIN_PEP517_ARGS="--profile dev" "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check "$sdist"
+MATURIN_PEP517_ARGS="--profile dev" "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check "$scratch/sdist-src/origo-$version"
 (cd "$scratch" && venv/bin/python - "$version" "$root/examples/certificates/asean.json" <<'EOF'
 import importlib.metadata as md, json, sys
 import origo
