@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: Rust (fmt, clippy, tests), the Python wheel (dev build, pytest,
-# stubtest, mypy), the WASM builds, default and render (node tests, tsc, headless Chromium e2e).
+# stubtest, mypy), the WASM builds, default and render (node tests, tsc, headless Chromium e2e), the
+# packages as users install them (scripts/package-test.sh).
 # Needs: a Rust toolchain, python3 with venv, node/npm, /usr/bin/chromium (.ci/run installs them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,6 +33,8 @@ cargo clippy --workspace --all-targets --quiet --features origo-wasm/render -- -
 
 stage "rust: tests"
 cargo test --workspace --exclude origo-python --quiet
+# The hosts' types are generated from the schemas the tests just compared (schema/operations/).
+python3 scripts/gen-types.py --check
 
 stage "python: wheel"
 [ -x .venv/bin/maturin ] || python3 -m venv .venv
@@ -70,5 +73,8 @@ stage "wasm: node tests + tsc"
 
 stage "wasm: browser e2e"
 (cd bindings/wasm && node --test e2e/)
+
+stage "packages: sdist, npm pack, cargo package"
+scripts/package-test.sh
 
 echo "==> all tests passed"

@@ -1,56 +1,17 @@
-// Types of origo for JavaScript (hand-written; checked with `tsc --noEmit` in the test command).
+// Types of origo for JavaScript: the functions here, the contract's types generated from the
+// schemas in contract.d.ts (scripts/gen-types.py); checked with `tsc --noEmit` in the test command.
 
 /** JSON as the contract carries it: money and dates are strings. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export type Severity = "error" | "warning" | "info";
+export * from "./contract.js";
+import type * as C from "./contract.js";
 
-export interface Message {
-  zh: string;
-  en: string;
-}
-
-/** One thing a check found: stable code, field path, rule source and a bilingual message. */
-export interface Finding {
-  code: string;
-  severity: Severity;
-  path: string;
-  source: string;
-  message: Message;
-}
-
-/** The answer of `check`. */
-export interface Report {
-  /** `true` when no finding has severity `error`. */
-  ok: boolean;
-  agreement: string;
-  rulebook_version: string;
-  findings: Finding[];
-  derived: { item_count: number; item_limit: number | null; [family: string]: Json };
-}
-
-export interface CodeEntry {
-  code: string;
-  kind: "error" | "finding" | "refusal";
-  severity: Severity;
-  title_zh: string;
-  title_en: string;
-  [key: string]: Json;
-}
-
-export interface AgreementSummary {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  item_limit: number | null;
-  [key: string]: Json;
-}
-
-export interface RulesSummary {
-  version: string;
-  agreements: AgreementSummary[];
-}
+/** One catalogue entry (`codes`). */
+export type CodeEntry = C.Entry;
+/** The answer of `rules`: the data version, the data changelog and every certificate type. */
+export type RulesSummary = C.RulesAnswer;
 
 /** Input origo could not read, or an internal failure (`code === "internal_error"`). */
 export class OrigoError extends Error {
@@ -78,51 +39,51 @@ export function call(op: string, request?: object): unknown;
 export function operations(): string[];
 export function rulebookVersion(): string;
 
-export function check(certificate: object, options?: { today?: string }): Report;
+export function check(certificate: C.Certificate, options?: { today?: string }): C.CheckAnswer;
 /** `check` from the request's JSON text (`{"certificate": ..., "today"?: ...}`) to the report's JSON text. */
 export function checkText(jsonText: string): string;
 /** `psrCsv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for this call. */
 export function determineOrigin(
-  product: object,
+  product: C.Product,
   agreement: string,
   destination?: string,
   options?: { psrCsv?: string },
-): JsonObject;
-export function compareAgreements(product: object, destination: string): JsonObject;
-export function convert(request: object): JsonObject;
-export function isWorkday(date: string, options?: { policy?: string }): JsonObject;
-export function addWorkdays(date: string, days: number, options?: { policy?: string }): JsonObject;
-export function calendarInfo(): JsonObject;
-export function systemDates(certificate: object, events: object): JsonObject;
-export function retentionWindow(today: string): JsonObject;
-export function applyAction(request: object): JsonObject;
-export function transitionTable(): JsonObject;
-export function applyDelegation(request: object): JsonObject;
-export function applyPersonnel(request: object): JsonObject;
-export function classifyEnterpriseChange(request: object): JsonObject;
-export function checkSignatory(request: object): JsonObject;
-export function checkCopy(request: object): JsonObject;
-export function checkInvoice(request: object): JsonObject;
-export function validateId(kind: string, value: string): JsonObject;
-export function importProducts(goodsCsv: string, materialsCsv: string): JsonObject;
+): C.DetermineOriginAnswer;
+export function compareAgreements(product: C.Product, destination: string): C.CompareAgreementsAnswer;
+export function convert(request: C.ConvertRequest): C.ConvertAnswer;
+export function isWorkday(date: string, options?: { policy?: string }): C.IsWorkdayAnswer;
+export function addWorkdays(date: string, days: number, options?: { policy?: string }): C.AddWorkdaysAnswer;
+export function calendarInfo(): C.CalendarInfoAnswer;
+export function systemDates(certificate: C.Certificate, events: C.SystemEvents): C.SystemDatesAnswer;
+export function retentionWindow(today: string): C.RetentionWindowAnswer;
+export function applyAction(request: C.ApplyActionRequest): C.ApplyActionAnswer;
+export function transitionTable(): C.TransitionTableAnswer;
+export function applyDelegation(request: C.ApplyDelegationRequest): C.ApplyDelegationAnswer;
+export function applyPersonnel(request: C.ApplyPersonnelRequest): C.ApplyPersonnelAnswer;
+export function classifyEnterpriseChange(request: C.ClassifyEnterpriseChangeRequest): C.ClassifyEnterpriseChangeAnswer;
+export function checkSignatory(request: C.CheckSignatoryRequest): C.CheckSignatoryAnswer;
+export function checkCopy(request: C.CheckCopyRequest): C.CheckCopyAnswer;
+export function checkInvoice(request: C.CheckInvoiceRequest): C.CheckInvoiceAnswer;
+export function validateId(kind: C.IdKind, value: string): C.ValidateIdAnswer;
+export function importProducts(goodsCsv: string, materialsCsv: string): C.ImportProductsAnswer;
 /** Imports a product-specific-rule annex; `.xlsx` needs a native build (CLI, Python). */
-export function importPsr(request: object): JsonObject;
+export function importPsr(request: C.ImportPsrRequest): C.ImportPsrAnswer;
 export function schema(name?: string): JsonObject;
-export function codes(): CodeEntry[];
-export function rules(): RulesSummary;
-export function applyPrereviewAction(request: object): JsonObject;
-export function applyRegistrationAction(request: object): JsonObject;
-export function applyReprintAction(request: object): JsonObject;
-export function applyInstitutionAction(request: object): JsonObject;
-export function applyVerificationAction(request: object): JsonObject;
-export function checkAuthority(request: object): JsonObject;
-export function workflowTable(workflow: string): JsonObject;
+export function codes(): C.CodesAnswer;
+export function rules(): C.RulesAnswer;
+export function applyPrereviewAction(request: C.ApplyPrereviewActionRequest): C.ApplyPrereviewActionAnswer;
+export function applyRegistrationAction(request: C.ApplyRegistrationActionRequest): C.ApplyRegistrationActionAnswer;
+export function applyReprintAction(request: C.ApplyReprintActionRequest): C.ApplyReprintActionAnswer;
+export function applyInstitutionAction(request: C.ApplyInstitutionActionRequest): C.ApplyInstitutionActionAnswer;
+export function applyVerificationAction(request: C.ApplyVerificationActionRequest): C.ApplyVerificationActionAnswer;
+export function checkAuthority(request: C.CheckAuthorityRequest): C.CheckAuthorityAnswer;
+export function workflowTable(workflow: string): C.WorkflowTableAnswer;
 /** The bilingual reply letter to a verification request; needs the render build. */
-export function renderReplyLetter(letter: object, format?: "pdf" | "svg" | "png"): Uint8Array;
+export function renderReplyLetter(letter: C.ReplyLetter, format?: "pdf" | "svg" | "png"): Uint8Array;
 
 /** The request of `renderSvg`: the `render` request without `format`. */
 export interface RenderSvgRequest {
-  certificate: object;
+  certificate: C.Certificate;
   /** The page to draw (1-based; default: the first). */
   page?: number;
   /** Only the overleaf (back) page. */

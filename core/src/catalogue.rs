@@ -1,6 +1,7 @@
 //! The catalogue of every finding and error code: one list, from which ERRORS.md is generated.
 
 use crate::finding::{Code, Severity};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Codes of [`crate::Refusal`]s: actions and identifiers origo declined.
@@ -20,7 +21,7 @@ const REFUSAL_CODES: &[&[Code]] = &[
 ];
 
 /// One catalogue entry as published.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Entry {
     /// The stable code.
     pub code: &'static str,

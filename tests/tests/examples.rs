@@ -28,3 +28,27 @@ fn example_certificates_are_clean() {
         assert!(seen.iter().any(|s| s == want), "examples/certificates/{want}.json is missing");
     }
 }
+
+/// The certificates the demo shows failing fail for the reasons their names give, and only those.
+#[test]
+fn example_certificates_with_findings_fail_as_intended() {
+    let rb = Rulebook::builtin().unwrap();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/certificates/findings/new_zealand_21_items.json");
+    let cert: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let report = origo_tests::call("check", &serde_json::json!({ "certificate": cert }).to_string(), &rb).unwrap();
+    assert_eq!(report["ok"], false, "{report}");
+    let mut errors: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| (f["code"].as_str().unwrap_or_default(), f["path"].as_str().unwrap_or_default()))
+        .collect();
+    errors.sort_unstable();
+    assert_eq!(
+        errors,
+        [("item_limit_exceeded", "goods"), ("origin_product_unknown", "goods[20].product_ref")],
+        "{report}"
+    );
+}

@@ -171,6 +171,14 @@ pub fn rules(r: &RulesSummary<'_>) -> String {
     if conflicts {
         let _ = writeln!(out, "* 常见问题（系统行为）与印制格式不一致，以常见问题为准 / the FAQ (system behaviour) and the printed form disagree; the FAQ applies");
     }
+    if !r.changelog.is_empty() {
+        let _ = writeln!(out, "\n数据变更 / data changelog");
+        for c in r.changelog {
+            let effective = c.effective.map_or(String::new(), |d| format!(", 自 / from {d}"));
+            let _ = writeln!(out, "{} {} {}: {}{effective}", c.version, c.date, c.rule, c.change);
+            let _ = writeln!(out, "{:<21} source: {}", "", c.source);
+        }
+    }
     out
 }
 

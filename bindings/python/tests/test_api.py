@@ -10,36 +10,37 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Union, cast
 
 import pytest
 
 import origo
 from origo import Finding, OrigoError, Report, Rulebook
+from origo.contract import Certificate
 from vectors import REPO
 
 SAMPLE = REPO / "examples" / "certificates" / "non_preferential.json"
 
 
 @pytest.fixture
-def cert() -> Dict[str, Any]:
-    data: Dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+def cert() -> Certificate:
+    data: Certificate = json.loads(SAMPLE.read_text(encoding="utf-8"))
     return data
 
 
-def typed_values(cert: Dict[str, Any]) -> Dict[str, Any]:
+def typed_values(cert: Certificate) -> Certificate:
     """The same certificate with Decimal amounts and date objects."""
-    c = copy.deepcopy(cert)
+    c: Dict[str, Any] = copy.deepcopy(dict(cert))
     c["invoice"]["amount"] = Decimal(c["invoice"]["amount"])
     c["invoice"]["date"] = datetime.date.fromisoformat(c["invoice"]["date"])
     c["dates"] = {k: datetime.date.fromisoformat(v) for k, v in c["dates"].items()}
     for g in c["goods"]:
         g["fob_value"]["amount"] = Decimal(g["fob_value"]["amount"])
         g["quantity"] = Decimal(g["quantity"])
-    return c
+    return cast(Certificate, c)
 
 
-def test_check_returns_a_typed_report(cert: Dict[str, Any]) -> None:
+def test_check_returns_a_typed_report(cert: Certificate) -> None:
     report = origo.check(cert, today=datetime.date(2026, 3, 5))
     assert isinstance(report, Report)
     assert report.ok and report.errors == ()
@@ -48,7 +49,7 @@ def test_check_returns_a_typed_report(cert: Dict[str, Any]) -> None:
     assert Report.from_dict(report.to_dict()) == report
 
 
-def test_findings_are_typed(cert: Dict[str, Any]) -> None:
+def test_findings_are_typed(cert: Certificate) -> None:
     cert["goods"] = []
     report = origo.check(cert)
     assert not report.ok
@@ -59,11 +60,11 @@ def test_findings_are_typed(cert: Dict[str, Any]) -> None:
     assert report.errors == (f,)
 
 
-def test_check_many_yields_in_order_and_a_bad_certificate_does_not_end_the_batch(cert: Dict[str, Any]) -> None:
+def test_check_many_yields_in_order_and_a_bad_certificate_does_not_end_the_batch(cert: Certificate) -> None:
     today = datetime.date(2026, 3, 5)
     no_goods = {**cert, "goods": []}
     unknown = {**cert, "agreement": "atlantis"}
-    certificates = [cert, no_goods, unknown, {"price": object()}, typed_values(cert)] * 300
+    certificates: List[Any] = [cert, no_goods, unknown, {"price": object()}, typed_values(cert)] * 300
     one_by_one: List[Union[Report, OrigoError]] = []
     for c in certificates[:5]:
         try:
@@ -86,11 +87,11 @@ def test_check_many_yields_in_order_and_a_bad_certificate_does_not_end_the_batch
     assert isinstance(unencodable_error, OrigoError) and unencodable_error.code == "invalid_type"
 
 
-def test_decimal_and_date_values_give_the_same_report(cert: Dict[str, Any]) -> None:
+def test_decimal_and_date_values_give_the_same_report(cert: Certificate) -> None:
     assert origo.check(typed_values(cert), today=datetime.date(2026, 3, 5)) == origo.check(cert, today="2026-03-05")
 
 
-def test_decimals_keep_their_digits_and_never_become_floats(cert: Dict[str, Any]) -> None:
+def test_decimals_keep_their_digits_and_never_become_floats(cert: Certificate) -> None:
     c = typed_values(cert)
     c["invoice"]["amount"] = Decimal("4.86E+4")  # exponent form is written out, not sent as 48600.0
     assert origo.check(c).ok
@@ -100,15 +101,15 @@ def test_decimals_keep_their_digits_and_never_become_floats(cert: Dict[str, Any]
     assert e.value.path == "certificate.invoice.amount"
 
 
-def test_typed_objects_are_accepted_as_input(cert: Dict[str, Any]) -> None:
+def test_typed_objects_are_accepted_as_input(cert: Certificate) -> None:
     class Typed:
-        def to_dict(self) -> Dict[str, Any]:
+        def to_dict(self) -> Certificate:
             return cert
 
-    assert origo.check(Typed()) == origo.check(cert)
+    assert origo.check(cast(Certificate, Typed())) == origo.check(cert)
 
 
-def test_error_attributes(cert: Dict[str, Any]) -> None:
+def test_error_attributes(cert: Certificate) -> None:
     cert["agreement"] = "atlantis"
     with pytest.raises(OrigoError) as e:
         origo.check(cert)
@@ -120,18 +121,19 @@ def test_error_attributes(cert: Dict[str, Any]) -> None:
     assert "unknown_agreement at `agreement`" in str(err)
 
 
-def test_input_that_is_not_json_is_an_origo_error(cert: Dict[str, Any]) -> None:
-    cert["goods"][0]["quantity"] = {1, 2}
+def test_input_that_is_not_json_is_an_origo_error(cert: Certificate) -> None:
+    untyped: Any = cert  # wrong on purpose
+    untyped["goods"][0]["quantity"] = {1, 2}
     with pytest.raises(OrigoError) as e:
         origo.check(cert)
     assert e.value.code == "invalid_type"
-    cert["goods"][0]["quantity"] = cert  # a cycle
+    untyped["goods"][0]["quantity"] = cert  # a cycle
     with pytest.raises(OrigoError) as e:
         origo.check(cert)
     assert e.value.code == "invalid_value"
 
 
-def test_oversized_input_is_refused_with_a_code(cert: Dict[str, Any]) -> None:
+def test_oversized_input_is_refused_with_a_code(cert: Certificate) -> None:
     cert["goods"][0]["name"] = "x" * 10_000_000
     with pytest.raises(OrigoError) as e:
         origo.check(cert)
@@ -144,7 +146,8 @@ def test_a_host_psr_table_replaces_the_agreement_rules_for_one_call() -> None:
     wholly = "hs_prefix,rule,source\n8516,WO,host table\n"
     decision = origo.determine_origin(kettle, "asean", psr_csv=wholly)
     assert decision["originating"] is False
-    assert decision["rule"]["hs_prefix"] == "8516"
+    rule = decision["rule"]
+    assert rule is not None and rule["hs_prefix"] == "8516"
     with pytest.raises(OrigoError) as err:
         origo.determine_origin(kettle, "asean", psr_csv="hs_prefix,rule,source\n8516,CTH or,x\n")
     assert err.value.code == "rulebook_invalid"
@@ -168,7 +171,7 @@ def test_schema_codes_rules() -> None:
     assert any(a["code"] == "non_preferential" for a in origo.rules()["agreements"])
 
 
-def test_concurrent_checks_agree(cert: Dict[str, Any]) -> None:
+def test_concurrent_checks_agree(cert: Certificate) -> None:
     bad = copy.deepcopy(cert)
     bad["goods"] = []
     inputs = [cert if i % 2 else bad for i in range(400)]

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
 import origo
 from origo import OrigoError
+from origo.contract import Certificate
 from vectors import REPO
 
 EXAMPLES = sorted((REPO / "examples" / "certificates").glob("*.json"))
 GOLDEN = REPO / "tests" / "golden"
 
 
-def load(name: str) -> Dict[str, Any]:
-    data: Dict[str, Any] = json.loads((REPO / "examples" / "certificates" / name).read_text(encoding="utf-8"))
+def load(name: str) -> Certificate:
+    data: Certificate = json.loads((REPO / "examples" / "certificates" / name).read_text(encoding="utf-8"))
     return data
 
 

@@ -1,10 +1,25 @@
 // Compiled with `tsc --noEmit` only: proves index.d.ts describes a usable API.
-import { check, codes, determineOrigin, init, OrigoError, renderSvg, rules, schema, type Finding, type RenderSvgRequest, type Report } from "../index.js";
+import {
+  check,
+  codes,
+  determineOrigin,
+  init,
+  OrigoError,
+  renderSvg,
+  rules,
+  schema,
+  type Certificate,
+  type CheckAnswer,
+  type DataChange,
+  type Finding,
+  type Product,
+  type RenderSvgRequest,
+} from "../index.js";
 
-export async function firstErrors(certificate: object): Promise<Finding[]> {
+export async function firstErrors(certificate: Certificate): Promise<Finding[]> {
   await init();
   try {
-    const report: Report = check(certificate, { today: "2026-03-05" });
+    const report: CheckAnswer = check(certificate, { today: "2026-03-05" });
     const limit: number | null = report.derived.item_limit;
     void limit;
     return report.findings.filter((f) => f.severity === "error");
@@ -22,11 +37,13 @@ export const agreementsWithLimits = (): string[] =>
 export const catalogue = (): string[] => codes().map((c) => `${c.code} ${c.title_zh}`);
 export const title = (): unknown => schema("report")["title"];
 
-export async function preview(certificate: object): Promise<string> {
+export async function preview(certificate: Certificate): Promise<string> {
   await init({ render: true });
   const request: RenderSvgRequest = { certificate, page: 1, preview: true };
   return renderSvg(request);
 }
 
-export const withHostRules = (product: object, psrCsv: string): unknown =>
-  determineOrigin(product, "asean", undefined, { psrCsv })["originating"];
+export const withHostRules = (product: Product, psrCsv: string): boolean =>
+  determineOrigin(product, "asean", undefined, { psrCsv }).originating;
+export const dataChanges = (): string[] =>
+  rules().changelog.map((c: DataChange) => `${c.version} ${c.rule}: ${c.change} (${c.source})`);

@@ -27,7 +27,7 @@ pub struct AddWorkdaysRequest {
 }
 
 /// The result and whether the calendar covered every year counted through.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct AddWorkdaysAnswer<'r> {
     /// The date counted from.
     pub date: NaiveDate,

@@ -3,6 +3,7 @@
 use super::Operation;
 use crate::calendar::{Policy, YearInfo};
 use crate::{Result, Rulebook};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Describes the working-day calendar: which years it covers, from which sources, which policies.
@@ -10,7 +11,7 @@ use serde::Serialize;
 pub struct CalendarInfo;
 
 /// What the calendar holds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct CalendarDescription<'r> {
     /// The years covered.
     pub years: Vec<i32>,
@@ -25,7 +26,7 @@ pub struct CalendarDescription<'r> {
 }
 
 /// A working-day policy with its name.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct NamedPolicy<'r> {
     /// Its name.
     pub name: &'r str,

@@ -26,7 +26,7 @@ pub struct IsWorkdayRequest {
 
 /// The verdict, the calendar entry of the day and whether the calendar covers its year.
 #[serde_with::skip_serializing_none]
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct IsWorkdayAnswer<'r> {
     /// The date asked about.
     pub date: NaiveDate,

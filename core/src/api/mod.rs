@@ -61,8 +61,8 @@ pub trait Operation {
     const DOC: &'static str;
     /// The request, read from JSON with unknown fields refused.
     type Request: DeserializeOwned + JsonSchema;
-    /// The answer; it may borrow from the rulebook.
-    type Answer<'r>: Serialize;
+    /// The answer; it may borrow from the rulebook. Its schema is published beside the request's.
+    type Answer<'r>: Serialize + JsonSchema;
     /// Runs the operation. `Err` means the request could not be used (an unknown agreement, a
     /// date out of range); rule violations and refusals are part of a successful answer.
     fn run<'r>(request: Self::Request, rulebook: &'r Rulebook) -> Result<Self::Answer<'r>>;
@@ -79,6 +79,9 @@ pub struct Entry {
     pub doc: &'static str,
     run_json: fn(&str, &Rulebook) -> Result<String>,
     request_schema: fn() -> schemars::Schema,
+    // Only with the schema generator: keeps the answers' schema code out of the WASM build.
+    #[cfg(feature = "schema")]
+    answer_schema: fn() -> schemars::Schema,
 }
 
 impl Entry {
@@ -90,6 +93,8 @@ impl Entry {
             doc: O::DOC,
             run_json: run_json::<O>,
             request_schema: request_schema::<O>,
+            #[cfg(feature = "schema")]
+            answer_schema: answer_schema::<O>,
         }
     }
 
@@ -102,10 +107,25 @@ impl Entry {
     pub fn request_schema(&self) -> schemars::Schema {
         (self.request_schema)()
     }
+
+    /// The JSON Schema of the operation's answer (schema/operations/<name>.answer.schema.json).
+    #[cfg(feature = "schema")]
+    pub fn answer_schema(&self) -> schemars::Schema {
+        (self.answer_schema)()
+    }
 }
 
 fn request_schema<O: Operation>() -> schemars::Schema {
     schemars::schema_for!(O::Request)
+}
+
+/// In the serialising contract: what an answer holds (a field serde skips when empty is optional).
+#[cfg(feature = "schema")]
+fn answer_schema<O: Operation>() -> schemars::Schema {
+    schemars::generate::SchemaSettings::default()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<O::Answer<'static>>()
 }
 
 fn run_json<O: Operation>(request: &str, rulebook: &Rulebook) -> Result<String> {
@@ -236,6 +256,45 @@ mod tests {
         let rb = Rulebook::builtin().unwrap();
         assert_eq!(call("lifecycle_table", "{}", &rb).unwrap(), call("transition_table", "{}", &rb).unwrap());
         assert_eq!(call("nope", "{}", &rb).unwrap_err().code, "unknown_operation");
+    }
+
+    /// schema/operations/ publishes each operation's request and answer schema, from which the
+    /// Python and TypeScript types are generated (scripts/gen-types.py).
+    #[cfg(feature = "schema")]
+    #[test]
+    fn operation_schemas_are_published() {
+        let dir = format!("{}/../schema/operations", env!("CARGO_MANIFEST_DIR"));
+        let bless = std::env::var_os("ORIGO_BLESS").is_some();
+        let mut drifted = Vec::new();
+        let mut expected = std::collections::BTreeSet::new();
+        for e in OPERATIONS {
+            for (part, schema) in [("request", e.request_schema()), ("answer", e.answer_schema())] {
+                let file = format!("{}.{part}.schema.json", e.name);
+                let current = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+                let path = format!("{dir}/{file}");
+                if std::fs::read_to_string(&path).unwrap_or_default() != current {
+                    if bless {
+                        std::fs::create_dir_all(&dir).unwrap();
+                        std::fs::write(&path, current).unwrap();
+                    } else {
+                        drifted.push(file.clone());
+                    }
+                }
+                expected.insert(file);
+            }
+        }
+        assert!(
+            drifted.is_empty(),
+            "schema/operations/{drifted:?} drifted: run `ORIGO_BLESS=1 cargo test -p origo --features render`, then `python3 scripts/gen-types.py`, and commit"
+        );
+        // Operations only some builds have (drawing) keep their files when this build lacks them.
+        let optional = ["render.", "render_reply_letter."];
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            let kept = expected.contains(&name)
+                || (cfg!(not(feature = "render")) && optional.iter().any(|o| name.starts_with(o)));
+            assert!(kept, "schema/operations/{name} names no operation: delete it");
+        }
     }
 
     #[test]

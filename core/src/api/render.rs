@@ -94,12 +94,13 @@ pub struct Original {
 }
 
 /// The drawn document: its media type and bytes (base64 in JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Rendered {
     /// `application/pdf`, `image/svg+xml` or `image/png`.
     pub media_type: &'static str,
     /// The document.
     #[serde(rename = "data_base64", serialize_with = "base64_text")]
+    #[schemars(with = "String")]
     pub bytes: Vec<u8>,
 }
 

@@ -2,25 +2,28 @@
 
 use super::Operation;
 use crate::model::ValueBasis;
-use crate::rulebook::{CertificateKind, Status};
+use crate::rulebook::{CertificateKind, DataChange, Status};
 use crate::{Result, Rulebook};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Lists the rulebook's certificate types with their key facts.
 #[derive(Debug)]
 pub struct Rules;
 
-/// The rulebook's version and one summary per certificate type.
-#[derive(Debug, Serialize)]
+/// The rulebook's data version, its data changelog and one summary per certificate type.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RulesSummary<'r> {
-    /// The rulebook version.
+    /// The rulebook's data version.
     pub version: &'r str,
+    /// What rule changed in which data version, from which date, on which source; newest first.
+    pub changelog: &'r [DataChange],
     /// Every certificate type, in rulebook order.
     pub agreements: Vec<AgreementSummary<'r>>,
 }
 
 /// One certificate type's key facts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct AgreementSummary<'r> {
     /// The code, e.g. `rcep`.
     pub code: &'r str,
@@ -48,7 +51,8 @@ pub struct AgreementSummary<'r> {
 
 impl Operation for Rules {
     const NAME: &'static str = "rules";
-    const DOC: &'static str = "Every certificate type of the rulebook with its key facts.";
+    const DOC: &'static str =
+        "The rulebook's data version and changelog, and every certificate type with its key facts.";
     type Request = super::Empty;
     type Answer<'r> = RulesSummary<'r>;
 
@@ -69,6 +73,6 @@ impl Operation for Rules {
                 back_page: a.print.back_page.value,
             })
             .collect();
-        Ok(RulesSummary { version: rb.version(), agreements })
+        Ok(RulesSummary { version: rb.version(), changelog: rb.changelog(), agreements })
     }
 }

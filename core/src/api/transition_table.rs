@@ -4,6 +4,7 @@ use super::Operation;
 use crate::lifecycle::{self, Action, State, TableRow};
 use crate::rulebook::Role;
 use crate::{Result, Rulebook};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The certificate lifecycle's states, actions, roles and every cell.
@@ -11,7 +12,7 @@ use serde::Serialize;
 pub struct TransitionTable;
 
 /// The names of the axes and every cell, as `apply_action` decides it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Table {
     /// Every state.
     pub states: Vec<State>,

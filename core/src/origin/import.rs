@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::rulebook::Rulebook;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -52,7 +53,7 @@ pub const MATERIAL_COLUMNS: &[&str] =
 const MAX_ERRORS: usize = 200;
 
 /// One import error: where and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ImportError {
     /// `goods` or `materials`.
     pub file: String,
@@ -65,7 +66,7 @@ pub struct ImportError {
 }
 
 /// The imported products, or every error (then `products` is empty).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Imported {
     /// `true` when there is no error.
     pub ok: bool,

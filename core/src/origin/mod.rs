@@ -153,9 +153,43 @@ impl Serialize for TraceStep {
     }
 }
 
+/// The shape [`TraceStep`]'s hand-written `Serialize` writes, for its JSON Schema.
+#[derive(JsonSchema)]
+#[schemars(rename = "TraceStep")]
+#[allow(dead_code)]
+struct TraceStepShape {
+    /// What the step is: `material`, `gate`, `rule`, `test`, `value`, `de_minimis`, `or`, `and`,
+    /// `accumulation`, `criterion`, `manufacture`.
+    kind: String,
+    /// The rule or test the step belongs to, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+    /// Index of the material in the bill of materials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    material: Option<usize>,
+    /// Whether the step's test is met; absent for information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed: Option<bool>,
+    /// The step's numbers by name (exact decimals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    values: Option<BTreeMap<String, Decimal>>,
+    /// What the step found, in Chinese and English.
+    message: Message,
+}
+
+impl JsonSchema for TraceStep {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        TraceStepShape::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        TraceStepShape::json_schema(generator)
+    }
+}
+
 /// The rule a determination applied.
 #[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AppliedRule {
     /// The rule as written.
     pub text: String,
@@ -168,7 +202,7 @@ pub struct AppliedRule {
 }
 
 /// The origin decision for one product under one agreement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Determination {
     /// Agreement code.
     pub agreement: String,
@@ -787,7 +821,7 @@ fn status_word(s: Status) -> &'static str {
 }
 
 /// The side-by-side comparison of every agreement covering a destination.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Comparison {
     /// The destination compared for.
     pub destination: Country,

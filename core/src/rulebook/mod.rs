@@ -24,9 +24,11 @@ pub use valuation::*;
 pub use workflow::*;
 
 use crate::error::{Error, Result};
+use chrono::NaiveDate;
 use once_cell::sync::Lazy;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -38,6 +40,28 @@ struct RulebookToml {
     schema_version: u32,
     version: String,
     limits: Limits,
+    #[serde(default)]
+    changelog: Vec<DataChange>,
+}
+
+/// One entry of the rulebook's data changelog (`[[changelog]]` in `rulebook.toml`): which rule
+/// changed in which data version, from which date it applies and on which source.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataChange {
+    /// The data version that ships the change (the rulebook's `version`).
+    pub version: String,
+    /// When the data changed.
+    pub date: NaiveDate,
+    /// The rule changed: its file and key, e.g. `agreements/chile.toml: item_limit`.
+    pub rule: String,
+    /// What changed, in a sentence.
+    pub change: String,
+    /// The date from which the rule applies, when the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<NaiveDate>,
+    /// The primary text the change rests on.
+    pub source: String,
 }
 
 /// All policy data: agreements, lists, calendar, product-specific rules, input bounds.
@@ -51,6 +75,7 @@ pub struct Rulebook {
 #[derive(Debug)]
 struct Inner {
     version: String,
+    changelog: Vec<DataChange>,
     limits: Limits,
     agreements: BTreeMap<String, Agreement>,
     content: ContentData,
@@ -182,6 +207,7 @@ impl Rulebook {
         #[rustfmt::skip]
         let inner = Inner {
             version: top.version,
+            changelog: top.changelog,
             limits: top.limits,
             agreements,
             content,
@@ -198,6 +224,11 @@ impl Rulebook {
     /// The rulebook's version string.
     pub fn version(&self) -> &str {
         &self.inner.version
+    }
+
+    /// The data changelog, newest first.
+    pub fn changelog(&self) -> &[DataChange] {
+        &self.inner.changelog
     }
 
     /// The input bounds in force.
@@ -443,6 +474,25 @@ mod tests {
         let rb = Rulebook::builtin().unwrap();
         assert!(rb.agreement("non_preferential").is_some());
         assert!(rb.limits().max_goods > 0);
+    }
+
+    /// The data changelog names the current data version first, newest first, and each rule it
+    /// names is a file of the rulebook (its sources pass `sources`' test like every other).
+    #[test]
+    fn data_changelog_is_current_and_ordered() {
+        let rb = Rulebook::builtin().unwrap();
+        let log = rb.changelog();
+        assert_eq!(
+            log.first().map(|c| c.version.as_str()),
+            Some(rb.version()),
+            "add a [[changelog]] entry for the new data version"
+        );
+        assert!(log.windows(2).all(|w| w[0].date >= w[1].date), "keep the changelog newest first");
+        let files: Vec<String> = builtin_files().into_iter().map(|(p, _)| p).collect();
+        for c in log {
+            let file = c.rule.split(':').next().unwrap_or_default();
+            assert!(files.iter().any(|f| f == file), "changelog names `{file}`, no file of the rulebook");
+        }
     }
 
     /// Every certificate type the CCPIT system can produce.

@@ -1,8 +1,9 @@
 """origo: the rules and documents of Chinese certificates of origin.
 
 Every function sends one operation of the core's JSON layer (the same names and request shapes as
-the CLI and the WASM binding). Inputs are plain dicts of the JSON contract, or origo's typed
-results; `decimal.Decimal` and `datetime.date` values are sent as the contract's strings.
+the CLI and the WASM binding). Inputs and answers are dicts of the JSON contract, typed by the
+TypedDicts of `origo.contract` (generated from the published schemas); `decimal.Decimal` and
+`datetime.date` values are sent as the contract's strings.
 Unreadable input raises `OrigoError`; rule violations are findings in the answer.
 """
 
@@ -17,10 +18,62 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 from . import _native
 from ._native import Rulebook
+from . import contract
+from .contract import (
+    AddWorkdaysAnswer,
+    ApplyActionAnswer,
+    ApplyActionRequest,
+    ApplyDelegationAnswer,
+    ApplyDelegationRequest,
+    ApplyInstitutionActionAnswer,
+    ApplyInstitutionActionRequest,
+    ApplyPersonnelAnswer,
+    ApplyPersonnelRequest,
+    ApplyPrereviewActionAnswer,
+    ApplyPrereviewActionRequest,
+    ApplyRegistrationActionAnswer,
+    ApplyRegistrationActionRequest,
+    ApplyReprintActionAnswer,
+    ApplyReprintActionRequest,
+    ApplyVerificationActionAnswer,
+    ApplyVerificationActionRequest,
+    CalendarInfoAnswer,
+    Certificate,
+    CheckAuthorityAnswer,
+    CheckAuthorityRequest,
+    CheckCopyAnswer,
+    CheckCopyRequest,
+    CheckInvoiceAnswer,
+    CheckInvoiceRequest,
+    CheckSignatoryAnswer,
+    CheckSignatoryRequest,
+    ClassifyEnterpriseChangeAnswer,
+    ClassifyEnterpriseChangeRequest,
+    CodesAnswer,
+    CompareAgreementsAnswer,
+    ConvertAnswer,
+    ConvertRequest,
+    DetermineOriginAnswer,
+    ImportProductsAnswer,
+    ImportPsrAnswer,
+    ImportPsrRequestColumns,
+    IsWorkdayAnswer,
+    Original,
+    Product,
+    ReplyLetter,
+    RetentionWindowAnswer,
+    RulesAnswer,
+    SystemDatesAnswer,
+    SystemEvents,
+    TransitionTableAnswer,
+    ValidateIdAnswer,
+    WorkflowTableAnswer,
+)
 from ._types import Finding, OrigoError, Report, Severity
 
 __all__ = [
     "OPERATIONS",
+    "contract",
     "Finding",
     "OrigoError",
     "Report",
@@ -104,7 +157,7 @@ def _request(**fields: Any) -> Dict[str, Any]:
 
 
 def render(
-    certificate: Any,
+    certificate: Certificate,
     format: str = "pdf",
     *,
     page: Optional[int] = None,
@@ -117,7 +170,7 @@ def render(
     fonts: Sequence[bytes] = (),
     serial: Optional[str] = None,
     verify_url: Optional[str] = None,
-    duplicate_of: Optional[Mapping[str, Any]] = None,
+    duplicate_of: Optional[Original] = None,
     replaces: Optional[str] = None,
     rulebook: Optional[Rulebook] = None,
 ) -> bytes:
@@ -144,7 +197,7 @@ def render(
     return _native.render(_encode(req), rulebook)
 
 
-def check(certificate: Any, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:
+def check(certificate: Certificate, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:
     """Checks a certificate; `today` enables the date rules (no wall clock is read)."""
     return Report.from_dict(call("check", _request(certificate=certificate, today=today), rulebook=rulebook))
 
@@ -154,7 +207,7 @@ _WINDOW = 1024
 
 
 def check_many(
-    certificates: Iterable[Any],
+    certificates: Iterable[Certificate],
     jobs: Optional[int] = None,
     *,
     rulebook: Optional[Rulebook] = None,
@@ -191,126 +244,126 @@ def _report_or_error(text: str) -> Union[Report, OrigoError]:
 
 
 def determine_origin(
-    product: Any,
+    product: Product,
     agreement: str,
     destination: Optional[str] = None,
     *,
     psr_csv: Optional[str] = None,
     rulebook: Optional[Rulebook] = None,
-) -> Dict[str, Any]:
+) -> DetermineOriginAnswer:
     """Decides whether a product is originating under an agreement, with the rule applied.
 
     `psr_csv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for
     this call, e.g. a full table the host keeps.
     """
     req = _request(product=product, agreement=agreement, destination=destination, psr_csv=psr_csv)
-    result: Dict[str, Any] = call("determine_origin", req, rulebook=rulebook)
+    result: DetermineOriginAnswer = call("determine_origin", req, rulebook=rulebook)
     return result
 
 
-def compare_agreements(product: Any, destination: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def compare_agreements(product: Product, destination: str, *, rulebook: Optional[Rulebook] = None) -> CompareAgreementsAnswer:
     """Every agreement that could cover a product shipped to `destination`, compared."""
-    result: Dict[str, Any] = call("compare_agreements", _request(product=product, destination=destination), rulebook=rulebook)
+    result: CompareAgreementsAnswer = call("compare_agreements", _request(product=product, destination=destination), rulebook=rulebook)
     return result
 
 
-def convert(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def convert(request: ConvertRequest, *, rulebook: Optional[Rulebook] = None) -> ConvertAnswer:
     """Currency and trade-term conversion (request as in the JSON contract)."""
-    result: Dict[str, Any] = call("convert", request, rulebook=rulebook)
+    result: ConvertAnswer = call("convert", request, rulebook=rulebook)
     return result
 
 
-def is_workday(date: Date, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def is_workday(date: Date, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None) -> IsWorkdayAnswer:
     """Whether `date` is a working day of the certificate office calendar."""
-    result: Dict[str, Any] = call("is_workday", _request(date=date, policy=policy), rulebook=rulebook)
+    result: IsWorkdayAnswer = call("is_workday", _request(date=date, policy=policy), rulebook=rulebook)
     return result
 
 
 def add_workdays(
     date: Date, days: int, *, policy: Optional[str] = None, rulebook: Optional[Rulebook] = None
-) -> Dict[str, Any]:
+) -> AddWorkdaysAnswer:
     """The date `days` working days after `date`."""
-    result: Dict[str, Any] = call("add_workdays", _request(date=date, days=days, policy=policy), rulebook=rulebook)
+    result: AddWorkdaysAnswer = call("add_workdays", _request(date=date, days=days, policy=policy), rulebook=rulebook)
     return result
 
 
-def calendar_info(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def calendar_info(*, rulebook: Optional[Rulebook] = None) -> CalendarInfoAnswer:
     """The years and sources of the working-day calendar."""
-    result: Dict[str, Any] = call("calendar_info", {}, rulebook=rulebook)
+    result: CalendarInfoAnswer = call("calendar_info", {}, rulebook=rulebook)
     return result
 
 
-def system_dates(certificate: Any, events: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def system_dates(certificate: Certificate, events: SystemEvents, *, rulebook: Optional[Rulebook] = None) -> SystemDatesAnswer:
     """The dates and place the system sets (application, signing) from the workflow events."""
     req = _request(certificate=certificate, events=events)
-    result: Dict[str, Any] = call("system_dates", req, rulebook=rulebook)
+    result: SystemDatesAnswer = call("system_dates", req, rulebook=rulebook)
     return result
 
 
-def retention_window(today: Date, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def retention_window(today: Date, *, rulebook: Optional[Rulebook] = None) -> RetentionWindowAnswer:
     """The retention and default query windows of certificates on `today` (FAQ Q90)."""
-    result: Dict[str, Any] = call("retention_window", _request(today=today), rulebook=rulebook)
+    result: RetentionWindowAnswer = call("retention_window", _request(today=today), rulebook=rulebook)
     return result
 
 
-def apply_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_action(request: ApplyActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyActionAnswer:
     """Applies a lifecycle action (submit, approve, amend...) to a certificate's state."""
-    result: Dict[str, Any] = call("apply_action", request, rulebook=rulebook)
+    result: ApplyActionAnswer = call("apply_action", request, rulebook=rulebook)
     return result
 
 
-def transition_table(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def transition_table(*, rulebook: Optional[Rulebook] = None) -> TransitionTableAnswer:
     """The lifecycle's states and allowed transitions."""
-    result: Dict[str, Any] = call("transition_table", {}, rulebook=rulebook)
+    result: TransitionTableAnswer = call("transition_table", {}, rulebook=rulebook)
     return result
 
 
-def apply_delegation(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_delegation(request: ApplyDelegationRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyDelegationAnswer:
     """Decides a step of an agent authorisation: request, approve, active, disabled."""
-    result: Dict[str, Any] = call("apply_delegation", request, rulebook=rulebook)
+    result: ApplyDelegationAnswer = call("apply_delegation", request, rulebook=rulebook)
     return result
 
 
-def apply_personnel(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_personnel(request: ApplyPersonnelRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyPersonnelAnswer:
     """Decides a personnel action (applicant and signatory accounts)."""
-    result: Dict[str, Any] = call("apply_personnel", request, rulebook=rulebook)
+    result: ApplyPersonnelAnswer = call("apply_personnel", request, rulebook=rulebook)
     return result
 
 
-def classify_enterprise_change(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def classify_enterprise_change(request: ClassifyEnterpriseChangeRequest, *, rulebook: Optional[Rulebook] = None) -> ClassifyEnterpriseChangeAnswer:
     """Classifies an enterprise change: which fields take effect at once, which go to review."""
-    result: Dict[str, Any] = call("classify_enterprise_change", request, rulebook=rulebook)
+    result: ClassifyEnterpriseChangeAnswer = call("classify_enterprise_change", request, rulebook=rulebook)
     return result
 
 
-def check_signatory(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def check_signatory(request: CheckSignatoryRequest, *, rulebook: Optional[Rulebook] = None) -> CheckSignatoryAnswer:
     """Checks a signatory binding: one account one signatory, one person once per enterprise."""
-    result: Dict[str, Any] = call("check_signatory", request, rulebook=rulebook)
+    result: CheckSignatoryAnswer = call("check_signatory", request, rulebook=rulebook)
     return result
 
 
-def check_copy(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def check_copy(request: CheckCopyRequest, *, rulebook: Optional[Rulebook] = None) -> CheckCopyAnswer:
     """Checks a certified-copy or replacement request."""
-    result: Dict[str, Any] = call("check_copy", request, rulebook=rulebook)
+    result: CheckCopyAnswer = call("check_copy", request, rulebook=rulebook)
     return result
 
 
-def check_invoice(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def check_invoice(request: CheckInvoiceRequest, *, rulebook: Optional[Rulebook] = None) -> CheckInvoiceAnswer:
     """Checks an invoice against its certificate."""
-    result: Dict[str, Any] = call("check_invoice", request, rulebook=rulebook)
+    result: CheckInvoiceAnswer = call("check_invoice", request, rulebook=rulebook)
     return result
 
 
-def validate_id(kind: str, value: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def validate_id(kind: str, value: str, *, rulebook: Optional[Rulebook] = None) -> ValidateIdAnswer:
     """Validates an identifier (credit code, customs code...) of the given kind."""
-    result: Dict[str, Any] = call("validate_id", _request(kind=kind, value=value), rulebook=rulebook)
+    result: ValidateIdAnswer = call("validate_id", _request(kind=kind, value=value), rulebook=rulebook)
     return result
 
 
-def import_products(goods_csv: str, materials_csv: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def import_products(goods_csv: str, materials_csv: str, *, rulebook: Optional[Rulebook] = None) -> ImportProductsAnswer:
     """Reads products from two CSV texts (goods and their materials)."""
     req = _request(goods_csv=goods_csv, materials_csv=materials_csv)
-    result: Dict[str, Any] = call("import_products", req, rulebook=rulebook)
+    result: ImportProductsAnswer = call("import_products", req, rulebook=rulebook)
     return result
 
 
@@ -320,62 +373,62 @@ def schema(name: str = "certificate") -> Dict[str, Any]:
     return result
 
 
-def codes() -> List[Dict[str, Any]]:
+def codes() -> CodesAnswer:
     """Every finding and error code with its severity and titles."""
-    result: List[Dict[str, Any]] = call("codes", {})
+    result: CodesAnswer = call("codes", {})
     return result
 
 
-def rules(*, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def rules(*, rulebook: Optional[Rulebook] = None) -> RulesAnswer:
     """The rulebook's version and its certificate types with their key facts."""
-    result: Dict[str, Any] = call("rules", {}, rulebook=rulebook)
+    result: RulesAnswer = call("rules", {}, rulebook=rulebook)
     return result
 
 
-def apply_prereview_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_prereview_action(request: ApplyPrereviewActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyPrereviewActionAnswer:
     """One action on a product pre-review (submit, approve, reject, void, amend), or its refusal."""
-    result: Dict[str, Any] = call("apply_prereview_action", request, rulebook=rulebook)
+    result: ApplyPrereviewActionAnswer = call("apply_prereview_action", request, rulebook=rulebook)
     return result
 
 
-def apply_registration_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_registration_action(request: ApplyRegistrationActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyRegistrationActionAnswer:
     """One action on an enterprise registration or a signatory/administrator application."""
-    result: Dict[str, Any] = call("apply_registration_action", request, rulebook=rulebook)
+    result: ApplyRegistrationActionAnswer = call("apply_registration_action", request, rulebook=rulebook)
     return result
 
 
-def apply_reprint_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_reprint_action(request: ApplyReprintActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyReprintActionAnswer:
     """One action on a reprint application CCPIT reviews."""
-    result: Dict[str, Any] = call("apply_reprint_action", request, rulebook=rulebook)
+    result: ApplyReprintActionAnswer = call("apply_reprint_action", request, rulebook=rulebook)
     return result
 
 
-def apply_institution_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_institution_action(request: ApplyInstitutionActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyInstitutionActionAnswer:
     """One action on the review side's institutions (总会, 分会, 支会) and officers."""
-    result: Dict[str, Any] = call("apply_institution_action", request, rulebook=rulebook)
+    result: ApplyInstitutionActionAnswer = call("apply_institution_action", request, rulebook=rulebook)
     return result
 
 
-def apply_verification_action(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def apply_verification_action(request: ApplyVerificationActionRequest, *, rulebook: Optional[Rulebook] = None) -> ApplyVerificationActionAnswer:
     """One action on a foreign verification request (核查)."""
-    result: Dict[str, Any] = call("apply_verification_action", request, rulebook=rulebook)
+    result: ApplyVerificationActionAnswer = call("apply_verification_action", request, rulebook=rulebook)
     return result
 
 
-def check_authority(request: Mapping[str, Any], *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def check_authority(request: CheckAuthorityRequest, *, rulebook: Optional[Rulebook] = None) -> CheckAuthorityAnswer:
     """Whether an office may sign a certificate type and an officer review it."""
-    result: Dict[str, Any] = call("check_authority", request, rulebook=rulebook)
+    result: CheckAuthorityAnswer = call("check_authority", request, rulebook=rulebook)
     return result
 
 
-def workflow_table(workflow: str, *, rulebook: Optional[Rulebook] = None) -> Dict[str, Any]:
+def workflow_table(workflow: str, *, rulebook: Optional[Rulebook] = None) -> WorkflowTableAnswer:
     """A workflow's transition table (prereview, registration, application, reprint, institution, officer, verification)."""
-    result: Dict[str, Any] = call("workflow_table", {"workflow": workflow}, rulebook=rulebook)
+    result: WorkflowTableAnswer = call("workflow_table", {"workflow": workflow}, rulebook=rulebook)
     return result
 
 
 def render_reply_letter(
-    letter: Mapping[str, Any], format: str = "pdf", *, rulebook: Optional[Rulebook] = None
+    letter: ReplyLetter, format: str = "pdf", *, rulebook: Optional[Rulebook] = None
 ) -> bytes:
     """The bilingual reply letter to a foreign verification request, as PDF, SVG or PNG bytes."""
     answer: Dict[str, Any] = call("render_reply_letter", {"letter": letter, "format": format}, rulebook=rulebook)
@@ -390,11 +443,11 @@ def import_psr(
     annex_csv: Optional[str] = None,
     annex_json: Optional[str] = None,
     annex_xlsx: Optional[bytes] = None,
-    columns: Optional[Mapping[str, str]] = None,
+    columns: Optional[ImportPsrRequestColumns] = None,
     hs_edition: Optional[int] = None,
     allow_partial: bool = False,
     rulebook: Optional[Rulebook] = None,
-) -> Dict[str, Any]:
+) -> ImportPsrAnswer:
     """Imports a product-specific-rule annex as GACC publishes it (CSV, JSON rows or `.xlsx` bytes).
 
     The answer holds origo's PSR table as CSV text (`None` when rows were refused and
@@ -411,5 +464,5 @@ def import_psr(
         hs_edition=hs_edition,
     )
     req["allow_partial"] = allow_partial
-    result: Dict[str, Any] = call("import_psr", req, rulebook=rulebook)
+    result: ImportPsrAnswer = call("import_psr", req, rulebook=rulebook)
     return result
