@@ -624,3 +624,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_existing_certificate_refuses_unknown_fields_through_its_flattened_part() {
+    let known = r#"{"agreement":"asean","invoice_number":"A1","state":"approved","enterprise":"E1"}"#;
+    let read: ExistingCertificate = serde_json::from_str(known).unwrap();
+    assert_eq!((read.certificate.enterprise.as_deref(), read.state), (Some("E1"), State::Approved));
+    let unknown = r#"{"agreement":"asean","invoice_number":"A1","state":"approved","bogus":1}"#;
+    assert!(serde_json::from_str::<ExistingCertificate>(unknown).is_err());
+}

@@ -1491,7 +1491,7 @@ class InvoiceUse(_InvoiceUseRequired, total=False):
 
 
 class _ExistingCertificateRequired(TypedDict):
-    #: Certificate type.
+    #: Certificate type: an agreement code of the rulebook.
     agreement: str
     #: Invoice number.
     invoice_number: str
@@ -1500,12 +1500,12 @@ class _ExistingCertificateRequired(TypedDict):
 
 
 class ExistingCertificate(_ExistingCertificateRequired, total=False):
-    "A certificate the host already has."
-    #: The applicant enterprise.
+    "A certificate the host already has: the same fields as the one wanting the number, and its state."
+    #: The applicant enterprise; certificates of other enterprises never conflict.
     enterprise: Optional[str]
-    #: The host's id.
+    #: The host's id, when the certificate already exists (it does not conflict with itself).
     id: Optional[str]
-    #: For a reissue: the id of the certificate it reissues.
+    #: For a reissue: the id of the certificate it reissues (they share the invoice number).
     reissue_of: Optional[str]
 
 
