@@ -76,7 +76,9 @@ pub fn router(rulebook: Rulebook, config: Config) -> Router {
         .route("/v1/{operation}", any(operation))
         .fallback(|request: Request| async move { failure(&no_such_endpoint(request.method(), request.uri().path())) })
         .with_state(app)
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| failure(&internal("a handler panicked"))))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            failure(&internal(&panicked(&*panic)))
+        }))
         .layer(axum::middleware::from_fn(log))
 }
 
@@ -240,7 +242,12 @@ async fn operation(State(app): State<Arc<App>>, request: Request) -> Response {
 }
 
 /// Reads the body within the bound and runs the operation on the blocking pool.
-async fn answer(app: &Arc<App>, entry: &'static api::Entry, request: Request, wants_json: bool) -> Result<Answer, Error> {
+async fn answer(
+    app: &Arc<App>,
+    entry: &'static api::Entry,
+    request: Request,
+    wants_json: bool,
+) -> Result<Answer, Error> {
     let max = app.rulebook.limits().max_input_bytes;
     let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let text = read_body(declared, request.into_body(), max).await?;
@@ -251,7 +258,17 @@ async fn answer(app: &Arc<App>, entry: &'static api::Entry, request: Request, wa
         run_operation(entry, &text, &app.rulebook, wants_json)
     })
     .await
-    .unwrap_or_else(|_| Err(internal("an operation panicked")))
+    .unwrap_or_else(|e| {
+        let why = e.try_into_panic().map_or_else(|e| e.to_string(), |panic| panicked(&*panic));
+        Err(internal(&why))
+    })
+}
+
+/// What a panic said, for the log.
+fn panicked(panic: &(dyn std::any::Any + Send)) -> String {
+    let what =
+        panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
+    format!("panic: {}", what.unwrap_or_default())
 }
 
 /// Runs one operation: the document itself for the drawing operations (unless JSON is asked

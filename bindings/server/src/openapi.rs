@@ -43,10 +43,16 @@ pub fn openapi(rulebook_version: &str) -> Value {
         } })
     };
     let text = json!({ "type": "string" });
-    paths.insert("/v1/health".into(), get("The server is up.", json!({ "type": "object", "properties": { "status": text } })));
+    paths.insert(
+        "/v1/health".into(),
+        get("The server is up.", json!({ "type": "object", "properties": { "status": text } })),
+    );
     paths.insert(
         "/v1/version".into(),
-        get("Versions of origo and of the rulebook in force.", json!({ "type": "object", "properties": { "origo": text, "rulebook": text } })),
+        get(
+            "Versions of origo and of the rulebook in force.",
+            json!({ "type": "object", "properties": { "origo": text, "rulebook": text } }),
+        ),
     );
     paths.insert("/v1/openapi.json".into(), get("This document.", json!({ "type": "object" })));
     json!({
@@ -144,7 +150,9 @@ fn relocated(value: &Value, names: &BTreeMap<String, String>) -> Value {
                 .map(|(k, v)| {
                     let target = v.as_str().and_then(|r| r.strip_prefix("#/$defs/")).filter(|_| k == "$ref");
                     let v = match target {
-                        Some(def) => json!(format!("#/components/schemas/{}", names.get(def).map_or(def, String::as_str))),
+                        Some(def) => {
+                            json!(format!("#/components/schemas/{}", names.get(def).map_or(def, String::as_str)))
+                        }
                         None => relocated(v, names),
                     };
                     (k.clone(), v)
@@ -192,7 +200,10 @@ mod tests {
             let pointer = r.strip_prefix('#').unwrap_or(r);
             assert!(doc.pointer(pointer).is_some(), "`{r}` resolves to nothing");
             let name = pointer.rsplit('/').next().unwrap_or_default();
-            assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)), "`{name}`: not a component name");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                "`{name}`: not a component name"
+            );
         }
     }
 
@@ -202,13 +213,16 @@ mod tests {
         let doc = openapi("test");
         let components = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
         let placed = |name: &str, schema: &Value| {
-            components.iter().any(|(k, v)| (k == name || k.ends_with(&format!(".{name}"))) && strip_refs(v) == strip_refs(schema))
+            components
+                .iter()
+                .any(|(k, v)| (k == name || k.ends_with(&format!(".{name}"))) && strip_refs(v) == strip_refs(schema))
         };
         for entry in OPERATIONS {
             let mut generated = entry.request_schema().to_value();
             let defs = generated.as_object_mut().and_then(|o| o.remove("$defs"));
             generated.as_object_mut().map(|o| o.remove("$schema"));
-            let reference = &doc["paths"][format!("/v1/{}", entry.name)]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+            let reference = &doc["paths"][format!("/v1/{}", entry.name)]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"]["$ref"];
             let root = reference.as_str().and_then(|r| r.rsplit('/').next()).unwrap_or_default();
             assert_eq!(strip_refs(&components[root]), strip_refs(&generated), "{}", entry.name);
             for (name, def) in defs.as_ref().and_then(Value::as_object).into_iter().flatten() {
