@@ -220,21 +220,23 @@ async fn operation(State(app): State<Arc<App>>, request: Request) -> Response {
         Err(e) if request.method() == Method::POST => return failure(&e),
         Err(_) => return failure(&no_such_endpoint(request.method(), request.uri().path())),
     };
-    if request.method() != Method::POST {
-        return wrong_method(request.method(), request.uri().path(), "POST");
-    }
-    let wants_json = accepts_json(request.headers());
-    let limit = app.config.request_timeout;
-    let outcome = tokio::time::timeout(limit, answer(&app, entry, request, wants_json))
-        .await
-        .unwrap_or_else(|_| Err(timed_out(limit)));
-    let mut response = match outcome {
-        Ok(Answer::Json(text)) => json(StatusCode::OK, text),
-        #[cfg(feature = "render")]
-        Ok(Answer::Document(document)) => {
-            ([(header::CONTENT_TYPE, HeaderValue::from_static(document.media_type))], document.bytes).into_response()
+    let mut response = if request.method() == Method::POST {
+        let wants_json = accepts_json(request.headers());
+        let limit = app.config.request_timeout;
+        let outcome = tokio::time::timeout(limit, answer(&app, entry, request, wants_json))
+            .await
+            .unwrap_or_else(|_| Err(timed_out(limit)));
+        match outcome {
+            Ok(Answer::Json(text)) => json(StatusCode::OK, text),
+            #[cfg(feature = "render")]
+            Ok(Answer::Document(document)) => {
+                ([(header::CONTENT_TYPE, HeaderValue::from_static(document.media_type))], document.bytes)
+                    .into_response()
+            }
+            Err(e) => failure(&e),
         }
-        Err(e) => failure(&e),
+    } else {
+        wrong_method(request.method(), request.uri().path(), "POST")
     };
     let code = response.extensions().get::<Logged>().and_then(|l| l.code);
     response.extensions_mut().insert(Logged { operation: entry.name, code });
