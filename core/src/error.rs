@@ -8,7 +8,7 @@ use crate::finding::{Code, Message};
 use serde::Serialize;
 
 /// Input that could not be read: a stable code, the field path and a bilingual message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema, thiserror::Error)]
 #[error("{code} at `{path}`: {}", message.en)]
 pub struct Error {
     /// Stable machine-readable code from the catalogue, e.g. `invalid_json`, `input_too_large`.
@@ -71,6 +71,9 @@ pub mod codes {
         OUTPUT_UNWRITABLE = ("output_unwritable", Error, "输出文件无法写入", "the output file cannot be written");
         ANNEX_EMPTY = ("annex_empty", Error, "附表没有数据行", "a product-specific-rule annex without data rows");
         ANNEX_COLUMNS = ("annex_columns", Error, "附表的列无法识别", "an annex whose columns cannot be told apart");
+        METHOD_NOT_ALLOWED = ("method_not_allowed", Error, "该地址不接受此 HTTP 方法", "the HTTP endpoint does not take this method");
+        REQUEST_TIMEOUT = ("request_timeout", Error, "请求超时", "the HTTP request was not complete within the time bound");
+        ADDRESS_UNAVAILABLE = ("address_unavailable", Error, "无法在该地址提供服务", "the server cannot listen on the address");
         INTERNAL_ERROR = ("internal_error", Error, "内部错误", "a bug in origo: please report it");
     }
 }

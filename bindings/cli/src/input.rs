@@ -1,7 +1,7 @@
 //! Files in and out: every read bounded before it is taken in whole, every write atomic.
 
 use origo::{codes, Error};
-use std::io::Read as _;
+use std::io::Read;
 use std::path::Path;
 
 /// Reads a file (`-`: standard input) as text, refusing it past `max` bytes after reading at most
@@ -20,21 +20,19 @@ pub fn read_text(path: &Path, max: usize) -> Result<String, Error> {
 
 /// Reads a file (`-`: standard input) as bytes, at most `max` of them.
 pub fn read_bytes(path: &Path, max: usize) -> Result<Vec<u8>, Error> {
-    let unreadable = |e: std::io::Error| {
-        Error::new(
-            &codes::INPUT_UNREADABLE,
-            path.display().to_string(),
-            format!("无法读取 `{}`：{e}", path.display()),
-            format!("cannot read `{}`: {e}", path.display()),
-        )
-    };
+    if path.as_os_str() == "-" {
+        read_bounded(std::io::stdin().lock(), path, max)
+    } else {
+        read_bounded(std::fs::File::open(path).map_err(|e| unreadable(path, &e))?, path, max)
+    }
+}
+
+/// Reads `source` to its end, or refuses it after reading `max + 1` bytes: the one byte past the
+/// bound says it is too large, whatever is left unread.
+fn read_bounded(source: impl Read, path: &Path, max: usize) -> Result<Vec<u8>, Error> {
     let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes).map_err(unreadable)?;
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)).map_err(unreadable)?;
-    }
+    source.take(limit).read_to_end(&mut bytes).map_err(|e| unreadable(path, &e))?;
     if bytes.len() > max {
         return Err(Error::new(
             &codes::INPUT_TOO_LARGE,
@@ -44,6 +42,15 @@ pub fn read_bytes(path: &Path, max: usize) -> Result<Vec<u8>, Error> {
         ));
     }
     Ok(bytes)
+}
+
+fn unreadable(path: &Path, e: &std::io::Error) -> Error {
+    Error::new(
+        &codes::INPUT_UNREADABLE,
+        path.display().to_string(),
+        format!("无法读取 `{}`：{e}", path.display()),
+        format!("cannot read `{}`: {e}", path.display()),
+    )
 }
 
 /// Writes beside the target and renames, so a failed run never leaves a partial file.
@@ -63,4 +70,35 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
         unwritable(e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An endless stream that counts the bytes it has served.
+    struct Endless<'a>(&'a std::cell::Cell<usize>);
+
+    impl Read for Endless<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b' ');
+            self.0.set(self.0.get() + buf.len());
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_stream_past_the_bound_is_refused_after_the_bound_and_one_byte() {
+        let served = std::cell::Cell::new(0);
+        let max = 4 << 20;
+        let err = read_bounded(Endless(&served), Path::new("-"), max).unwrap_err();
+        assert_eq!((err.code, err.path.as_str()), ("input_too_large", "-"));
+        assert_eq!(served.get(), max + 1, "read past the bound");
+    }
+
+    #[test]
+    fn a_stream_within_the_bound_is_read_whole() {
+        assert_eq!(read_bounded(&b"{}"[..], Path::new("-"), 2).unwrap(), b"{}");
+        assert_eq!(read_bounded(&b"{} "[..], Path::new("-"), 2).unwrap_err().code, "input_too_large");
+    }
 }

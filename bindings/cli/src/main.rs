@@ -164,6 +164,10 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Serve every operation over HTTP: `POST /v1/<operation>` with the request as JSON (not an
+    /// operation: the service of all of them). Logs one JSON line per request on stderr.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Former name of the calendar operations (`is-workday`, `add-workdays`, `calendar-info`).
     #[command(hide = true)]
     Calendar {
@@ -248,6 +252,23 @@ struct ImportPsrArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on (`0.0.0.0:8080` to accept other machines, as in a container).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Longest time one request may take, in seconds (then 408 `request_timeout`).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// Operations run at once (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Rulebook directory to use instead of the built-in rulebook.
+    #[arg(long)]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -442,10 +463,15 @@ fn main() -> ExitCode {
 
 impl Common {
     fn rulebook(&self) -> Result<Rulebook, Error> {
-        match &self.rules {
-            Some(dir) => Rulebook::from_dir(dir),
-            None => Rulebook::builtin(),
-        }
+        rulebook(self.rules.as_deref())
+    }
+}
+
+/// The rulebook in `dir`, or the built-in one.
+fn rulebook(dir: Option<&std::path::Path>) -> Result<Rulebook, Error> {
+    match dir {
+        Some(dir) => Rulebook::from_dir(dir),
+        None => Rulebook::builtin(),
     }
 }
 
@@ -704,6 +730,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         #[cfg(feature = "render")]
         Command::Render(a) => render(&a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => {
+            let rb = rulebook(a.rules.as_deref())?;
+            let defaults = origo_server::Config::default();
+            let config = origo_server::Config {
+                request_timeout: std::time::Duration::from_secs(a.timeout),
+                jobs: a.jobs.and_then(|n| usize::try_from(n).ok()).unwrap_or(defaults.jobs),
+                ..defaults
+            };
+            origo_server::run(a.addr, rb, config)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -832,10 +870,7 @@ fn output_format(output: &std::path::Path) -> Result<origo::api::render::RenderF
 #[cfg(feature = "render")]
 fn render(a: &RenderArgs) -> Result<ExitCode, Error> {
     use origo::render::{Document, DuplicateOf, RenderOptions};
-    let rb = match &a.rules {
-        Some(dir) => Rulebook::from_dir(dir)?,
-        None => Rulebook::builtin()?,
-    };
+    let rb = rulebook(a.rules.as_deref())?;
     let format = output_format(&a.output)?.into();
     let limits = rb.limits();
     let image = |p: &Option<PathBuf>| p.as_ref().map(|p| read_bytes(p, limits.max_image_bytes)).transpose();
