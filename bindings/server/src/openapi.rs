@@ -1,9 +1,8 @@
 //! The OpenAPI 3.1 description of the service, generated from the same request schemas the JSON
 //! layer reads with (`Entry::request_schema`), so it cannot drift from the operations.
 //!
-//! Answers have no schema of their own in the library (they are typed for serialisation only), so
-//! an answer is described generically as JSON, except `check` (the published report schema) and
-//! the drawn documents.
+//! Answers are described by the schemas the library publishes for them (`Entry::answer_schema`),
+//! the drawn documents by their media types.
 
 use origo::api::{self, Entry, OPERATIONS};
 use serde_json::{json, Map, Value};
@@ -13,11 +12,10 @@ use std::collections::BTreeMap;
 pub fn openapi(rulebook_version: &str) -> Value {
     let mut schemas = Map::new();
     let error = add(&mut schemas, "error", schemars::schema_for!(origo::Error).to_value());
-    let report = origo::schema::schema("report").ok().map(|s| add(&mut schemas, "check", s));
     let mut paths = Map::new();
     for entry in OPERATIONS {
         let request = add(&mut schemas, entry.name, entry.request_schema().to_value());
-        let answer = answer(entry, report.as_ref());
+        let answer = answer(entry, &mut schemas);
         for (name, deprecated) in std::iter::once((entry.name, false)).chain(entry.aliases.iter().map(|a| (*a, true))) {
             let mut post = json!({
                 "operationId": name,
@@ -63,7 +61,7 @@ pub fn openapi(rulebook_version: &str) -> Value {
             "description": format!(
                 "Rules and documents for Chinese certificates of origin: every operation of the library at POST /v1/<operation>. \
                  Rulebook {rulebook_version}. Errors are {{\"error\": {{code, path, message: {{zh, en}}}}}} with a 4xx status; \
-                 5xx only for a bug in origo. Answers other than check's report and the drawn documents are described as any JSON."
+                 5xx only for a bug in origo."
             ),
         },
         "paths": paths,
@@ -80,7 +78,7 @@ pub fn openapi(rulebook_version: &str) -> Value {
 }
 
 /// The `200` response of an operation.
-fn answer(entry: &Entry, report: Option<&Value>) -> Value {
+fn answer(entry: &Entry, schemas: &mut Map<String, Value>) -> Value {
     #[cfg(feature = "render")]
     {
         use api::Operation as _;
@@ -100,10 +98,7 @@ fn answer(entry: &Entry, report: Option<&Value>) -> Value {
             });
         }
     }
-    let schema = match report {
-        Some(report) if entry.name == <api::check::Check as api::Operation>::NAME => report.clone(),
-        _ => json!({ "description": "The operation's answer (any JSON: its shape has no published schema yet)." }),
-    };
+    let schema = add(schemas, entry.name, entry.answer_schema().to_value());
     json!({ "description": entry.doc, "content": { "application/json": { "schema": schema } } })
 }
 
