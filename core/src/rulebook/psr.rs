@@ -664,6 +664,64 @@ mod tests {
     }
 
     #[test]
+    fn a_tables_dates_are_read_from_its_header_and_checked() {
+        let t = |head: &str| PsrTable::parse("psr/x.csv", &format!("{head}hs_prefix,rule,source\n15,CC,a\n"), &limits());
+        let dated =
+            t("# hs_edition: 2012\n# in_force: 2012-01-01..\n# in_force_status: unconfirmed\n# in_force_source: s\n").unwrap();
+        let f = dated.in_force();
+        assert_eq!((f.period().as_str(), f.status, f.source.as_str()), ("2012-01-01..", Status::Unconfirmed, "s"));
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert!(f.covers(day("2030-01-01")) && !f.covers(day("2011-12-31")));
+        assert!(!t("").unwrap().in_force().is_dated());
+        for (head, column) in [
+            ("# in_force: 2012-13-01..\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01..2011-01-01\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01..\n", "in_force_source"),
+            ("# in_force_status: maybe\n", "in_force_status"),
+            ("# in_forse: 2012-01-01..\n", "in_forse"),
+        ] {
+            let e = t(head).unwrap_err();
+            assert!(e.path.ends_with(column), "{head}: {}", e.path);
+        }
+    }
+
+    #[test]
+    fn the_day_picks_the_table_in_force() {
+        let with = |extra: &[(&str, &str)]| {
+            let mut files = crate::rulebook::builtin_files();
+            files.retain(|(p, _)| !p.starts_with("psr/ecfa"));
+            files.extend(extra.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+            crate::Rulebook::from_texts(files)
+        };
+        let table = |period: &str, rule: &str| {
+            format!("# in_force: {period}\n# in_force_source: s\nhs_prefix,rule,source\n27101941,{rule},{period}\n")
+        };
+        let (old, new) = (table("2011-01-01..2011-12-31", "CTH"), table("2012-01-01..", "CTSH"));
+        let rb = with(&[("psr/ecfa.csv", &old), ("psr/ecfa.2012.csv", &new)]).unwrap();
+        let day = |d: &str| Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        let rule = |d: Option<NaiveDate>| {
+            rb.origin().psr_on("ecfa", d).unwrap().table().and_then(|t| t.lookup("27101941")).map(|r| r.text.clone())
+        };
+        assert_eq!(rule(day("2011-12-31")).as_deref(), Some("CTH"));
+        assert_eq!(rule(day("2012-01-01")).as_deref(), Some("CTSH"));
+        assert_eq!(rule(None).as_deref(), Some("CTSH"), "without a day, the most recent table");
+        assert!(matches!(rb.origin().psr_on("ecfa", None).unwrap(), InForceOn::Latest(_)));
+        assert!(matches!(rb.origin().psr_on("ecfa", day("2010-06-01")).unwrap(), InForceOn::NoneOnDay(_)));
+        assert!(matches!(rb.origin().psr_on("korea", day("2010-06-01")).unwrap(), InForceOn::Only(_)));
+        assert!(matches!(rb.origin().psr_on("apta", None).unwrap(), InForceOn::NoTable));
+        assert_eq!(rb.origin().psr_tables("ecfa").unwrap().len(), 2);
+        // Two periods that overlap, or a second table without a period, make the choice ambiguous.
+        let e = with(&[("psr/ecfa.csv", &table("2011-01-01..2012-06-30", "CTH")), ("psr/ecfa.2012.csv", &new)])
+            .unwrap_err();
+        assert!(e.message.en.contains("overlap"), "{}", e.message.en);
+        let e = with(&[("psr/ecfa.csv", "hs_prefix,rule,source\n27,CTH,s\n"), ("psr/ecfa.2012.csv", &new)]).unwrap_err();
+        assert_eq!(e.path, "psr/ecfa: in_force");
+        let e = with(&[("psr/nowhere.2012.csv", &new)]).unwrap_err();
+        assert!(e.message.en.contains("no agreement `nowhere`"), "{}", e.message.en);
+    }
+
+    #[test]
     fn longest_prefix_wins() {
         let t = PsrTable::parse(
             "psr/x.csv",
