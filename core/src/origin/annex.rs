@@ -964,10 +964,15 @@ mod tests {
         // A 64 KiB input bound lets a workbook unzip to 1 MiB; this sheet unzips to 2 MiB from a
         // few kilobytes.
         // (Without the product-specific tables, larger than that bound and not needed here.)
-        let files = crate::rulebook::builtin_files().into_iter().filter(|(p, _)| !p.starts_with("psr/")).map(|(p, t)| {
-            let t = if p == "rulebook.toml" { t.replace("max_input_bytes = 4_194_304", "max_input_bytes = 65_536") } else { t };
-            (p, t)
-        });
+        let files =
+            crate::rulebook::builtin_files().into_iter().filter(|(p, _)| !p.starts_with("psr/")).map(|(p, t)| {
+                let t = if p == "rulebook.toml" {
+                    t.replace("max_input_bytes = 4_194_304", "max_input_bytes = 65_536")
+                } else {
+                    t
+                };
+                (p, t)
+            });
         let small = Rulebook::from_texts(files).unwrap();
         let rows: &[&[&str]] = &[&["章", "品目", "原产地标准"], &["1", "1.01", "完全获得"]];
         let padding = 2 << 20;

@@ -323,7 +323,10 @@ fn table_message(a: &Agreement, choice: InForceOn<'_>) -> Option<Message> {
             Status::Confirmed => (String::new(), String::new()),
             s => ("，日期依据不完整".to_string(), format!(", {}", status_word(s))),
         };
-        (format!("{}（{}{zh}；{}）", t.name(), f.period(), f.source), format!("{} ({}{en}; {})", t.name(), f.period(), f.source))
+        (
+            format!("{}（{}{zh}；{}）", t.name(), f.period(), f.source),
+            format!("{} ({}{en}; {})", t.name(), f.period(), f.source),
+        )
     };
     match choice {
         InForceOn::NoTable | InForceOn::Only(_) => None,

@@ -491,7 +491,11 @@ fn periods(code: &str, tables: &mut [Dated]) -> Result<()> {
     tables.sort_by_key(|t| t.in_force.from);
     let file = format!("psr/{code}");
     if tables.iter().any(|t| t.in_force.from.is_none()) {
-        return Err(invalid(&file, "in_force", "an agreement with several tables needs a first day on each (`# in_force:`)"));
+        return Err(invalid(
+            &file,
+            "in_force",
+            "an agreement with several tables needs a first day on each (`# in_force:`)",
+        ));
     }
     for pair in tables.windows(2) {
         let (a, b) = (&pair[0].in_force, &pair[1].in_force);
@@ -665,9 +669,11 @@ mod tests {
 
     #[test]
     fn a_tables_dates_are_read_from_its_header_and_checked() {
-        let t = |head: &str| PsrTable::parse("psr/x.csv", &format!("{head}hs_prefix,rule,source\n15,CC,a\n"), &limits());
+        let t =
+            |head: &str| PsrTable::parse("psr/x.csv", &format!("{head}hs_prefix,rule,source\n15,CC,a\n"), &limits());
         let dated =
-            t("# hs_edition: 2012\n# in_force: 2012-01-01..\n# in_force_status: unconfirmed\n# in_force_source: s\n").unwrap();
+            t("# hs_edition: 2012\n# in_force: 2012-01-01..\n# in_force_status: unconfirmed\n# in_force_source: s\n")
+                .unwrap();
         let f = dated.in_force();
         assert_eq!((f.period().as_str(), f.status, f.source.as_str()), ("2012-01-01..", Status::Unconfirmed, "s"));
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
@@ -715,7 +721,8 @@ mod tests {
         let e = with(&[("psr/ecfa.csv", &table("2011-01-01..2012-06-30", "CTH")), ("psr/ecfa.2012.csv", &new)])
             .unwrap_err();
         assert!(e.message.en.contains("overlap"), "{}", e.message.en);
-        let e = with(&[("psr/ecfa.csv", "hs_prefix,rule,source\n27,CTH,s\n"), ("psr/ecfa.2012.csv", &new)]).unwrap_err();
+        let e =
+            with(&[("psr/ecfa.csv", "hs_prefix,rule,source\n27,CTH,s\n"), ("psr/ecfa.2012.csv", &new)]).unwrap_err();
         assert_eq!(e.path, "psr/ecfa: in_force");
         let e = with(&[("psr/nowhere.2012.csv", &new)]).unwrap_err();
         assert!(e.message.en.contains("no agreement `nowhere`"), "{}", e.message.en);
