@@ -69,6 +69,7 @@ rule_files![
     "lists/origin_criteria.csv",
     "psr/asean.csv",
     "psr/costa_rica.csv",
+    "psr/ecfa.2012.csv",
     "psr/ecfa.csv",
     "psr/iceland.csv",
     "psr/korea.csv",

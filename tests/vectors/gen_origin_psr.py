@@ -18,10 +18,16 @@ PSR = HERE.parent.parent / "rules" / "psr"
 OUT = HERE / "origin_psr.json"
 
 
-def table(agreement):
-    with open(PSR / f"{agreement}.csv", encoding="utf-8") as f:
-        rows = csv.DictReader(line for line in f if not line.startswith("#"))
-        return {r["hs_prefix"].replace(".", ""): r["rule"] for r in rows}
+def rows_of(name):
+    with open(PSR / f"{name}.csv", encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    header = dict(line[2:].split(": ", 1) for line in lines if line.startswith("# "))
+    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+    return header, {r["hs_prefix"].replace(".", ""): r for r in rows}
+
+
+def table(name):
+    return {code: r["rule"] for code, r in rows_of(name)[1].items()}
 
 
 def product(hs, materials, tariff=None):
@@ -45,17 +51,26 @@ def product(hs, materials, tariff=None):
 CASES = []
 
 
+# The day whose table applies, per agreement with dated tables (rules/psr/README.md): the ECFA
+# cases of `common` read the 2009 list, in force in 2011.
+DAYS = {"ecfa": ("ecfa", "2011-06-01")}
+
+
 def case(agreement, row, rule, name, hs, materials, values, tariff=None):
-    rows = table(agreement)
+    name_of_table, day = DAYS.get(agreement, (agreement, None))
+    rows = table(name_of_table)
     assert rows.get(row) == rule, f"{agreement} {row}: the table says {rows.get(row)!r}, not {rule!r}"
     digits = hs.replace(".", "")
     own = [p for p in rows if digits.startswith(p)]
     assert max(own, key=len) == row, f"{agreement} {hs}: the most specific row is {max(own, key=len)}"
+    given = {"product": product(hs, materials, tariff), "agreement": agreement}
+    if day:
+        given["date"] = day
     CASES.append(
         {
             "name": f"{agreement}: shipped row {row} ({rule}): {name}",
             "op": "determine_origin",
-            "input": {"product": product(hs, materials, tariff), "agreement": agreement},
+            "input": given,
             "expect": {"values": values},
         }
     )
@@ -118,6 +133,51 @@ inherited("iceland", "01", "WO", "0101.21", "0101.29", {"/originating": False, "
 common("ecfa", ("32061100", "CTH except from 28.23", "3206.11.00", "2823.00", "2818.10"),
        ("34021300", "CTH or RVC(40)", "3402.13.00", 40), ("40111000", "CTH and RVC(40)", "4011.10.00", 40, "4001.22"),
        ("32061100", "CTH except from 28.23", "3206.11.00", "2818.10", "2012"))
+
+# ECFA has two dated tables (the 2009 list from 2011-01-01, the 2012 version from 2012-01-01):
+# the certificate's date picks one. Same product, two days, two tables.
+def ecfa_on(name, hs, day, values, tariff=None):
+    given = {"product": product(hs, [("2818.10", "50.00")], tariff), "agreement": "ecfa"}
+    if day:
+        given["date"] = day
+    CASES.append({"name": f"ecfa: {hs} {name}", "op": "determine_origin", "input": given, "expect": {"values": values}})
+
+
+H09, ECFA09 = rows_of("ecfa")
+H12, ECFA12 = rows_of("ecfa.2012")
+assert H09["in_force"] == "2011-01-01..2011-12-31" and H12["in_force"] == "2012-01-01..", (H09, H12)
+assert "70171000" in ECFA12 and "70171000" not in ECFA09 and "70171090" in ECFA09
+assert ECFA09["27101941"]["rule"] == ECFA12["27101941"]["rule"] == "CTH"
+for day, rows in (("2011-06-01", ECFA09), ("2013-03-01", ECFA12)):
+    ecfa_on(f"on {day}: the row of the table in force that day", "2710.19.41", day,
+            {"/originating": True, "/rule/hs_prefix": "27101941", "/rule/source": rows["27101941"]["source"]})
+ecfa_on("on 2013-03-01: the 2012 version lists this line (CTH or RVC(40))", "7017.10.00", "2013-03-01",
+        {"/originating": True, "/rule/text": ECFA12["70171000"]["rule"], "/rule/source": ECFA12["70171000"]["source"]})
+ecfa_on("on 2011-06-01: the 2009 list in force then has no such line (7017.10.90 there): no rule", "7017.10.00",
+        "2011-06-01", {"/originating": False, "/rule": None})
+ecfa_on("on 2010-06-01: no table is in force before the early harvest began", "2710.19.41", "2010-06-01",
+        {"/originating": False, "/rule": None,
+         "/notes/0/en": "no product-specific table of ECFA Certificate of Origin (Cross-Straits Economic Cooperation Framework Agreement) is in force on 2010-06-01"})
+ecfa_on("without a date: the most recent table applies and the decision says so", "2710.19.41", None,
+        {"/originating": True, "/rule/source": ECFA12["27101941"]["source"],
+         "/notes/0/en": "no date given: the most recent product-specific table applies, psr/ecfa.2012.csv "
+                        f"(2012-01-01.., unconfirmed; {H12['in_force_source']}); give the certificate's export date "
+                        "to pick the table in force then"})
+ecfa_on("on 2013-03-01, declared in the 2009 tariff (HS 2007): the 2012 table (HS 2012) is not matched", "2710.19.41",
+        "2013-03-01", {"/originating": False, "/rule": None}, tariff="2009")
+
+# Korea's annex states every rule at subheading level (the table has no heading row): a tariff
+# line takes its subheading's row; a subheading whose row could not be read has none, and China–Korea
+# has no general rule, so its origin is not decided (never guessed).
+case("korea", "190110", "CC except from 04", "the 10-digit line 1901.10.00.10 takes its subheading's row", "1901.10.00.10",
+     [("1001.99", "50.00")], {"/originating": True, "/rule/hs_prefix": "190110"})
+assert "520710" not in table("korea") and not [p for p in table("korea") if "520710".startswith(p)]
+CASES.append({
+    "name": "korea: 5207.10 has no row (its annex wording was refused, IMPORT.md row 3373) and no general rule: undetermined",
+    "op": "determine_origin",
+    "input": {"product": product("5207.10", [("5201.00", "50.00")]), "agreement": "korea"},
+    "expect": {"values": {"/originating": False, "/rule": None}},
+})
 
 # The New Zealand table holds only the rows the HS 2012 transposition changed: no exception or
 # value-only rule among them.

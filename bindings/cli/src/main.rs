@@ -649,6 +649,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     agreement: a.agreement.unwrap_or_default(),
                     destination: a.to,
                     psr_csv: None,
+                    date: None,
                 })
             };
             answer::<DetermineOrigin>(&a.common, request, text::origin_decision, |d| d.originating)

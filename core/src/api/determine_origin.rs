@@ -4,6 +4,7 @@ use super::Operation;
 use crate::model::Country;
 use crate::origin::{self, Determination, PsrTable};
 use crate::{Product, Result, Rulebook};
+use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -25,6 +26,10 @@ pub struct DetermineRequest {
     /// The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's.
     #[serde(default)]
     pub psr_csv: Option<String>,
+    /// The day whose product-specific-rule table applies (the certificate's export date), where an
+    /// agreement's rules were republished; without it the most recent table applies.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
 }
 
 impl Operation for DetermineOrigin {
@@ -36,11 +41,12 @@ impl Operation for DetermineOrigin {
 
     fn run(r: DetermineRequest, rulebook: &Rulebook) -> Result<Determination> {
         let agreement = rulebook.known_agreement(&r.agreement, "agreement")?;
-        let own = r.psr_csv.map(|t| PsrTable::parse("psr_csv", &t, rulebook.limits())).transpose()?;
-        let psr = match own.as_ref() {
-            Some(t) => Some(t),
-            None => rulebook.origin().psr(&agreement.code)?,
-        };
-        origin::determine_with(&r.product, agreement, rulebook, r.destination.as_ref(), psr)
+        match r.psr_csv {
+            Some(text) => {
+                let own = PsrTable::parse("psr_csv", &text, rulebook.limits())?;
+                origin::determine_with(&r.product, agreement, rulebook, r.destination.as_ref(), Some(&own))
+            }
+            None => origin::determine(&r.product, agreement, rulebook, r.destination.as_ref(), r.date),
+        }
     }
 }

@@ -73,7 +73,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         if first_use {
             manufacturer_finding(p, &ppath, out);
             if let Some(slot) = decided.get_mut(pi) {
-                *slot = Some(origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination)));
+                *slot = Some(origin::determine(p, a, cx.rulebook, Some(&cx.cert.destination), export_day(cx)));
             }
         }
         // Borrowed, not cloned: the decision's trace is not part of an item's answer.
@@ -163,6 +163,15 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         io.rvc = d.rvc;
         out.derived.origin.push(io);
     }
+}
+
+/// The day that picks the product-specific-rule table in force: the goods' export (the export
+/// declaration, else the shipment), else the application, else the signing, else the host's
+/// today. Origin is decided for the goods as exported, so a certificate issued later (补发) is
+/// read under the rules of its export; origo's choice, no text found fixes the day.
+fn export_day(cx: &Context<'_>) -> Option<chrono::NaiveDate> {
+    let d = &cx.cert.dates;
+    d.declaration.or(d.shipment).or(d.application).or(d.signing).or(cx.today)
 }
 
 /// FAQ Q38, Q75, Q83, Q101: only an approved pre-review serves a goods item.

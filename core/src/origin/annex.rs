@@ -178,7 +178,7 @@ pub fn import_psr(req: &ImportPsrRequest, rb: &Rulebook) -> Result<ImportPsrAnsw
     let (header, rows) = match field {
         "annex_json" => json_rows(text)?,
         "annex_csv" => csv_rows(text)?,
-        _ => xlsx_rows(text, limits.max_psr_rows)?,
+        _ => xlsx_rows(text, limits.max_psr_rows, limits.max_input_bytes.saturating_mul(XLSX_UNZIP_FACTOR))?,
     };
     if rows.len() > limits.max_psr_rows {
         return Err(Error::new(
@@ -289,17 +289,53 @@ fn csv_rows(text: &str) -> Result<(Vec<String>, Vec<Row>)> {
 #[cfg(feature = "xlsx")]
 const MAX_XLSX_COLUMNS: u32 = 64;
 
-/// The first sheet of a workbook as rows of cell texts. Cells are streamed and kept only within
-/// `max_rows` rows and [`MAX_XLSX_COLUMNS`] columns, so a sheet declaring a huge range cannot
-/// exhaust memory; merged regions are filled from their first cell inside those bounds.
+/// A workbook may unzip to this many times the input bound (`max_input_bytes`): an annex of
+/// thousands of rows unzips to a few megabytes, a zip bomb to gigabytes.
+const XLSX_UNZIP_FACTOR: usize = 16;
+
+/// Refuses a workbook whose files declare more than `bound` unzipped bytes in all, before any is
+/// inflated. The declared sizes bind: the zip reader stops and fails on a file inflating past its
+/// declared size (an archive understating its sizes is refused as unreadable), so reading the
+/// workbook costs at most `bound` bytes of inflating whatever the archive claims.
 #[cfg(feature = "xlsx")]
-fn xlsx_rows(b64: &str, max_rows: usize) -> Result<(Vec<String>, Vec<Row>)> {
+fn unzips_within(bytes: &[u8], bound: usize) -> Result<()> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        Error::new(
+            &codes::INVALID_VALUE,
+            "annex_xlsx_base64",
+            format!("不是 .xlsx 工作簿：{e}"),
+            format!("not an .xlsx workbook: {e}"),
+        )
+    })?;
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        // A file whose header cannot be read is left to the workbook reader, which reports it.
+        declared = declared.saturating_add(archive.by_index_raw(i).map_or(0, |f| f.size()));
+    }
+    if declared > u64::try_from(bound).unwrap_or(u64::MAX) {
+        return Err(Error::new(
+            &codes::INPUT_TOO_LARGE,
+            "annex_xlsx_base64",
+            format!("工作簿解压后有 {declared} 字节，超过上限 {bound}"),
+            format!("the workbook unzips to {declared} bytes, more than the limit of {bound}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The first sheet of a workbook as rows of cell texts. The workbook must unzip within
+/// `max_unzipped` bytes; cells are streamed and kept only within `max_rows` rows and
+/// [`MAX_XLSX_COLUMNS`] columns, so a sheet declaring a huge range cannot exhaust memory; merged
+/// regions are filled from their first cell inside those bounds.
+#[cfg(feature = "xlsx")]
+fn xlsx_rows(b64: &str, max_rows: usize, max_unzipped: usize) -> Result<(Vec<String>, Vec<Row>)> {
     use base64::Engine;
     use calamine::{DataRef, Reader, Xlsx};
     let bad = |zh: String, en: String| Error::new(&codes::INVALID_VALUE, "annex_xlsx_base64", zh, en);
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
         .map_err(|e| bad(format!("不是 base64：{e}"), format!("not base64: {e}")))?;
+    unzips_within(&bytes, max_unzipped)?;
     let mut book = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| bad(format!("不是 .xlsx 工作簿：{e}"), format!("not an .xlsx workbook: {e}")))?;
     let Some(sheet) = book.sheet_names().into_iter().next() else {
@@ -379,7 +415,7 @@ fn xlsx_rows(b64: &str, max_rows: usize) -> Result<(Vec<String>, Vec<Row>)> {
 
 /// Without the `xlsx` feature a workbook is refused with a reason.
 #[cfg(not(feature = "xlsx"))]
-fn xlsx_rows(_: &str, _: usize) -> Result<(Vec<String>, Vec<Row>)> {
+fn xlsx_rows(_: &str, _: usize, _: usize) -> Result<(Vec<String>, Vec<Row>)> {
     Err(Error::new(
         &codes::INVALID_VALUE,
         "annex_xlsx_base64",
@@ -872,6 +908,12 @@ mod tests {
     #[cfg(feature = "xlsx")]
     fn workbook(rows: &[&[&str]], merges: &[&str]) -> String {
         use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(zipped(rows, merges, 0))
+    }
+
+    /// The zipped workbook, its sheet padded with `padding` spaces (which inflate, not compress).
+    #[cfg(feature = "xlsx")]
+    fn zipped(rows: &[&[&str]], merges: &[&str], padding: usize) -> Vec<u8> {
         use std::io::Write;
         let col = |c: usize| char::from(b'A' + c as u8);
         let mut sheet = String::from(
@@ -897,6 +939,7 @@ mod tests {
             }
             sheet += "</mergeCells>";
         }
+        sheet += &" ".repeat(padding);
         sheet += "</worksheet>";
         let files = [
             ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
@@ -910,7 +953,64 @@ mod tests {
             zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
             zip.write_all(text.as_bytes()).unwrap();
         }
-        base64::engine::general_purpose::STANDARD.encode(zip.finish().unwrap().into_inner())
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[cfg(feature = "xlsx")]
+    #[test]
+    #[allow(clippy::disallowed_methods)] // a test bounding the time, not a result depending on it
+    fn a_workbook_unzipping_past_the_bound_is_refused_in_bounded_time() {
+        use base64::Engine;
+        // A 64 KiB input bound lets a workbook unzip to 1 MiB; this sheet unzips to 2 MiB from a
+        // few kilobytes.
+        // (Without the product-specific tables, larger than that bound and not needed here.)
+        let files =
+            crate::rulebook::builtin_files().into_iter().filter(|(p, _)| !p.starts_with("psr/")).map(|(p, t)| {
+                let t = if p == "rulebook.toml" {
+                    t.replace("max_input_bytes = 4_194_304", "max_input_bytes = 65_536")
+                } else {
+                    t
+                };
+                (p, t)
+            });
+        let small = Rulebook::from_texts(files).unwrap();
+        let rows: &[&[&str]] = &[&["章", "品目", "原产地标准"], &["1", "1.01", "完全获得"]];
+        let padding = 2 << 20;
+        let bomb = zipped(rows, &[], padding);
+        assert!(bomb.len() < 20_000, "{} bytes zipped", bomb.len());
+        let as_request = |zip: &[u8]| ImportPsrRequest {
+            annex_json: None,
+            annex_xlsx_base64: Some(base64::engine::general_purpose::STANDARD.encode(zip)),
+            ..req("")
+        };
+        let started = std::time::Instant::now();
+        let e = import_psr(&as_request(&bomb), &small).unwrap_err();
+        assert_eq!((e.code, e.path.as_str()), ("input_too_large", "annex_xlsx_base64"), "{}", e.message.en);
+        assert!(e.message.en.ends_with("more than the limit of 1048576"), "{}", e.message.en);
+        // An archive understating its sheet's size is inflated only up to what it declares, then
+        // refused as unreadable.
+        let mut lying = bomb.clone();
+        let sheet_size = lying
+            .windows(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            .filter(|n| (padding as u32..padding as u32 + 4096).contains(n))
+            .max()
+            .unwrap();
+        let mut patched = 0;
+        for i in 0..lying.len() - 4 {
+            if u32::from_le_bytes([lying[i], lying[i + 1], lying[i + 2], lying[i + 3]]) == sheet_size {
+                lying[i..i + 4].copy_from_slice(&100u32.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2, "the local header and the central directory");
+        let e = import_psr(&as_request(&lying), &small).unwrap_err();
+        assert_eq!(e.code, "invalid_value", "{}", e.message.en);
+        assert!(e.message.en.contains("larger than its declared uncompressed size"), "{}", e.message.en);
+        assert!(started.elapsed().as_secs() < 10);
+        // The same workbook without the padding is read.
+        let a = import_psr(&as_request(&zipped(rows, &[], 0)), &small).unwrap();
+        assert_eq!(a.report.rows_imported, 1);
     }
 
     #[cfg(feature = "xlsx")]

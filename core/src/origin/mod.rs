@@ -17,12 +17,13 @@ mod text;
 pub mod wording;
 
 pub use crate::rulebook::{expr, psr};
-pub use psr::{PsrTable, Tables};
+pub use psr::{InForceOn, PsrTable, Tables};
 
 use crate::error::{Error, Result};
 use crate::finding::Message;
 use crate::model::{Country, MaterialOrigin, Product};
 use crate::rulebook::{Agreement, CertificateKind, Rulebook, Status};
+use chrono::NaiveDate;
 use eval::{Facts, MaterialFacts, Verdict};
 use expr::{Rule, Test};
 use rust_decimal::Decimal;
@@ -334,8 +335,54 @@ pub fn covers(a: &Agreement, destination: &Country) -> bool {
 }
 
 /// Decides the product's origin under an agreement, with the printed criterion and the trace.
-pub fn determine(p: &Product, a: &Agreement, rb: &Rulebook, destination: Option<&Country>) -> Result<Determination> {
-    determine_with(p, a, rb, destination, rb.origin().psr(&a.code)?)
+/// `day` picks the agreement's product-specific-rule table in force that day (a certificate's
+/// export date); without it the most recent table applies, and the determination says so.
+pub fn determine(
+    p: &Product,
+    a: &Agreement,
+    rb: &Rulebook,
+    destination: Option<&Country>,
+    day: Option<NaiveDate>,
+) -> Result<Determination> {
+    let choice = rb.origin().psr_on(&a.code, day)?;
+    decide(p, a, rb, destination, choice.table(), table_message(a, choice))
+}
+
+/// Says which of an agreement's dated tables applies, and why: nothing to say when the agreement
+/// has one undated table (or none).
+fn table_message(a: &Agreement, choice: InForceOn<'_>) -> Option<Message> {
+    let dates = |t: &PsrTable| {
+        let f = t.in_force();
+        let (zh, en) = match f.status {
+            Status::Confirmed => (String::new(), String::new()),
+            s => ("，日期依据不完整".to_string(), format!(", {}", status_word(s))),
+        };
+        (
+            format!("{}（{}{zh}；{}）", t.name(), f.period(), f.source),
+            format!("{} ({}{en}; {})", t.name(), f.period(), f.source),
+        )
+    };
+    match choice {
+        InForceOn::NoTable | InForceOn::Only(_) => None,
+        InForceOn::OnDay(t, day) => {
+            let (zh, en) = dates(t);
+            Some(Message {
+                zh: format!("{day} 适用的产品特定规则表：{zh}"),
+                en: format!("product-specific table in force on {day}: {en}"),
+            })
+        }
+        InForceOn::Latest(t) => {
+            let (zh, en) = dates(t);
+            Some(Message {
+                zh: format!("未给出日期：适用最新的产品特定规则表 {zh}；请给出证书的出口日期以选用当时有效的规则表"),
+                en: format!("no date given: the most recent product-specific table applies, {en}; give the certificate's export date to pick the table in force then"),
+            })
+        }
+        InForceOn::NoneOnDay(day) => Some(Message {
+            zh: format!("{day} 没有有效的{}产品特定规则表", a.name.value.zh),
+            en: format!("no product-specific table of {} is in force on {day}", a.name.value.en),
+        }),
+    }
 }
 
 /// [`determine`] with `psr` as the agreement's product-specific-rule table in place of the
@@ -350,6 +397,18 @@ pub fn determine_with(
     rb: &Rulebook,
     destination: Option<&Country>,
     psr: Option<&PsrTable>,
+) -> Result<Determination> {
+    decide(p, a, rb, destination, psr, None)
+}
+
+/// The determination with `psr` as the table, `table` saying why that table applies.
+fn decide(
+    p: &Product,
+    a: &Agreement,
+    rb: &Rulebook,
+    destination: Option<&Country>,
+    psr: Option<&PsrTable>,
+    table: Option<Message>,
 ) -> Result<Determination> {
     validate(p, rb)?;
     let tables = rb.origin();
@@ -372,6 +431,10 @@ pub fn determine_with(
     }
     if decided_without_rule(p, a, tables, &facts, &mut d) {
         return Ok(d);
+    }
+    if let Some(m) = table {
+        d.trace.push(TraceStep::new("rule", None, None).msg(m.zh.clone(), m.en.clone()));
+        d.notes.push(m);
     }
     let Some((rule, applied)) = rule_for(p, a, rb, psr, &mut d)? else { return Ok(d) };
     apply(&rule, applied, a, tables, &facts, &mut d)?;
@@ -836,7 +899,7 @@ pub struct Comparison {
 pub fn compare(p: &Product, destination: &Country, rb: &Rulebook) -> Result<Comparison> {
     let mut decisions = Vec::new();
     for a in rb.agreements().filter(|a| a.kind == CertificateKind::Preferential && covers(a, destination)) {
-        decisions.push(determine(p, a, rb, Some(destination))?);
+        decisions.push(determine(p, a, rb, Some(destination), None)?);
     }
     let rank = |s: Status| match s {
         Status::Confirmed | Status::Conflict => 0,

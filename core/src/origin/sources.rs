@@ -11,7 +11,13 @@ use std::path::PathBuf;
 /// How one shipped table is derived.
 struct Recipe {
     file: &'static str,
+    /// The annex rows read (0-based, end excluded) where the file holds more than this table.
+    rows: Option<(usize, usize)>,
     agreement: &'static str,
+    /// The table written: `rules/psr/<table>.csv`.
+    table: &'static str,
+    /// Header lines written after the HS edition: the days the table applies.
+    in_force: &'static str,
     source: &'static str,
     edition: &'static str,
     hs_edition: u16,
@@ -31,7 +37,10 @@ fn subheadings_of(edition: &str) -> Option<usize> {
 const RECIPES: &[Recipe] = &[
     Recipe {
         file: "korea.json",
+        rows: None,
         agreement: "korea",
+        table: "korea",
+        in_force: "",
         source: "China–Korea FTA Annex 3-A Product-Specific Rules (《中华人民共和国政府和大韩民国政府自由贸易协定》项下产品特定原产地规则, GACC annex)",
         edition: "HS 2012",
         hs_edition: 2012,
@@ -40,7 +49,10 @@ const RECIPES: &[Recipe] = &[
     },
     Recipe {
         file: "peru_a.json",
+        rows: None,
         agreement: "peru",
+        table: "peru",
+        in_force: "",
         source: "China–Peru FTA product-specific rules (产品特定原产地规则（中文）, GACC annex)",
         edition: "HS 2007",
         hs_edition: 2007,
@@ -49,7 +61,10 @@ const RECIPES: &[Recipe] = &[
     },
     Recipe {
         file: "costa_rica.json",
+        rows: None,
         agreement: "costa_rica",
+        table: "costa_rica",
+        in_force: "",
         source: "China–Costa Rica FTA product-specific rules (GACC announcement 2011 No. 49, 附件)",
         edition: "HS 2007",
         hs_edition: 2007,
@@ -58,7 +73,10 @@ const RECIPES: &[Recipe] = &[
     },
     Recipe {
         file: "iceland.json",
+        rows: None,
         agreement: "iceland",
+        table: "iceland",
+        in_force: "",
         source: "China–Iceland FTA product-specific rules (《中华人民共和国政府和冰岛政府自由贸易协定》项下产品特定原产地规则, GACC annex)",
         edition: "HS 2012",
         hs_edition: 2012,
@@ -67,7 +85,10 @@ const RECIPES: &[Recipe] = &[
     },
     Recipe {
         file: "ecfa_taiwan_side_2009.json",
+        rows: None,
         agreement: "ecfa",
+        table: "ecfa",
+        in_force: "# in_force: 2011-01-01..2011-12-31\n# in_force_status: partial\n# in_force_source: GACC announcement 2010 No. 86 (in force from 2011-01-01); replaced by the 2012 version (GACC announcement 2011 No. 83), whose first day 2012-01-01 is assumed, unconfirmed\n",
         source: "ECFA Annex II product-specific rules of the early-harvest goods, Taiwan-side list (货物贸易早期收获产品的产品特定原产地规则_台湾方面早期收获产品清单)",
         edition: "2009 tariff (HS 2007), 8-digit lines",
         hs_edition: 2007,
@@ -75,8 +96,23 @@ const RECIPES: &[Recipe] = &[
         note: "The Taiwan-side list covers goods exported from the mainland, which is what a mainland certificate covers (FAQ Q98).",
     },
     Recipe {
+        file: "ecfa_2012.json",
+        rows: Some((0, 268)),
+        agreement: "ecfa",
+        table: "ecfa.2012",
+        in_force: "# in_force: 2012-01-01..\n# in_force_status: unconfirmed\n# in_force_source: GACC announcement 2011 No. 83 published the 2012 version; its first day is not in the sources read: 2012-01-01, when the 2012 tariff it is keyed to took effect, is assumed\n",
+        source: "ECFA product-specific rules of the early-harvest goods, 2012 version, table 1: Taiwan-side list (ECFA货物贸易早期收获产品的产品特定原产地规则（2012年版）表1：台湾方面早期收获产品清单; GACC announcement 2011 No. 83)",
+        edition: "2012 tariff (HS 2012), 8-digit lines",
+        hs_edition: 2012,
+        columns: None,
+        note: "Rows 1–268 of the file are table 1 (the Taiwan side, what a mainland certificate covers, FAQ Q98); the mainland-side table 2 and the notes after it are not read (notes 2 and 3, rule changes from 2014 and 2016, concern table 2 rows only). Against the 2009 list: the same rule wording on every line kept; 7017.10.90, 8451.80.90 and 9002.11.00 are replaced by 7017.10.00, 8451.80.00, 9002.11.10 and 9002.11.90.",
+    },
+    Recipe {
         file: "new_zealand_2007_to_2012.json",
+        rows: None,
         agreement: "new_zealand",
+        table: "new_zealand",
+        in_force: "",
         source: "China–New Zealand FTA product-specific rules, HS 2007 to HS 2012 transposition table (《中国—新西兰自贸协定》项下部分产品特定原产地规则2007版至2012版转版对应表, changed rows only; GACC annex)",
         edition: "HS 2012",
         hs_edition: 2012,
@@ -90,7 +126,11 @@ fn repo() -> PathBuf {
 }
 
 fn derive(dir: &std::path::Path, r: &Recipe, rb: &Rulebook) -> ImportPsrAnswer {
-    let text = std::fs::read_to_string(dir.join(r.file)).unwrap();
+    let mut text = std::fs::read_to_string(dir.join(r.file)).unwrap();
+    if let Some((from, to)) = r.rows {
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        text = serde_json::to_string(&rows[from..to]).unwrap();
+    }
     let req = ImportPsrRequest {
         agreement: r.agreement.into(),
         annex_json: Some(text),
@@ -120,7 +160,7 @@ fn report(r: &Recipe, a: &ImportPsrAnswer, out: &mut String) {
         ),
         None => format!("{} lines", rep.rows_imported),
     };
-    let _ = writeln!(out, "## {}.csv (from `{}`)\n", r.agreement, r.file);
+    let _ = writeln!(out, "## {}.csv (from `{}`)\n", r.table, r.file);
     let _ = writeln!(out, "- Source: {}", r.source);
     let _ = writeln!(out, "- HS edition: {}. {}", r.edition, r.note);
     let _ = writeln!(
@@ -135,6 +175,9 @@ fn report(r: &Recipe, a: &ImportPsrAnswer, out: &mut String) {
         rep.repeated_rows,
         rep.refused.len()
     );
+    for line in r.in_force.lines() {
+        let _ = writeln!(out, "- {}", line.trim_start_matches("# "));
+    }
     let _ = writeln!(out, "- Subheadings with a row of their own: {coverage}\n");
     if !rep.refused.is_empty() {
         let _ = writeln!(out, "| row | column | code | reason | text |\n|---|---|---|---|---|");
@@ -164,8 +207,13 @@ fn shipped_tables_are_derived_from_the_official_annexes() {
     for r in RECIPES {
         let a = derive(&dir, r, &rb);
         report(r, &a, &mut md);
-        let path = repo().join(format!("rules/psr/{}.csv", r.agreement));
+        let path = repo().join(format!("rules/psr/{}.csv", r.table));
         let csv = a.csv.unwrap();
+        // The dates go after the HS edition line, before the columns.
+        let csv = match csv.split_once('\n') {
+            Some((edition, rest)) if edition.starts_with('#') => format!("{edition}\n{}{rest}", r.in_force),
+            _ => format!("{}{csv}", r.in_force),
+        };
         if bless {
             std::fs::write(&path, &csv).unwrap();
         } else {

@@ -31,7 +31,7 @@ fn product(hs: &str, fob: &str, mats: &[(&str, &str, &str)]) -> Product {
 }
 
 fn run(rb: &Rulebook, code: &str, p: &Product) -> Determination {
-    determine(p, rb.agreement(code).unwrap(), rb, None).unwrap()
+    determine(p, rb.agreement(code).unwrap(), rb, None, None).unwrap()
 }
 
 #[test]
@@ -241,17 +241,17 @@ fn bad_products_are_errors() {
         (product("8516", "-1", &[]), "product.unit_fob"),
     ];
     for (p, path) in cases {
-        let e = determine(&p, a, &rb, None).unwrap_err();
+        let e = determine(&p, a, &rb, None, None).unwrap_err();
         assert_eq!((e.code, e.path.as_str()), ("product_invalid", path));
     }
     let mut p = product("8516", "10", &[]);
     p.minimal_operations = Some(vec!["teleportation".into()]);
-    assert_eq!(determine(&p, a, &rb, None).unwrap_err().path, "product.minimal_operations[0]");
+    assert_eq!(determine(&p, a, &rb, None, None).unwrap_err().path, "product.minimal_operations[0]");
     let mut p = product("8516", "10", &[]);
     p.materials = vec![product("8516", "10", &[("8516", "US", "1")]).materials[0].clone(); 100_000];
-    assert_eq!(determine(&p, a, &rb, None).unwrap_err().code, "too_many_materials");
+    assert_eq!(determine(&p, a, &rb, None, None).unwrap_err().code, "too_many_materials");
     let huge = product("8516", "79228162514264337593543950335", &[("8516", "US", "79228162514264337593543950335")]);
-    assert_eq!(determine(&huge, a, &rb, None).unwrap_err().code, "product_invalid");
+    assert_eq!(determine(&huge, a, &rb, None, None).unwrap_err().code, "product_invalid");
 }
 
 #[test]

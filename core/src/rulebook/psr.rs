@@ -5,6 +5,7 @@
 use super::expr::{self, Rule};
 use crate::error::Result;
 use crate::rulebook::{invalid, Agreement, Limits, Status};
+use chrono::NaiveDate;
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -27,12 +28,110 @@ pub struct PsrRow {
     pub source: String,
 }
 
+/// The days a table applies, from its header (`# in_force: 2012-01-01..2022-12-31`, either end
+/// may be open, with `# in_force_status:` and `# in_force_source:`): an agreement whose rules were
+/// republished (a new tariff edition) has one table per period, and a certificate's date picks one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InForce {
+    /// First day in force, when known.
+    pub from: Option<NaiveDate>,
+    /// Last day in force, when known.
+    pub until: Option<NaiveDate>,
+    /// How well the dates are sourced.
+    pub status: Status,
+    /// Where the dates come from.
+    pub source: String,
+}
+
+impl InForce {
+    /// Whether the table names any date.
+    pub fn is_dated(&self) -> bool {
+        self.from.is_some() || self.until.is_some()
+    }
+
+    /// Whether `day` lies within the period (an open end reaches as far as it goes).
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// The period as written in the header: `2012-01-01..`, `..2011-12-31`.
+    pub fn period(&self) -> String {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        format!("{}..{}", day(self.from), day(self.until))
+    }
+}
+
+/// What a table's `#` lines say before its column header.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Header {
+    hs_edition: Option<u16>,
+    in_force: InForce,
+}
+
+impl Header {
+    /// Reads the `#` lines; an unknown key is refused, so a misspelt date never passes silently.
+    fn read(file: &str, text: &str) -> Result<Header> {
+        let mut h = Header::default();
+        for (i, line) in text.lines().take_while(|l| l.starts_with('#')).enumerate() {
+            let Some((key, value)) = line.trim_start_matches('#').split_once(':') else { continue };
+            let (key, value) = (key.trim(), value.trim());
+            let bad = |why: String| at(file, i + 1, key, &why);
+            match key {
+                "hs_edition" => {
+                    let ed = value.parse::<u16>().ok().filter(|e| HS_EDITIONS.contains(e));
+                    h.hs_edition = Some(ed.ok_or_else(|| {
+                        bad(format!("`{value}` is not an HS edition (2002, 2007, 2012, 2017, 2022)"))
+                    })?);
+                }
+                "in_force" => {
+                    let (from, until) = value
+                        .split_once("..")
+                        .ok_or_else(|| bad(format!("`{value}` is not a period `YYYY-MM-DD..YYYY-MM-DD`")))?;
+                    let day = |d: &str| {
+                        let d = d.trim();
+                        if d.is_empty() {
+                            return Ok(None);
+                        }
+                        NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                            .map(Some)
+                            .map_err(|_| bad(format!("`{d}` is not a date YYYY-MM-DD")))
+                    };
+                    let (from, until) = (day(from)?, day(until)?);
+                    if from.zip(until).is_some_and(|(f, u)| f > u) {
+                        return Err(bad(format!("`{value}` ends before it begins")));
+                    }
+                    h.in_force.from = from;
+                    h.in_force.until = until;
+                }
+                "in_force_status" => {
+                    h.in_force.status = match value {
+                        "confirmed" => Status::Confirmed,
+                        "partial" => Status::Partial,
+                        "unconfirmed" => Status::Unconfirmed,
+                        _ => return Err(bad("must be confirmed, partial or unconfirmed".into())),
+                    };
+                }
+                "in_force_source" => h.in_force.source = value.to_string(),
+                _ => return Err(bad("unknown key (hs_edition, in_force, in_force_status, in_force_source)".into())),
+            }
+        }
+        if h.in_force.is_dated() && h.in_force.source.is_empty() {
+            return Err(at(file, 1, "in_force_source", "a table's dates need a source"));
+        }
+        Ok(h)
+    }
+}
+
 /// A product-specific-rule table keyed by HS prefix: the longest matching prefix wins.
 #[derive(Clone, Default, PartialEq)]
 pub struct PsrTable {
+    /// The file the table was read from, e.g. `psr/ecfa.2012.csv`.
+    name: String,
     rows: HashMap<String, PsrRow>,
     /// The HS edition the table's codes belong to (`# hs_edition: 2012` before the header).
     hs_edition: Option<u16>,
+    /// The days the table applies.
+    in_force: InForce,
     /// Bit `n` set when some prefix has `n` digits: a lookup probes only those lengths.
     lengths: u16,
 }
@@ -42,6 +141,8 @@ impl std::fmt::Debug for PsrTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let rows: std::collections::BTreeMap<_, _> = self.rows.iter().collect();
         f.debug_struct("PsrTable")
+            .field("name", &self.name)
+            .field("in_force", &self.in_force)
             .field("rows", &rows)
             .field("lengths", &self.lengths)
             .field("hs_edition", &self.hs_edition)
@@ -55,20 +156,7 @@ impl PsrTable {
     pub fn parse(file: &str, text: &str, limits: &Limits) -> Result<PsrTable> {
         let mut rows = HashMap::new();
         let mut lengths = 0;
-        let mut hs_edition = None;
-        for (i, line) in text.lines().take_while(|l| l.starts_with('#')).enumerate() {
-            if let Some(v) = line.strip_prefix("# hs_edition:") {
-                let ed = v.trim().parse::<u16>().ok().filter(|e| HS_EDITIONS.contains(e));
-                hs_edition = Some(ed.ok_or_else(|| {
-                    at(
-                        file,
-                        i + 1,
-                        "hs_edition",
-                        &format!("`{}` is not an HS edition (2002, 2007, 2012, 2017, 2022)", v.trim()),
-                    )
-                })?);
-            }
-        }
+        let Header { hs_edition, in_force } = Header::read(file, text)?;
         let header = text.lines().find(|l| !l.starts_with('#'));
         let with_wording = header.is_some_and(|h| h.split(',').any(|c| c.trim() == "wording"));
         let columns: &[&str] = if with_wording { &TABLE_HEADER } else { &["hs_prefix", "rule", "source"] };
@@ -91,7 +179,7 @@ impl PsrTable {
                 return Err(at(file, row, "hs_prefix", &format!("prefix {hs} appears twice")));
             }
         }
-        Ok(PsrTable { rows, lengths, hs_edition })
+        Ok(PsrTable { name: file.to_string(), rows, lengths, hs_edition, in_force })
     }
 
     /// The row with the longest prefix of `hs`: one hash probe per prefix length in the table.
@@ -105,6 +193,16 @@ impl PsrTable {
     /// The HS edition of the table's codes, when the table names it.
     pub fn hs_edition(&self) -> Option<u16> {
         self.hs_edition
+    }
+
+    /// The days the table applies (empty when the table names none).
+    pub fn in_force(&self) -> &InForce {
+        &self.in_force
+    }
+
+    /// The file the table was read from.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Number of rows.
@@ -205,11 +303,45 @@ impl std::fmt::Debug for PsrSlot {
     }
 }
 
+/// One table of an agreement with its period, read from its header when the rulebook loads
+/// (so choosing a table by date parses only the one chosen).
+#[derive(Debug, Clone)]
+pub(crate) struct Dated {
+    pub(crate) in_force: InForce,
+    /// Shared, so a rulebook clone does not copy thousands of rows.
+    pub(crate) slot: Arc<PsrSlot>,
+}
+
+/// Which of an agreement's tables applies on a day.
+#[derive(Debug, Clone, Copy)]
+pub enum InForceOn<'a> {
+    /// The agreement has no product-specific-rule table.
+    NoTable,
+    /// One undated table: it applies on every day.
+    Only(&'a PsrTable),
+    /// The table whose period covers the day asked for.
+    OnDay(&'a PsrTable, NaiveDate),
+    /// No day was given: the most recent table (the latest start) applies.
+    Latest(&'a PsrTable),
+    /// The agreement has dated tables but none covers the day.
+    NoneOnDay(NaiveDate),
+}
+
+impl<'a> InForceOn<'a> {
+    /// The table chosen, if any.
+    pub fn table(&self) -> Option<&'a PsrTable> {
+        match *self {
+            InForceOn::Only(t) | InForceOn::OnDay(t, _) | InForceOn::Latest(t) => Some(t),
+            InForceOn::NoTable | InForceOn::NoneOnDay(_) => None,
+        }
+    }
+}
+
 /// Every origin table of a rulebook.
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
-    /// Shared, so a rulebook clone does not copy thousands of rows.
-    pub(crate) psr: BTreeMap<String, Arc<PsrSlot>>,
+    /// Each agreement's tables, by first day in force (an undated table first).
+    pub(crate) psr: BTreeMap<String, Vec<Dated>>,
     /// Each agreement's general rule: its text and the parsed rule.
     pub(crate) general: BTreeMap<String, (String, Rule)>,
     pub(crate) minimal: Vec<MinimalOperation>,
@@ -228,7 +360,9 @@ impl Tables {
             if text.len() > limits.max_input_bytes {
                 return Err(invalid(path, "", &format!("larger than {} bytes", limits.max_input_bytes)));
             }
-            if let Some(code) = path.strip_prefix("psr/").and_then(|p| p.strip_suffix(".csv")) {
+            // `psr/<agreement>.csv`, or `psr/<agreement>.<period>.csv` for a further dated table.
+            let stem = path.strip_prefix("psr/").and_then(|p| p.strip_suffix(".csv"));
+            if let Some(code) = stem.map(|s| s.split_once('.').map_or(s, |(code, _)| code)) {
                 if !agreements.contains_key(code) {
                     return Err(invalid(path, "", &format!("no agreement `{code}` for this table")));
                 }
@@ -244,12 +378,16 @@ impl Tables {
                     },
                     None => PsrSlot::Parsed(PsrTable::parse(path, text, limits)?),
                 };
-                t.psr.insert(code.to_string(), Arc::new(slot));
+                let in_force = Header::read(path, text)?.in_force;
+                t.psr.entry(code.to_string()).or_default().push(Dated { in_force, slot: Arc::new(slot) });
             } else if path == "lists/minimal_operations.csv" {
                 t.minimal = parse_minimal(path, text, limits)?;
             } else if path == "lists/origin_criteria.csv" {
                 t.criteria = parse_criteria(path, text, limits)?;
             }
+        }
+        for (code, tables) in t.psr.iter_mut() {
+            periods(code, tables)?;
         }
         for (code, a) in agreements {
             if let Some(text) = &a.general_rule.value {
@@ -262,16 +400,33 @@ impl Tables {
         Ok(t)
     }
 
-    /// The product-specific-rule table of an agreement, if the rulebook has one (an embedded
-    /// table is parsed on its first use).
+    /// The most recent product-specific-rule table of an agreement, if the rulebook has one (an
+    /// embedded table is parsed on its first use). [`Tables::psr_on`] picks by date.
     pub fn psr(&self, agreement: &str) -> Result<Option<&PsrTable>> {
-        match self.psr.get(agreement).map(|s| s.as_ref()) {
-            None => Ok(None),
-            Some(PsrSlot::Parsed(t)) => Ok(Some(t)),
-            Some(PsrSlot::Embedded { path, text, limits, table }) => {
-                table.get_or_init(|| PsrTable::parse(path, text, limits)).as_ref().map(Some).map_err(Clone::clone)
-            }
-        }
+        self.psr_on(agreement, None).map(|c| c.table())
+    }
+
+    /// The table of an agreement in force on `day`; without a day, the most recent one. Only the
+    /// table chosen is parsed.
+    pub fn psr_on(&self, agreement: &str, day: Option<NaiveDate>) -> Result<InForceOn<'_>> {
+        let Some(tables) = self.psr.get(agreement).filter(|t| !t.is_empty()) else { return Ok(InForceOn::NoTable) };
+        let dated = tables.iter().any(|t| t.in_force.is_dated());
+        let chosen = match day {
+            Some(day) if dated => tables.iter().rev().find(|t| t.in_force.covers(day)),
+            _ => tables.last(),
+        };
+        let Some(chosen) = chosen else { return Ok(day.map_or(InForceOn::NoTable, InForceOn::NoneOnDay)) };
+        let table = chosen.slot.table()?;
+        Ok(match day {
+            _ if !dated => InForceOn::Only(table),
+            Some(day) => InForceOn::OnDay(table, day),
+            None => InForceOn::Latest(table),
+        })
+    }
+
+    /// Every table of an agreement, oldest first (each parsed now).
+    pub fn psr_tables(&self, agreement: &str) -> Result<Vec<&PsrTable>> {
+        self.psr.get(agreement).into_iter().flatten().map(|t| t.slot.table()).collect()
     }
 
     /// The minimal operations that apply under an agreement: its own list, or the Chinese
@@ -314,6 +469,45 @@ impl Tables {
     pub fn fallback_criterion<'a>(&'a self, listed: &'a [String], outcome: &'a str) -> Option<&'a CriterionRow> {
         self.criteria(FALLBACK).filter(|r| r.outcome == outcome).find(|r| listed.contains(&r.listed_code()))
     }
+}
+
+impl PsrSlot {
+    fn table(&self) -> Result<&PsrTable> {
+        match self {
+            PsrSlot::Parsed(t) => Ok(t),
+            PsrSlot::Embedded { path, text, limits, table } => {
+                table.get_or_init(|| PsrTable::parse(path, text, limits)).as_ref().map_err(Clone::clone)
+            }
+        }
+    }
+}
+
+/// Orders an agreement's tables by first day and refuses what would make the choice by date
+/// ambiguous: a second table without a period, or two periods that overlap.
+fn periods(code: &str, tables: &mut [Dated]) -> Result<()> {
+    if tables.len() < 2 {
+        return Ok(());
+    }
+    tables.sort_by_key(|t| t.in_force.from);
+    let file = format!("psr/{code}");
+    if tables.iter().any(|t| t.in_force.from.is_none()) {
+        return Err(invalid(
+            &file,
+            "in_force",
+            "an agreement with several tables needs a first day on each (`# in_force:`)",
+        ));
+    }
+    for pair in tables.windows(2) {
+        let (a, b) = (&pair[0].in_force, &pair[1].in_force);
+        if a.until.is_none_or(|u| b.from.is_some_and(|f| f <= u)) {
+            return Err(invalid(
+                &file,
+                "in_force",
+                &format!("periods {} and {} overlap: end the first before the second begins", a.period(), b.period()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 type Record = Result<(usize, Vec<String>)>;
@@ -471,6 +665,67 @@ mod tests {
         let e = PsrTable::parse("psr/x.csv", "# hs_edition: 2013\nhs_prefix,rule,source\n15,CC,a\n", &limits())
             .unwrap_err();
         assert_eq!(e.path, "psr/x.csv: row 1, hs_edition");
+    }
+
+    #[test]
+    fn a_tables_dates_are_read_from_its_header_and_checked() {
+        let t =
+            |head: &str| PsrTable::parse("psr/x.csv", &format!("{head}hs_prefix,rule,source\n15,CC,a\n"), &limits());
+        let dated =
+            t("# hs_edition: 2012\n# in_force: 2012-01-01..\n# in_force_status: unconfirmed\n# in_force_source: s\n")
+                .unwrap();
+        let f = dated.in_force();
+        assert_eq!((f.period().as_str(), f.status, f.source.as_str()), ("2012-01-01..", Status::Unconfirmed, "s"));
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert!(f.covers(day("2030-01-01")) && !f.covers(day("2011-12-31")));
+        assert!(!t("").unwrap().in_force().is_dated());
+        for (head, column) in [
+            ("# in_force: 2012-13-01..\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01..2011-01-01\n# in_force_source: s\n", "in_force"),
+            ("# in_force: 2012-01-01..\n", "in_force_source"),
+            ("# in_force_status: maybe\n", "in_force_status"),
+            ("# in_forse: 2012-01-01..\n", "in_forse"),
+        ] {
+            let e = t(head).unwrap_err();
+            assert!(e.path.ends_with(column), "{head}: {}", e.path);
+        }
+    }
+
+    #[test]
+    fn the_day_picks_the_table_in_force() {
+        let with = |extra: &[(&str, &str)]| {
+            let mut files = crate::rulebook::builtin_files();
+            files.retain(|(p, _)| !p.starts_with("psr/ecfa"));
+            files.extend(extra.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+            crate::Rulebook::from_texts(files)
+        };
+        let table = |period: &str, rule: &str| {
+            format!("# in_force: {period}\n# in_force_source: s\nhs_prefix,rule,source\n27101941,{rule},{period}\n")
+        };
+        let (old, new) = (table("2011-01-01..2011-12-31", "CTH"), table("2012-01-01..", "CTSH"));
+        let rb = with(&[("psr/ecfa.csv", &old), ("psr/ecfa.2012.csv", &new)]).unwrap();
+        let day = |d: &str| Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        let rule = |d: Option<NaiveDate>| {
+            rb.origin().psr_on("ecfa", d).unwrap().table().and_then(|t| t.lookup("27101941")).map(|r| r.text.clone())
+        };
+        assert_eq!(rule(day("2011-12-31")).as_deref(), Some("CTH"));
+        assert_eq!(rule(day("2012-01-01")).as_deref(), Some("CTSH"));
+        assert_eq!(rule(None).as_deref(), Some("CTSH"), "without a day, the most recent table");
+        assert!(matches!(rb.origin().psr_on("ecfa", None).unwrap(), InForceOn::Latest(_)));
+        assert!(matches!(rb.origin().psr_on("ecfa", day("2010-06-01")).unwrap(), InForceOn::NoneOnDay(_)));
+        assert!(matches!(rb.origin().psr_on("korea", day("2010-06-01")).unwrap(), InForceOn::Only(_)));
+        assert!(matches!(rb.origin().psr_on("apta", None).unwrap(), InForceOn::NoTable));
+        assert_eq!(rb.origin().psr_tables("ecfa").unwrap().len(), 2);
+        // Two periods that overlap, or a second table without a period, make the choice ambiguous.
+        let e = with(&[("psr/ecfa.csv", &table("2011-01-01..2012-06-30", "CTH")), ("psr/ecfa.2012.csv", &new)])
+            .unwrap_err();
+        assert!(e.message.en.contains("overlap"), "{}", e.message.en);
+        let e =
+            with(&[("psr/ecfa.csv", "hs_prefix,rule,source\n27,CTH,s\n"), ("psr/ecfa.2012.csv", &new)]).unwrap_err();
+        assert_eq!(e.path, "psr/ecfa: in_force");
+        let e = with(&[("psr/nowhere.2012.csv", &new)]).unwrap_err();
+        assert!(e.message.en.contains("no agreement `nowhere`"), "{}", e.message.en);
     }
 
     #[test]
