@@ -50,6 +50,7 @@ pub struct IdRequest {
 }
 
 /// The verdict on one identifier.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdAnswer {
@@ -61,10 +62,10 @@ pub struct IdAnswer {
     pub value: String,
     /// The canonical form: the value itself when valid; for an invalid value, the cleaned value
     /// (half-width, uppercase, no spaces) when that one is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub normalized: Option<String>,
     /// Why it is invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<Refusal>,
 }
 

@@ -29,6 +29,7 @@ crate::finding::codes! {
 }
 
 /// A `convert` request as JSON: decimals are strings.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertRequest {
@@ -39,34 +40,34 @@ pub struct ConvertRequest {
     /// ISO 4217 currency of every amount.
     pub currency: String,
     /// Target term; `FOB` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub to: Option<String>,
     /// Main carriage freight (ocean or air).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub freight: Option<String>,
     /// Insurance premium as an amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub insurance: Option<String>,
     /// Insurance premium rate, e.g. `"0.003"` (CIF and CIP only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub insurance_rate: Option<String>,
     /// Insured-value mark-up, e.g. `"1.1"`; the rulebook's default when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub markup: Option<String>,
     /// Insurance convention code; the rulebook's default when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub convention: Option<String>,
     /// Inland freight and charges from the factory to the port of loading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub inland: Option<String>,
     /// Loading and terminal charges at the place of shipment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub loading: Option<String>,
     /// Unloading and destination charges (D terms).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub destination: Option<String>,
     /// Import duties, taxes and clearance (DDP).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub duties: Option<String>,
 }
 
@@ -108,6 +109,7 @@ pub struct Rounding {
 }
 
 /// The answer of `convert`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Conversion {
@@ -126,7 +128,7 @@ pub struct Conversion {
     /// How the value was rounded.
     pub rounding: Rounding,
     /// The insurance convention used, when insurance was given as a rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub convention: Option<String>,
 }
 
@@ -610,31 +612,33 @@ pub fn explain(i: &Input<'_>, x: &Exact, v: &Data) -> Conversion {
 }
 
 /// One goods item's values as the check derives them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemValues {
     /// The item number.
     pub item_no: u32,
     /// FOB value as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fob: Option<Money>,
     /// FOB value in the total's currency, rounded on its own (for display: the total is not the sum of these).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fob_in_total_currency: Option<Decimal>,
     /// EXW value as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub exw: Option<Money>,
     /// EXW value in the total's currency, rounded on its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub exw_in_total_currency: Option<Decimal>,
 }
 
 /// What the valuation check derives: the trade term, the FOB total (FAQ Q109) and each item's values.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Valuation {
     /// The invoice's trade term normalised to Incoterms 2020, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub trade_term: Option<String>,
     /// Currency of the FOB total.
     pub currency: String,
@@ -642,15 +646,15 @@ pub struct Valuation {
     pub mode: TotalMode,
     /// The items' FOB values summed at the certificate's exchange rates, rounded once;
     /// absent when a value cannot be converted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fob_total_auto: Option<Decimal>,
     /// The total in force: the automatic sum, or the manual amount in `manual` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fob_total: Option<Decimal>,
     /// Each goods item's values, in item order.
     pub items: Vec<ItemValues>,
     /// How totals are rounded, when the total's currency is known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rounding: Option<Rounding>,
 }
 

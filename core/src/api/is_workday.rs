@@ -25,6 +25,7 @@ pub struct IsWorkdayRequest {
 }
 
 /// The verdict, the calendar entry of the day and whether the calendar covers its year.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 pub struct IsWorkdayAnswer<'r> {
     /// The date asked about.
@@ -32,7 +33,6 @@ pub struct IsWorkdayAnswer<'r> {
     /// It is a working day.
     pub workday: bool,
     /// The calendar's entry for the day (holiday, make-up working day...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<&'r DayEntry>,
     /// The policy applied.
     pub policy: &'r str,

@@ -30,29 +30,30 @@ crate::finding::codes! {
 }
 
 /// Every deadline that applies to a certificate, as `check` derives it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deadlines {
     /// Latest signing date: APTA shipment + working days (Q103), ECFA declaration + days (Q113).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub latest_signing: Option<NaiveDate>,
     /// The working-day policy the latest signing date was counted with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub working_day_policy: Option<String>,
     /// An application submitted after this day is retroactive (补发, Q108).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub retroactive_after: Option<NaiveDate>,
     /// Last day a retroactive certificate can still be issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub retroactive_until: Option<NaiveDate>,
     /// Whether this certificate is retroactive, judged by its application date (or today).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub retroactive: Option<bool>,
     /// Last day of validity: signing date + the agreement's validity months.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub valid_until: Option<NaiveDate>,
     /// Last day an amendment or lost-certificate reissue can be signed (Q100, Q127).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reissue_until: Option<NaiveDate>,
 }
 
@@ -106,17 +107,18 @@ pub fn reissue_deadline(original: &Certificate, agreement: &Agreement) -> Option
 }
 
 /// What the host's workflow recorded (FAQ Q95): the dates and place the system sets.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SystemEvents {
     /// Day the application was submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub submitted: Option<NaiveDate>,
     /// Day the visa officer approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub approved: Option<NaiveDate>,
     /// Filing location of the approving office.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub approving_office_location: Option<String>,
 }
 

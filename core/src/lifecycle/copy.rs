@@ -36,6 +36,7 @@ pub struct CopyRequest {
 }
 
 /// The answer to [`check_copy`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CopyDecision {
@@ -47,7 +48,7 @@ pub struct CopyDecision {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
     /// Why it was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 

@@ -42,6 +42,7 @@ pub struct ChangeRequest {
 }
 
 /// How a set of enterprise changes takes effect.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeDecision {
@@ -52,7 +53,7 @@ pub struct ChangeDecision {
     /// Fields that take effect on submission.
     pub immediate: Vec<String>,
     /// Why it was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -189,6 +190,7 @@ pub struct PersonnelActor {
 }
 
 /// `apply_personnel`: one personnel action.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonnelRequest {
@@ -197,7 +199,7 @@ pub struct PersonnelRequest {
     /// What to do.
     pub action: PersonnelAction,
     /// Whom it concerns; absent for `request_administrator` (the actor itself).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub target: Option<Person>,
 }
 
@@ -220,18 +222,19 @@ pub enum PersonnelEffect {
 }
 
 /// The answer to [`apply_personnel`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonnelDecision {
     /// Whether the action is allowed.
     pub allowed: bool,
     /// The target's state afterwards (unchanged when refused).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<PersonState>,
     /// What the host must do.
     pub effects: Vec<PersonnelEffect>,
     /// Why it was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -357,32 +360,34 @@ pub enum EnterpriseNature {
 }
 
 /// `apply_delegation`: one step of an authorisation.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DelegationRequest {
     /// The current state; absent before the first request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<DelegationState>,
     /// The step.
     pub action: DelegationAction,
     /// Who takes it.
     pub party: Party,
     /// The nature of the requesting enterprise, when the host knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub agent_nature: Option<EnterpriseNature>,
 }
 
 /// The answer to [`apply_delegation`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DelegationDecision {
     /// Whether the step is allowed.
     pub allowed: bool,
     /// The state afterwards (unchanged when refused).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<DelegationState>,
     /// Why it was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -455,13 +460,14 @@ pub struct SignatoryRequest {
 }
 
 /// The answer to [`check_signatory`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatoryDecision {
     /// Whether the binding may be added.
     pub allowed: bool,
     /// Why not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 

@@ -48,6 +48,7 @@ impl Level {
 }
 
 /// One institution as the host keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Institution {
@@ -56,7 +57,7 @@ pub struct Institution {
     /// Its level.
     pub level: Level,
     /// The institution above it; absent for 总会.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub parent: Option<String>,
     /// Institutions it manages (代管): it reviews their certificates (审核端 FAQ Q6).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -232,6 +233,7 @@ pub struct Officer {
 }
 
 /// `check_authority`: may this office sign this certificate type, and may this officer review it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityRequest {
@@ -242,18 +244,19 @@ pub struct AuthorityRequest {
     /// The certificate type: an agreement code of the rulebook.
     pub certificate_type: String,
     /// The officer who would review it, if that is asked too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub officer: Option<Officer>,
 }
 
 /// The answer to [`check_authority`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityAnswer {
     /// The office may issue the certificate type.
     pub may_sign: bool,
     /// The officer may review the certificate; absent when no officer was asked about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub may_review: Option<bool>,
     /// Every reason for a no.
     pub refusals: Vec<Refusal>,

@@ -20,43 +20,33 @@ pub(crate) fn same_invoice(a: &str, b: &str) -> bool {
 }
 
 /// The certificate that wants the invoice number.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceUse {
     /// The host's id, when the certificate already exists (it does not conflict with itself).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// Certificate type: an agreement code of the rulebook.
     pub agreement: String,
     /// Invoice number.
     pub invoice_number: String,
     /// The applicant enterprise; certificates of other enterprises never conflict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise: Option<String>,
     /// For a reissue: the id of the certificate it reissues (they share the invoice number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reissue_of: Option<String>,
 }
 
-/// A certificate the host already has.
+/// A certificate the host already has: the same fields as the one wanting the number, and its state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ExistingCertificate {
-    /// The host's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Certificate type.
-    pub agreement: String,
-    /// Invoice number.
-    pub invoice_number: String,
+    /// Its id, type, invoice number, enterprise and the certificate it reissues.
+    #[serde(flatten)]
+    pub certificate: InvoiceUse,
     /// Its state.
     pub state: State,
-    /// The applicant enterprise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enterprise: Option<String>,
-    /// For a reissue: the id of the certificate it reissues.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reissue_of: Option<String>,
 }
 
 /// `check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones?
@@ -71,6 +61,7 @@ pub struct InvoiceRequest {
 }
 
 /// The answer to [`check_invoice`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceDecision {
@@ -79,7 +70,7 @@ pub struct InvoiceDecision {
     /// The conflicting certificates: their ids, or `existing[i]` where they have none.
     pub conflicts: Vec<String>,
     /// Why it was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -93,7 +84,7 @@ pub fn check_invoice(rulebook: &Rulebook, req: &InvoiceRequest) -> crate::Result
     let kind = rulebook.known_agreement(&req.certificate.agreement, "certificate.agreement")?.kind;
     let mut kinds = Vec::with_capacity(req.existing.len());
     for (i, e) in req.existing.iter().enumerate() {
-        kinds.push(rulebook.known_agreement(&e.agreement, &format!("existing[{i}].agreement"))?.kind);
+        kinds.push(rulebook.known_agreement(&e.certificate.agreement, &format!("existing[{i}].agreement"))?.kind);
     }
     Ok(decide(req, kind, &kinds))
 }
@@ -104,7 +95,7 @@ fn family(req: &InvoiceRequest) -> BTreeSet<&str> {
     let mut ids: BTreeSet<&str> = c.id.iter().chain(c.reissue_of.iter()).map(String::as_str).collect();
     loop {
         let before = ids.len();
-        for e in &req.existing {
+        for e in req.existing.iter().map(|e| &e.certificate) {
             let (Some(id), Some(of)) = (e.id.as_deref(), e.reissue_of.as_deref()) else {
                 continue;
             };
@@ -132,13 +123,14 @@ pub(crate) fn decide(req: &InvoiceRequest, kind: CertificateKind, kinds: &[Certi
         .zip(kinds)
         .enumerate()
         .filter(|(_, (e, k))| {
+            let other = &e.certificate;
             **k == CertificateKind::Preferential
                 && holds_invoice(e.state)
-                && same_invoice(&e.invoice_number, &c.invoice_number)
-                && !e.id.as_deref().is_some_and(|id| linked.contains(id))
-                && !matches!((&e.enterprise, &c.enterprise), (Some(a), Some(b)) if a != b)
+                && same_invoice(&other.invoice_number, &c.invoice_number)
+                && !other.id.as_deref().is_some_and(|id| linked.contains(id))
+                && !matches!((&other.enterprise, &c.enterprise), (Some(a), Some(b)) if a != b)
         })
-        .map(|(i, (e, _))| e.id.clone().unwrap_or_else(|| format!("existing[{i}]")))
+        .map(|(i, (e, _))| e.certificate.id.clone().unwrap_or_else(|| format!("existing[{i}]")))
         .collect();
     if conflicts.is_empty() {
         return InvoiceDecision { allowed: true, conflicts, refusal: None };

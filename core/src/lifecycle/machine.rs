@@ -22,13 +22,14 @@ crate::finding::codes! {
 }
 
 /// Who acts on an enterprise's record.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseActor {
     /// A role of the workflow.
     pub role: String,
     /// The actor's enterprise (not needed for a reviewing role).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise: Option<String>,
 }
 
@@ -50,13 +51,14 @@ pub(crate) fn own_enterprise(wf: &Workflow, actor: &EnterpriseActor, enterprise:
 
 /// The answer of every workflow operation: the new state and effects, or a refusal with the
 /// state unchanged.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowDecision {
     /// Whether the action is allowed.
     pub allowed: bool,
     /// The state after the action; the unchanged state when refused; absent when the given state is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<String>,
     /// What the host must do besides storing the state (snake_case names).
     pub effects: Vec<String>,
@@ -64,7 +66,7 @@ pub struct WorkflowDecision {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
     /// Why the action was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -205,6 +207,7 @@ pub struct TableRequest {
 }
 
 /// One cell of a workflow's transition table.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowRow {
@@ -215,10 +218,10 @@ pub struct WorkflowRow {
     /// Who takes it.
     pub role: String,
     /// The state after, when allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub to: Option<String>,
     /// The refusal code, when refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<String>,
 }
 

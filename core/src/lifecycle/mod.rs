@@ -161,29 +161,31 @@ pub enum ReissueKind {
 }
 
 /// The certificate a reissue was made from.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReissueOf {
     /// Amendment or lost-certificate duplicate.
     pub kind: ReissueKind,
     /// The host's id of the original certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub original: Option<String>,
 }
 
 /// A certificate as the host keeps it: what the state machine needs to know.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// The host's id of the certificate, echoed in effects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The current state (a [`State`] name; an unknown name is refused).
     pub state: String,
     /// Certificate type: an agreement code of the rulebook.
     pub agreement: String,
     /// Importing country (ISO alpha-2); needed where only some destinations need a manual stamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub destination: Option<String>,
     /// The applicant enterprise (e.g. its CCPIT code).
     pub enterprise: String,
@@ -199,32 +201,33 @@ pub struct Record {
     #[serde(default)]
     pub amendment_pending: bool,
     /// Set when this certificate is itself a reissue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reissue_of: Option<ReissueOf>,
     /// The state of the enterprise's reprint application for this certificate (the `reprint`
     /// workflow): the enterprise reprints only once CCPIT approved it (审核端 FAQ Q12).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reprint_application: Option<String>,
     /// Where the application came from when not typed in this system, as on the certificate
     /// (`single_window`: synced from the single window, never printed or amended here, FAQ Q42).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub origin_system: Option<String>,
 }
 
 /// Who acts.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// A [`Role`] name; an unknown name is refused.
     pub role: String,
     /// The actor's own enterprise (for an agent: the agent enterprise).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise: Option<String>,
     /// The signatory bound to the actor's account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub signatory: Option<String>,
     /// For an agent: the authorisation it acts under (FAQ Q93).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub authorisation: Option<Authorisation>,
 }
 
@@ -241,6 +244,7 @@ pub struct Authorisation {
 }
 
 /// `apply_action`: one action on one record.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyRequest {
@@ -251,14 +255,14 @@ pub struct ApplyRequest {
     /// Who acts.
     pub actor: Actor,
     /// The host's today, needed with `deadline`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub today: Option<NaiveDate>,
     /// Last day a reissue may be applied for: the original's validity end, or for ECFA the
     /// declaration date + 90 days (FAQ Q100, Q127). The host or the check derives it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub deadline: Option<NaiveDate>,
     /// Why a reprint is needed, e.g. `卡纸` (FAQ Q85).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<String>,
 }
 
@@ -295,18 +299,19 @@ pub enum Effect {
 }
 
 /// The answer to [`apply`]: the new state and effects, or a refusal with the state unchanged.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Whether the action is allowed.
     pub allowed: bool,
     /// The state after the action; the unchanged state when refused; absent when the given state is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<State>,
     /// What the host must do besides storing the state.
     pub effects: Vec<Effect>,
     /// Why the action was refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<Refusal>,
 }
 
@@ -708,6 +713,7 @@ fn deadline(req: &ApplyRequest) -> Result<(), Refusal> {
 }
 
 /// One cell of the transition table.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableRow {
@@ -718,10 +724,10 @@ pub struct TableRow {
     /// Who takes it.
     pub role: Role,
     /// The state after, when allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub to: Option<State>,
     /// The refusal code, when refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refusal: Option<String>,
 }
 

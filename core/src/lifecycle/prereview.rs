@@ -14,11 +14,12 @@ crate::finding::codes! {
 }
 
 /// A pre-review as the host keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrereviewRecord {
     /// The host's id of the pre-review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// The current state (a state of the `prereview` workflow).
     pub state: String,

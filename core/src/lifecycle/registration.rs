@@ -27,6 +27,7 @@ pub enum AppliesFor {
 }
 
 /// A registration or an application as the host keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationRecord {
@@ -35,16 +36,16 @@ pub struct RegistrationRecord {
     /// The enterprise (its CCPIT code once it has one).
     pub enterprise: String,
     /// `registration`: the enterprise code under which the enterprise's USCC is already active, if any (FAQ Q22, Q97).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub uscc_active_code: Option<String>,
     /// `registration`: CCPIT has processed the stamped declaration about the USCC (FAQ Q22, Q97).
     #[serde(default)]
     pub declaration_processed: bool,
     /// `application`: what the person applies to become.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub applies_for: Option<AppliesFor>,
     /// `application`: the registration state of the enterprise joined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise_state: Option<String>,
     /// `application`: the stamped declaration is uploaded (FAQ Q8, Q121).
     #[serde(default)]

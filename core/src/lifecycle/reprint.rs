@@ -14,11 +14,12 @@ crate::finding::codes! {
 }
 
 /// A reprint application as the host keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReprintRecord {
     /// The host's id of the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub certificate: Option<String>,
     /// The current state (a state of the `reprint` workflow).
     pub state: String,
@@ -32,6 +33,7 @@ pub struct ReprintRecord {
 }
 
 /// `apply_reprint_action`: one action on one reprint application.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReprintRequest {
@@ -42,7 +44,7 @@ pub struct ReprintRequest {
     /// Who acts.
     pub actor: EnterpriseActor,
     /// Why a reprint is needed, e.g. `卡纸` (FAQ Q85).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<String>,
 }
 

@@ -398,12 +398,14 @@ fn copy_rules_follow_q25_and_q27() {
 fn one_invoice_serves_one_live_preferential_certificate() {
     use CertificateKind::*;
     let existing = |id: &str, agreement: &str, state: State, of: Option<&str>| ExistingCertificate {
-        id: Some(id.into()),
-        agreement: agreement.into(),
-        invoice_number: "INV-1".into(),
+        certificate: InvoiceUse {
+            id: Some(id.into()),
+            agreement: agreement.into(),
+            invoice_number: "INV-1".into(),
+            enterprise: Some("E1".into()),
+            reissue_of: of.map(Into::into),
+        },
         state,
-        enterprise: Some("E1".into()),
-        reissue_of: of.map(Into::into),
     };
     let want = InvoiceUse {
         id: None,
@@ -424,7 +426,7 @@ fn one_invoice_serves_one_live_preferential_certificate() {
         "non-preferential certificates are not limited"
     );
     assert!(invoice::decide(&r, Preferential, &[NonPreferential]).allowed);
-    r.existing[0].enterprise = Some("E2".into());
+    r.existing[0].certificate.enterprise = Some("E2".into());
     assert!(invoice::decide(&r, Preferential, &[Preferential]).allowed, "other enterprises never conflict");
 
     // An amendment of a lost-certificate duplicate shares the number with the duplicate and the lost original.

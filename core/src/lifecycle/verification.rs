@@ -17,6 +17,7 @@ crate::finding::codes! {
 }
 
 /// A verification task as the host keeps it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationRecord {
@@ -26,7 +27,7 @@ pub struct VerificationRecord {
     pub certificate: String,
     /// The institution that issued it, as the receiving institution found it; absent when the
     /// certificate is not found (the task cannot be created).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub issuer: Option<String>,
     /// The institution that received the letter and creates the task.
     pub creator: String,
@@ -35,14 +36,15 @@ pub struct VerificationRecord {
 }
 
 /// Who acts on a task: a review-side account or the enterprise.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationActor {
     /// A review-side account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account: Option<InstitutionActor>,
     /// The enterprise acting (for its evidence).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise: Option<String>,
 }
 

@@ -8,13 +8,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A certificate of origin application: one JSON object of the public contract.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
     /// Certificate type: an agreement code of the rulebook, e.g. `asean`, `rcep`, `non_preferential`.
     pub agreement: String,
     /// Certificate number, once the system has assigned one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub certificate_no: Option<String>,
     /// Importing country (box "country of destination").
     pub destination: Country,
@@ -23,13 +24,13 @@ pub struct Certificate {
     /// Consignee; may be `TO ORDER`.
     pub consignee: Party,
     /// Producer, where the form has a producer box.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub producer: Option<Party>,
     /// Agent enterprise applying on the exporter's behalf: box 1 prints `AGENT O/B EXPORTER` (FAQ Q80).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub agent: Option<Party>,
     /// Intermediary for a "VIA" double header (non-preferential only, FAQ Q80) or third-party invoicing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub intermediary: Option<Party>,
     /// Means of transport and route.
     #[serde(default)]
@@ -48,13 +49,13 @@ pub struct Certificate {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<Product>,
     /// Remarks box text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub remarks: Option<String>,
     /// Special-clause text (used where the form has no remarks box, FAQ Q23).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub special_clause: Option<String>,
     /// Letter of credit, shown in remarks when `print.show_lc` is set (FAQ Q102).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub letter_of_credit: Option<LetterOfCredit>,
     /// The dates of the certificate's life.
     #[serde(default)]
@@ -66,54 +67,56 @@ pub struct Certificate {
     #[serde(default)]
     pub print: PrintOptions,
     /// Customs registration code of the exporter (required for preferential certificates, FAQ Q69).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub customs_registration_code: Option<String>,
     /// Attachments: supporting documents and image shipping marks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
     /// Where the application came from when not typed in this system (third-party platform, single window).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub origin_system: Option<String>,
 }
 
 /// A party named on the certificate.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// Name as printed (English on English forms).
     pub name: String,
     /// Address as printed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address: Option<String>,
     /// Country of the party.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub country: Option<Country>,
     /// Chinese name, where the form or the record needs it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name_zh: Option<String>,
 }
 
 /// How the goods travel.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transport {
     /// Mode: sea, air, rail, road, multimodal, post.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mode: Option<TransportMode>,
     /// Vessel's name, flight or train number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub vessel: Option<String>,
     /// Departure date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub departure_date: Option<NaiveDate>,
     /// Port of loading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub port_of_loading: Option<String>,
     /// Port of discharge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub port_of_discharge: Option<String>,
     /// Transit port or country, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub via: Option<String>,
 }
 
@@ -136,6 +139,7 @@ pub enum TransportMode {
 }
 
 /// The commercial invoice.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invoice {
@@ -144,15 +148,15 @@ pub struct Invoice {
     /// Invoice date.
     pub date: NaiveDate,
     /// Trade term as typed (`FOB`, `CIF`, `C&F`...); normalised to Incoterms 2020 by the checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub trade_term: Option<String>,
     /// Invoice currency.
     pub currency: Currency,
     /// Invoiced amount under the trade term.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount: Option<Decimal>,
     /// Whether a third party issues the invoice (third-party invoicing).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub issuer: Option<Party>,
 }
 
@@ -169,6 +173,7 @@ pub struct ExchangeRate {
 }
 
 /// The certificate FOB total: computed from the items (`auto`) or typed (`manual`), FAQ Q109.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FobTotal {
@@ -176,10 +181,10 @@ pub struct FobTotal {
     #[serde(default)]
     pub mode: TotalMode,
     /// Currency of the total; the invoice currency when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub currency: Option<Currency>,
     /// The manual total (only with `mode = manual`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub amount: Option<Decimal>,
 }
 
@@ -195,19 +200,20 @@ pub enum TotalMode {
 }
 
 /// One goods item (one row of the goods boxes).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoodsItem {
     /// Item number as printed (1, 2, ...).
     pub item_no: u32,
     /// Text shipping marks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub marks: Option<String>,
     /// Number of packages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub package_count: Option<u64>,
     /// Kind of packages, e.g. `CARTONS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub package_kind: Option<String>,
     /// Packaging mode for the description fill (FAQ Q30).
     #[serde(default)]
@@ -215,7 +221,7 @@ pub struct GoodsItem {
     /// Goods name (English on English forms).
     pub name: String,
     /// Description as printed; the standard fill is derived when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// HS code of the goods.
     pub hs_code: HsCode,
@@ -224,19 +230,19 @@ pub struct GoodsItem {
     /// Unit of the quantity, e.g. `PCS`, `KGS`.
     pub unit: String,
     /// Gross weight in kilograms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gross_weight: Option<Decimal>,
     /// Net weight in kilograms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub net_weight: Option<Decimal>,
     /// FOB value of the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fob_value: Option<Money>,
     /// EXW (ex-works) value of the item, where the agreement needs it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub exw_value: Option<Money>,
     /// The product pre-review this item uses: the `id` of an entry in `products`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub product_ref: Option<String>,
     /// Show the FOB value for this item (Form E with PSR met through RVC, FAQ Q107).
     #[serde(default)]
@@ -257,34 +263,36 @@ pub enum PackagingMode {
 }
 
 /// Letter of credit.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LetterOfCredit {
     /// L/C number.
     pub number: String,
     /// L/C date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub date: Option<NaiveDate>,
 }
 
 /// The dates of a certificate. The system sets application and signing dates (FAQ Q95).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dates {
     /// Shipment (export) date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub shipment: Option<NaiveDate>,
     /// Export customs declaration date (required for ECFA, FAQ Q113).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub declaration: Option<NaiveDate>,
     /// Application date = the day the application was submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub application: Option<NaiveDate>,
     /// Signing date = the day the certificate was approved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub signing: Option<NaiveDate>,
     /// Signing place = the approving office's filing location (since 2025-01-09).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub signing_place: Option<String>,
 }
 
@@ -307,6 +315,7 @@ pub struct Flags {
 }
 
 /// Display and print choices.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintOptions {
@@ -314,7 +323,7 @@ pub struct PrintOptions {
     #[serde(default)]
     pub show_lc: bool,
     /// HS digits shown on a non-preferential certificate: 4, 6, 8 or 10 (FAQ Q26).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub hs_digits: Option<u8>,
     /// Print "exporter VIA intermediary" (non-preferential only, FAQ Q80).
     #[serde(default)]
@@ -337,6 +346,7 @@ pub struct PrintOptions {
 }
 
 /// A file attached to the application.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
@@ -345,10 +355,10 @@ pub struct Attachment {
     /// File name as uploaded.
     pub name: String,
     /// Media type, e.g. `image/png`, `application/pdf`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub media_type: Option<String>,
     /// Content as base64, when the host passes it (image marks for rendering).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub data_base64: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A product pre-review: product data and its bill of materials.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
@@ -18,29 +19,29 @@ pub struct Product {
     /// Product HS code.
     pub hs_code: HsCode,
     /// Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tariff_version: Option<String>,
     /// Chinese product name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name_zh: Option<String>,
     /// English product name.
     pub name_en: String,
     /// Model or specification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub model: Option<String>,
     /// Unit of the product quantity, e.g. `PCS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit: Option<String>,
     /// Manufacturer (Chinese name, address and country required, FAQ Q15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub manufacturer: Option<Manufacturer>,
     /// Currency of the unit prices and material values.
     pub currency: Currency,
     /// FOB price of one unit of product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit_fob: Option<Decimal>,
     /// Ex-works price of one unit of product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit_exw: Option<Decimal>,
     /// Wholly obtained in China (minerals, plants, animals...): no materials needed.
     #[serde(default)]
@@ -55,11 +56,11 @@ pub struct Product {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub chemical_reaction: bool,
     /// Costs per unit besides materials, for build-up value content: `RVC(40, build-up)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub costs: Option<Costs>,
     /// The exporter's answer to "was production in China only these minimal operations?" (FAQ Q110):
     /// the codes of the operations ticked, empty when none applies; absent when not asked yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub minimal_operations: Option<Vec<String>>,
 }
 
@@ -96,13 +97,14 @@ pub enum ProductStatus {
 }
 
 /// The manufacturer of a product.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manufacturer {
     /// Chinese name.
     pub name_zh: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name_en: Option<String>,
     /// Address.
     pub address: String,
@@ -111,21 +113,22 @@ pub struct Manufacturer {
 }
 
 /// One material of the bill of materials, per unit of product.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Material {
     /// Material name.
     pub name: String,
     /// Material HS code (needed for tariff-change tests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub hs_code: Option<HsCode>,
     /// Country of origin, or `unknown`.
     pub origin: MaterialOrigin,
     /// Quantity used per unit of product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub quantity: Option<Decimal>,
     /// Unit of that quantity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit: Option<String>,
     /// Value per unit of product, in the product's currency.
     pub value: Decimal,

@@ -154,6 +154,7 @@ impl Serialize for TraceStep {
 }
 
 /// The rule a determination applied.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppliedRule {
     /// The rule as written.
@@ -161,7 +162,6 @@ pub struct AppliedRule {
     /// `psr` (product-specific row) or `general` (the agreement's general rule).
     pub kind: String,
     /// The PSR row's HS prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hs_prefix: Option<String>,
     /// Where the rule comes from.
     pub source: String,

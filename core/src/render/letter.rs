@@ -11,6 +11,7 @@ use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 
 /// What the reply letter says; the creator institution writes it once the issuer concluded.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyLetter {
@@ -20,7 +21,7 @@ pub struct ReplyLetter {
     #[serde(default)]
     pub reference: String,
     /// The date of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub request_date: Option<NaiveDate>,
     /// The certificate number verified.
     pub certificate: String,

@@ -32,6 +32,7 @@ pub struct Names {
 }
 
 /// A certificate type with every fact the checks and the renderer need.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
@@ -74,10 +75,10 @@ pub struct Agreement {
     /// Retroactive issuance (补发) window.
     pub retroactive: Fact<Retroactive>,
     /// Latest signing date relative to shipment (APTA, FAQ Q103).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub signing_deadline: Option<Fact<SigningDeadline>>,
     /// Days after the export declaration within which certificates and reissues are signed (ECFA, FAQ Q113, Q127).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub declaration_window_days: Option<Fact<u32>>,
     /// Print and layout rules.
     pub print: PrintRules,
@@ -97,25 +98,26 @@ pub struct DeMinimis {
 }
 
 /// When a certificate issued after shipment is retroactive, and how long that is possible.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retroactive {
     /// Retroactive issuance is possible at all.
     pub allowed: bool,
     /// Calendar days after shipment within which an application is not yet retroactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub grace_days: Option<u32>,
     /// Working days after shipment within which an application is not yet retroactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub grace_working_days: Option<u32>,
     /// Months after shipment within which retroactive issuance is possible.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub within_months: Option<u32>,
     /// The words printed, e.g. `ISSUED RETROACTIVELY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub marking: Option<String>,
     /// Where it is printed, e.g. `box 13`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub placement: Option<String>,
     /// A retroactive certificate's validity counts from shipment, not from issue (ChAFTA).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 pub(crate) const COUNTRIES_FILE: &str = "lists/countries.csv";
 
 /// One country or territory of ISO 3166-1.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountryInfo {
@@ -21,7 +22,7 @@ pub struct CountryInfo {
     /// English short name as ISO publishes it.
     pub name_en: String,
     /// Chinese name, where a source gives one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name_zh: Option<String>,
     /// Where the row comes from (the dataset, and the source of the Chinese name).
     pub source: String,

@@ -19,6 +19,7 @@ pub enum Status {
 }
 
 /// A value with its `source` (FAQ question, legal text or URL), its status and an optional note.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fact<T> {
@@ -30,7 +31,7 @@ pub struct Fact<T> {
     #[serde(default)]
     pub status: Status,
     /// What a reader should know: conflicts, inferences, what is missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 

@@ -57,6 +57,7 @@ pub enum Scope {
 }
 
 /// What one role may do, with its source.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleRules {
@@ -70,7 +71,7 @@ pub struct RoleRules {
     #[serde(default)]
     pub status: Status,
     /// What a reader should know.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -152,13 +153,14 @@ pub enum ChangeMode {
 }
 
 /// One field of the enterprise record.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseField {
     /// Field name, e.g. `name_zh`.
     pub name: String,
     /// A group the field belongs to, e.g. `seal`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub group: Option<String>,
     /// How a change takes effect.
     pub change: ChangeMode,

@@ -48,6 +48,7 @@ pub struct WorkflowRole {
 }
 
 /// One transition: `action` taken by one of `roles` in any of `from` leads to `to`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
@@ -56,7 +57,7 @@ pub struct Transition {
     /// States the action is defined in.
     pub from: Vec<String>,
     /// The state after; absent when the action keeps the state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub to: Option<String>,
     /// The roles that may take it.
     pub roles: Vec<String>,
@@ -69,7 +70,7 @@ pub struct Transition {
     #[serde(default)]
     pub status: Status,
     /// What a reader should know (an inference, a missing fact).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 
