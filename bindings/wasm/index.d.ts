@@ -20,6 +20,17 @@ export interface Finding {
   message: Message;
 }
 
+/** Findings of one code and severity said once, with every field path they concern. */
+export interface FindingGroup {
+  code: string;
+  severity: Severity;
+  count: number;
+  /** Their message when all say the same, else the code's title. */
+  message: Message;
+  source: string;
+  paths: string[];
+}
+
 /** The answer of `check`. */
 export interface Report {
   /** `true` when no finding has severity `error`. */
@@ -27,6 +38,8 @@ export interface Report {
   agreement: string;
   rulebook_version: string;
   findings: Finding[];
+  /** The findings for people to scan: one per code and severity, errors first. */
+  groups: FindingGroup[];
   derived: { item_count: number; item_limit: number | null; [family: string]: Json };
 }
 

@@ -17,11 +17,12 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 from . import _native
 from ._native import Rulebook
-from ._types import Finding, OrigoError, Report, Severity
+from ._types import Finding, FindingGroup, OrigoError, Report, Severity
 
 __all__ = [
     "OPERATIONS",
     "Finding",
+    "FindingGroup",
     "OrigoError",
     "Report",
     "Rulebook",
