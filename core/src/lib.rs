@@ -30,7 +30,7 @@ pub mod rulebook;
 pub mod schema;
 pub mod valuation;
 
-pub use check::{check_certificate, check_json, Derived, Report};
+pub use check::{check_certificate, check_json, group_findings, Derived, FindingGroup, Report};
 pub use error::{codes, Error, Result};
 pub use finding::{Code, Finding, Message, Path, Severity};
 pub use model::{Certificate, Product};

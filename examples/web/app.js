@@ -33,16 +33,20 @@ function item(className, ...children) {
   return li;
 }
 
-function renderFindings(findings) {
+/** One line per code and severity, errors first, as the core groups them; the places listed. */
+function renderFindings(groups) {
   findingsList.replaceChildren(
-    ...findings.map((f) => {
+    ...groups.map((g) => {
+      const times = g.count > 1 ? ` ×${g.count}` : "";
+      const places = g.paths.map((p) => p || "—").join(", ");
       const li = item(
-        f.severity,
-        ["div", "code", `${f.severity} · ${f.code} · ${f.path || "—"} · ${f.source}`],
-        ["div", "zh", f.message.zh],
-        ["div", "en", f.message.en],
+        g.severity,
+        ["div", "code", `${g.severity} · ${g.code}${times} · ${places} · ${g.source}`],
+        ["div", "zh", g.message.zh],
+        ["div", "en", g.message.en],
       );
-      li.dataset.code = f.code;
+      li.dataset.code = g.code;
+      li.dataset.count = String(g.count);
       return li;
     }),
   );
@@ -52,12 +56,11 @@ function recheck() {
   try {
     const report = origo.check(certificate);
     show(report.ok ? "可以提交 / ready to submit" : "有错误 / has errors", report.ok);
-    renderFindings(report.findings);
+    renderFindings(report.groups);
   } catch (e) {
     if (!(e instanceof origo.OrigoError)) throw e;
     show(`无法读取 / unreadable: ${e.code}${e.path ? ` @ ${e.path}` : ""}`, false);
-    const errors = e.findings.length ? e.findings : [{ code: e.code, severity: "error", path: e.path, source: "", message: { zh: e.messageZh, en: e.messageEn } }];
-    renderFindings(errors);
+    renderFindings([{ code: e.code, severity: "error", count: 1, paths: [e.path], source: "", message: { zh: e.messageZh, en: e.messageEn } }]);
   }
 }
 

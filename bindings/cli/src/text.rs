@@ -9,7 +9,7 @@ use origo::api::rules::RulesSummary;
 use origo::identity::IdAnswer;
 use origo::origin::{Comparison, Determination};
 use origo::valuation::Conversion;
-use origo::{Finding, Refusal, Report, Severity};
+use origo::{Finding, FindingGroup, Refusal, Report, Severity};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -36,18 +36,14 @@ fn or_dash<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or("—".to_string(), |v| v.to_string())
 }
 
-fn finding_lines(out: &mut String, i: usize, f: &Finding) {
-    let _ = writeln!(
-        out,
-        "\n{}. [{}] {}  @ {}",
-        i + 1,
-        f.severity.as_str(),
-        f.code,
-        if f.path.is_empty() { "—" } else { &f.path }
-    );
-    let _ = writeln!(out, "   {}", f.message.zh);
-    let _ = writeln!(out, "   {}", f.message.en);
-    let _ = writeln!(out, "   依据 / source: {}", f.source);
+/// One group of findings: the code (with how many when more than one), every place, the message.
+fn group_lines(out: &mut String, i: usize, g: &FindingGroup) {
+    let times = if g.count > 1 { format!(" ×{}", g.count) } else { String::new() };
+    let paths: Vec<&str> = g.paths.iter().map(|p| if p.is_empty() { "—" } else { p.as_str() }).collect();
+    let _ = writeln!(out, "\n{}. [{}] {}{times}  @ {}", i + 1, g.severity.as_str(), g.code, paths.join(", "));
+    let _ = writeln!(out, "   {}", g.message.zh);
+    let _ = writeln!(out, "   {}", g.message.en);
+    let _ = writeln!(out, "   依据 / source: {}", g.source);
 }
 
 /// A check report as a reviewer's opinion, then the derived values in sentences and tables.
@@ -61,11 +57,9 @@ pub fn report(r: &Report) -> String {
     } else {
         writeln!(out, "结论：需要修改，{errors} 处错误 / Result: changes required, {errors} errors")
     };
-    // Errors first, then warnings and notes, each in input order.
-    let mut findings: Vec<&Finding> = r.findings.iter().collect();
-    findings.sort_by_key(|f| f.severity);
-    for (i, f) in findings.iter().enumerate() {
-        finding_lines(&mut out, i, f);
+    // Errors first, then warnings and notes; one line per code with every place it concerns.
+    for (i, g) in r.groups.iter().enumerate() {
+        group_lines(&mut out, i, g);
     }
     let d = &r.derived;
     let limit = d.item_limit.map_or("不限 / no limit".to_string(), |n| n.to_string());
@@ -372,4 +366,45 @@ pub fn workflow_table(t: &origo::lifecycle::WorkflowTable<'_>) -> String {
         let _ = writeln!(out, "{:<16} {:<22} {:<16} {outcome}", r.state, r.action, r.role);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example page's case: the sample certificate sent to New Zealand with 21 goods items.
+    fn new_zealand_with_21_items() -> Report {
+        let rb = origo::Rulebook::builtin().unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates/non_preferential.json");
+        let mut cert: origo::Certificate = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        cert.agreement = "new_zealand".into();
+        cert.destination = origo::model::Country::parse("NZ").unwrap();
+        let last = cert.goods.last().unwrap().clone();
+        for item_no in cert.goods.len() + 1..=21 {
+            cert.goods.push(origo::model::GoodsItem { item_no: u32::try_from(item_no).unwrap(), ..last.clone() });
+        }
+        origo::check_certificate(&cert, &rb, None).unwrap()
+    }
+
+    #[test]
+    fn repeated_findings_make_one_line_below_the_errors() {
+        let r = new_zealand_with_21_items();
+        let text = report(&r);
+        let repeated = r.groups.iter().find(|g| g.count > 1).expect("a code repeated over the items");
+        assert_eq!(text.matches(&format!("] {} ×", repeated.code)).count(), 1, "{text}");
+        let first_note = text.find("[info]").or_else(|| text.find("[warning]")).unwrap();
+        assert!(text.rfind("[error]").is_some_and(|e| e < first_note), "errors first: {text}");
+
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/snapshots/check-report-grouped.txt");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        if on_disk != text {
+            if std::env::var_os("ORIGO_BLESS").is_some() {
+                std::fs::write(path, &text).unwrap();
+            } else {
+                panic!(
+                    "tests/snapshots/check-report-grouped.txt drifted: review, run with ORIGO_BLESS=1 and commit it"
+                );
+            }
+        }
+    }
 }

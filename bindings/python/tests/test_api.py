@@ -46,6 +46,7 @@ def test_check_returns_a_typed_report(cert: Certificate) -> None:
     assert report.ok and report.errors == ()
     assert report.agreement == "non_preferential"
     assert report.derived["item_count"] == 2
+    assert sum(g.count for g in report.groups) == len(report.findings)
     assert Report.from_dict(report.to_dict()) == report
 
 

@@ -1,5 +1,6 @@
 // End to end in headless Chromium: the pre-check page raises the goods count past the China–New
-// Zealand limit (20 items) and shows `item_limit_exceeded`; with the render build (always in the
+// Zealand limit (20 items) and shows `item_limit_exceeded`, above the repeated notes grouped into
+// one line; with the render build (always in the
 // test command, ORIGO_WASM_RENDER=1) the certificate preview beside it is an SVG that follows the
 // edit. Serves the repository on 127.0.0.1.
 import assert from "node:assert/strict";
@@ -67,6 +68,12 @@ test("raising the goods count past the New Zealand limit shows item_limit_exceed
   assert.match(await finding.textContent(), /20/);
   assert.match(await page.textContent("#status"), /有错误/);
   assert.match(await page.inputValue("#editor"), /"item_no": 21/);
+  // One line per code, errors first: the notes repeated over 21 items do not bury the errors.
+  const lines = await page.$$eval("#findings li", (lis) => lis.map((li) => ({ code: li.dataset.code, severity: li.className, count: Number(li.dataset.count) })));
+  assert.equal(new Set(lines.map((l) => `${l.code} ${l.severity}`)).size, lines.length, "each code once per severity");
+  assert.ok(lines.some((l) => l.count > 1), `a repeated finding is grouped: ${JSON.stringify(lines)}`);
+  const firstOther = lines.findIndex((l) => l.severity !== "error");
+  assert.ok(firstOther > 0 && lines.slice(firstOther).every((l) => l.severity !== "error"), `errors first: ${JSON.stringify(lines)}`);
   if (RENDER) {
     await page.locator("#preview:not([data-pending])").waitFor();
     assert.equal(await page.getAttribute("#preview", "data-state"), "ok");

@@ -40,7 +40,9 @@ pub struct RenderRequest {
     /// Serial number of this print (a reprint keeps the number, FAQ Q33).
     #[serde(default)]
     pub serial: Option<String>,
-    /// Where a verifier checks the certificate: printed as a QR code with the number.
+    /// The verification address (FAQ Q47): the certificate then carries a QR code of it and the
+    /// line beside it, off without it. `{number}` is replaced by the certificate number, which is
+    /// appended when the address has none, e.g. `https://verify.example/co/{number}`.
     #[serde(default)]
     pub verify_url: Option<String>,
     /// Seal image (PNG, JPEG, GIF or WebP) as base64, placed only where electronic sealing is allowed.

@@ -240,7 +240,8 @@ fn gross_weight(
         ));
         return None;
     }
-    Some(format!("{} KGS", g.normalize()))
+    let unit = cx.rulebook.print_texts(cx.agreement).map_or("", |t| t.weight_unit.value.as_str());
+    Some(format!("{} {unit}", g.normalize()).trim_end().to_string())
 }
 
 fn exporter(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> String {
@@ -301,7 +302,58 @@ fn party(clean: &mut Cleaner, name: &str, address: Option<&str>, name_at: &str, 
     }
 }
 
+/// The producer box. Where the form's language fills every box (the ECFA filling notes, box 2), it
+/// always prints: the confidentiality wording when chosen, `同上` when the producer is the
+/// exporter, the producer, or the `none` wording when no producer is given.
 fn producer(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> Option<String> {
+    let texts = cx.rulebook.print_texts(cx.agreement).filter(|_| cx.agreement.print.manufacturer_box.value);
+    let Some((same, texts)) = texts.and_then(|t| Some((t.same_as_exporter.value.as_ref()?, t))) else {
+        return chosen_producer(cx, clean, out);
+    };
+    if cx.cert.print.manufacturer_confidential {
+        if let Some(wording) = chosen_producer(cx, clean, out) {
+            return Some(wording);
+        }
+    }
+    match &cx.cert.producer {
+        Some(p) if p.name.trim() == same || same_party(p, &cx.cert.exporter) => Some(same.clone()),
+        Some(p) => {
+            let (name, at) = match p.name_zh.as_deref() {
+                Some(zh) => (zh, "producer.name_zh"),
+                None => (p.name.as_str(), "producer.name"),
+            };
+            Some(party(clean, name, p.address.as_deref(), at, "producer.address"))
+        }
+        None => {
+            if cx.cert.print.show_manufacturer {
+                producer_missing(out);
+            }
+            texts.none.value.clone()
+        }
+    }
+}
+
+/// Whether two parties share a (Chinese or printed) name.
+fn same_party(a: &crate::model::Party, b: &crate::model::Party) -> bool {
+    fn names(p: &crate::model::Party) -> impl Iterator<Item = &str> {
+        [Some(p.name.as_str()), p.name_zh.as_deref()].into_iter().flatten().map(str::trim).filter(|n| !n.is_empty())
+    }
+    names(a).any(|n| names(b).any(|m| m == n))
+}
+
+fn producer_missing(out: &mut Outcome) {
+    out.push(Finding::new(
+        &PRODUCER_MISSING,
+        "producer",
+        "FAQ Q41",
+        "选择显示生产商，但未填写生产商",
+        "the producer is to be shown but none is given",
+    ));
+}
+
+/// The producer box as the exporter chose it (FAQ Q41): the producer, the confidentiality
+/// wording, or nothing.
+fn chosen_producer(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> Option<String> {
     let opts = &cx.cert.print;
     if !opts.show_manufacturer && !opts.manufacturer_confidential {
         return None;
@@ -331,13 +383,7 @@ fn producer(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> Option<
         return wording.map(|w| w.value.clone());
     }
     let Some(p) = &cx.cert.producer else {
-        out.push(Finding::new(
-            &PRODUCER_MISSING,
-            "producer",
-            "FAQ Q41",
-            "选择显示生产商，但未填写生产商",
-            "the producer is to be shown but none is given",
-        ));
+        producer_missing(out);
         return None;
     };
     Some(party(clean, &p.name, p.address.as_deref(), "producer.name", "producer.address"))

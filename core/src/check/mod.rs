@@ -16,7 +16,7 @@ use crate::finding::{Code, Finding, Severity};
 use crate::model::Certificate;
 use crate::rulebook::{Agreement, Rulebook};
 use chrono::NaiveDate;
-pub use report::{Derived, Report};
+pub use report::{group_findings, Derived, FindingGroup, Report};
 
 /// What every rule family sees: the certificate, its agreement, the rulebook and the caller's "today".
 #[derive(Debug)]
@@ -83,6 +83,7 @@ pub fn check(cert: &Certificate, agreement: &Agreement, rulebook: &Rulebook, tod
         ok,
         agreement: agreement.code.clone(),
         rulebook_version: rulebook.version().to_string(),
+        groups: group_findings(&out.findings),
         findings: out.findings,
         derived: out.derived,
     }

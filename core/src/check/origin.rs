@@ -13,6 +13,7 @@ crate::finding::codes! {
     PRODUCT_UNKNOWN = ("origin_product_unknown", Error, "引用的产品预审不存在", "the referenced product pre-review is not attached");
     NOT_APPROVED = ("origin_product_not_approved", Error, "产品预审未审核通过", "the product pre-review is not approved");
     VOIDED = ("origin_product_voided", Error, "产品预审已作废", "the product pre-review is voided");
+    STATUS_MISSING = ("origin_product_status_missing", Error, "产品预审未注明审核状态", "the product pre-review gives no review status");
     INCOMPLETE = ("origin_product_incomplete", Error, "产品预审缺少生产商信息", "the product pre-review lacks the manufacturer");
     INVALID = ("origin_product_invalid", Error, "产品预审数据无法判定原产地", "the pre-review's data cannot be evaluated");
     NOT_MET = ("origin_not_met", Error, "不满足原产地规则", "the product does not meet the rules of origin");
@@ -68,8 +69,18 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             continue;
         };
         let ppath = products.index(pi);
-        status_finding(p.status, item.item_no, r, path.key("product_ref"), out);
         let first_use = decided.get(pi).is_some_and(Option::is_none);
+        match p.status {
+            Some(status) => status_finding(status, item.item_no, r, path.key("product_ref"), out),
+            None if first_use => out.push(Finding::new(
+                &STATUS_MISSING,
+                ppath.key("status"),
+                "FAQ Q83, Q84, Q101",
+                format!("产品预审 `{r}` 未注明审核状态：只有审核通过的产品预审才能用于办理证书"),
+                format!("product pre-review `{r}` gives no review status: only an approved pre-review can be used, so it is not taken as approved"),
+            )),
+            None => {}
+        }
         if first_use {
             manufacturer_finding(p, &ppath, out);
             if let Some(slot) = decided.get_mut(pi) {
@@ -245,8 +256,8 @@ mod tests {
     #[test]
     fn pre_review_status_and_presence() {
         let mut c = cert("asean", "VN");
-        c.products[0].status = ProductStatus::Voided;
-        c.products[1].status = ProductStatus::Pending;
+        c.products[0].status = Some(ProductStatus::Voided);
+        c.products[1].status = Some(ProductStatus::Pending);
         let (found, _) = codes(&c);
         assert!(found.contains(&"origin_product_voided@goods[0].product_ref".to_string()), "{found:?}");
         assert!(found.contains(&"origin_product_not_approved@goods[1].product_ref".to_string()), "{found:?}");
@@ -255,6 +266,17 @@ mod tests {
         let (found, _) = codes(&c);
         assert!(found.contains(&"origin_product_missing@goods[0].product_ref".to_string()), "{found:?}");
         assert!(found.contains(&"origin_product_unknown@goods[1].product_ref".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn a_pre_review_without_status_is_not_taken_as_approved() {
+        let mut c = cert("asean", "VN");
+        c.products[0].status = None;
+        c.goods[1].product_ref = c.goods[0].product_ref.clone();
+        let (found, _) = codes(&c);
+        assert_eq!(found, ["origin_product_status_missing@products[0].status"], "once per pre-review");
+        c.products[0].status = Some(ProductStatus::Approved);
+        assert_eq!(codes(&c).0, Vec::<String>::new());
     }
 
     #[test]

@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 pub struct Product {
     /// The pre-review's identifier, referred to by goods items.
     pub id: String,
-    /// Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101).
-    #[serde(default)]
-    pub status: ProductStatus,
+    /// Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101). Required for a certificate's
+    /// pre-reviews: only an approved one serves a goods item, and an absent status is a finding,
+    /// never taken as approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ProductStatus>,
     /// Product HS code.
     pub hs_code: HsCode,
     /// Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
@@ -80,7 +82,7 @@ pub struct Costs {
 }
 
 /// Review status of a pre-review.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductStatus {
     /// Saved, not sent.
@@ -88,7 +90,6 @@ pub enum ProductStatus {
     /// Sent, waiting for review.
     Pending,
     /// Approved: usable on certificates.
-    #[default]
     Approved,
     /// Rejected by the reviewer.
     Rejected,

@@ -264,7 +264,7 @@ pub fn import(goods_csv: &str, materials_csv: &str, rb: &Rulebook) -> Imported {
             }
             let product = Product {
                 id: get(row, "id").unwrap_or(serial).to_string(),
-                status: ProductStatus::Draft,
+                status: Some(ProductStatus::Draft),
                 hs_code: hs,
                 tariff_version: get(row, "tariff_version").map(String::from),
                 name_zh: get(row, "name_zh").map(String::from),

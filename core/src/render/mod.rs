@@ -87,7 +87,10 @@ pub struct RenderOptions {
     pub fonts: Vec<Vec<u8>>,
     /// Serial number of this print (a reprint keeps the number and changes the serial, FAQ Q33).
     pub serial: Option<String>,
-    /// Where a verifier checks the certificate; the QR code holds this URL + the number.
+    /// Where a verifier checks the certificate online (FAQ Q47): with it, the form carries a QR
+    /// code of this address and the line beside it; `{number}` in it is replaced by the
+    /// certificate number, which is appended when it has none. No mark without it (the default)
+    /// or without a certificate number.
     pub verify_url: Option<String>,
     /// Print as a certified true copy of this original.
     pub duplicate_of: Option<DuplicateOf>,
@@ -186,9 +189,13 @@ pub(crate) fn compile(
     }
     let host_fonts = fonts(&options.fonts, limits.max_font_bytes)?;
 
+    let texts = rulebook
+        .print_texts(agreement)
+        .ok_or_else(|| internal("the rulebook has no wordings for the form's print language"))?;
     let src = view::Sources {
         agreement,
         rulebook,
+        texts,
         derived: &report.derived,
         template,
         max_pages: limits.max_pages,

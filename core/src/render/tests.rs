@@ -416,3 +416,81 @@ fn the_verification_reply_letter_is_bilingual_and_literal() {
     let e = super::render_reply_letter(&empty, &rulebook(), Format::Svg).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("invalid_value", "conclusion_en"));
 }
+
+/// The QR codes a PNG page shows, decoded.
+fn qr_codes(png: &[u8]) -> Vec<String> {
+    let img = RasterImage::plain(Bytes::new(png.to_vec()), ExchangeFormat::Png).unwrap().dynamic().to_luma8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.get_pixel(x as u32, y as u32).0[0]);
+    prepared.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
+}
+
+#[test]
+fn the_verification_mark_is_off_by_default_and_decodes_to_the_hosts_address() {
+    let rb = rulebook();
+    let cert = sample("korea");
+    let png = |verify_url: Option<&str>| {
+        let opts = RenderOptions {
+            format: Format::Png,
+            png_dpi: 200,
+            verify_url: verify_url.map(str::to_string),
+            ..RenderOptions::default()
+        };
+        render(&cert, &rb, &opts).unwrap()
+    };
+    assert_eq!(qr_codes(&png(None)), Vec::<String>::new(), "off by default");
+    assert_eq!(
+        qr_codes(&png(Some("https://verify.example/co?no={number}&v=1"))),
+        ["https://verify.example/co?no=K26330A0001&v=1"]
+    );
+    assert_eq!(qr_codes(&png(Some("https://verify.example/co/"))), ["https://verify.example/co/K26330A0001"]);
+
+    let opts = RenderOptions { verify_url: Some("https://verify.example/co/".into()), ..RenderOptions::default() };
+    let text: String = document_text(&cert, &opts).chars().filter(|c| *c != '\u{200B}').collect();
+    assert!(text.contains("https://verify.example/co/K26330A0001"), "the address is printed beside it: {text}");
+    let mut unnumbered = cert.clone();
+    unnumbered.certificate_no = None;
+    let text = document_text(&unnumbered, &opts);
+    assert!(!text.contains("verify.example"), "no number, nothing to verify: {text}");
+}
+
+#[test]
+fn certificate_numbers_are_escaped_in_the_verification_address() {
+    let mut cert = sample("korea");
+    cert.certificate_no = Some("K 26/33&1".into());
+    let opts = RenderOptions {
+        format: Format::Png,
+        png_dpi: 200,
+        verify_url: Some("https://v.example/?n={number}".into()),
+        ..RenderOptions::default()
+    };
+    assert_eq!(qr_codes(&render(&cert, &rulebook(), &opts).unwrap()), ["https://v.example/?n=K%2026%2F33%261"]);
+}
+
+#[test]
+fn the_chinese_form_prints_chinese_wording_dates_and_units_and_fills_every_box() {
+    let mut cert: Certificate = serde_json::from_str(include_str!("../../../examples/certificates/ecfa.json")).unwrap();
+    cert.certificate_no = Some("H26330A0001".into());
+    let text = document_text(&cert, &RenderOptions::default());
+    for want in ["2026年9月3日", "2026年8月26日", "20800 千克", "19200 千克", "同上", "原产于中国", "第1页，共1页"]
+    {
+        assert!(text.contains(want), "missing {want:?} in {text}");
+    }
+    for english in ["CHINA", "KGS", "G.W.", "SEP.", "AUG.", "Page 1"] {
+        assert!(!text.contains(english), "English {english:?} on the Chinese form: {text}");
+    }
+    cert.remarks = None;
+    cert.transport.vessel = None;
+    cert.producer = None;
+    let text = document_text(&cert, &RenderOptions::default());
+    assert!(text.matches('无').count() >= 3, "empty boxes say 无: {text}");
+}
+
+#[test]
+fn english_forms_keep_their_wording() {
+    let text = document_text(&sample("asean"), &RenderOptions::default());
+    for want in ["MAR. 05, 2026", "G.W. 5400 KGS", "Page 1 of 1"] {
+        assert!(text.contains(want), "missing {want:?} in {text}");
+    }
+    assert!(!text.contains('无') && !text.contains("同上"), "{text}");
+}

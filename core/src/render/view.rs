@@ -6,7 +6,7 @@
 
 use super::{Document, RenderOptions};
 use crate::model::{Country, GoodsItem, Party, TransportMode};
-use crate::rulebook::{Agreement, Rulebook};
+use crate::rulebook::{Agreement, PrintTexts, Rulebook};
 use crate::{Certificate, Derived};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,11 +27,18 @@ pub(crate) struct View {
     pub end_row: Row,
     pub totals_row: Row,
     pub continued: String,
+    /// Heading of continuation sheets and of image-marks sheets.
+    pub sheet_title: String,
+    pub marks_title: String,
+    /// Page numbering with `{page}` and `{pages}` for the template to fill.
+    pub page_label: String,
     pub declaration: Declaration,
     pub certification: Certification,
     pub invoice: InvoiceView,
     pub seal: bool,
     pub signature: bool,
+    /// The verification mark (FAQ Q47): the QR code's rows and the line beside it, empty unless
+    /// the host gave the verification address.
     pub qr: Vec<String>,
     pub reference: String,
     pub warning: String,
@@ -118,12 +125,13 @@ pub(crate) struct InvoiceView {
     pub total: String,
 }
 
-/// What the printed values come from: the agreement, the rulebook (country names) and the
-/// check report's derived values.
+/// What the printed values come from: the agreement, the rulebook (country names), the wordings
+/// of the form's print language and the check report's derived values.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sources<'a> {
     pub agreement: &'a Agreement,
     pub rulebook: &'a Rulebook,
+    pub texts: &'a PrintTexts,
     pub derived: &'a Derived,
     pub template: &'a str,
     pub max_pages: usize,
@@ -137,29 +145,32 @@ pub(crate) struct Sources<'a> {
 /// Builds the view model; `None` when the report does not describe every goods item (a check
 /// always does, so the caller reports an internal error).
 pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> Option<View> {
-    let zh = src.template == "ecfa";
-    let texts = &src.rulebook.content().texts.form_texts;
-    let language = if zh { "zh" } else { "en" };
+    let language = src.agreement.print.language.value.clone();
+    let zh = language == "zh";
+    let texts = src.texts;
+    let date = |d: NaiveDate| texts.date(d);
+    // Where the form fills every box (the ECFA filling notes), an empty one says so.
+    let filled = |s: String| match &texts.none.value {
+        Some(none) if s.trim().is_empty() => none.clone(),
+        _ => s,
+    };
+    let china = country_name(&Country::china(), src, zh);
     let title = src.agreement.form_title.value.clone();
-    let issued_date = cert.dates.signing.or(cert.dates.application);
-    let place = cert.dates.signing_place.clone().unwrap_or_else(|| "CHINA".to_string());
+    let place = cert.dates.signing_place.clone().unwrap_or_else(|| china.clone());
     let mut goods: Vec<Row> = cert.goods.iter().enumerate().map(|(i, g)| row(i, g, src)).collect::<Option<_>>()?;
     if let Some(first) = goods.first_mut() {
-        first.invoice = invoice_text(cert);
+        first.invoice = invoice_text(cert, texts);
     }
     let number = cert.certificate_no.clone().unwrap_or_default();
-    let reference = reference_text(cert, opts, &number, issued_date);
-    let qr = if number.is_empty() || src.plain {
-        Vec::new()
-    } else {
-        qr_matrix(&qr_payload(cert, opts, &number, issued_date))
-    };
+    let verification =
+        opts.verify_url.as_deref().filter(|_| !number.is_empty() && !src.plain).map(|url| verify_url(url, &number));
+    let transport_text = |v: &Option<String>| filled(v.clone().unwrap_or_default());
     Some(View {
-        form: FormInfo { code: src.template.to_string(), title, language: language.to_string() },
+        form: FormInfo { code: src.template.to_string(), title, language },
         number,
         serial: opts.serial.clone().unwrap_or_default(),
-        issued_in: texts.issued_in.value.clone(),
-        endorsements: endorsements(cert, opts, src, zh),
+        issued_in: src.rulebook.content().texts.form_texts.issued_in.value.clone(),
+        endorsements: endorsements(cert, opts, src),
         flags: Flags {
             retro: cert.flags.issued_retroactively,
             exhibition: cert.flags.exhibition,
@@ -170,26 +181,29 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
             exporter: if zh { party(&cert.exporter, zh) } else { src.derived.content.exporter_text.clone() },
             consignee: party(&cert.consignee, zh),
             producer: src.derived.content.producer_text.clone().unwrap_or_default(),
-            transport: route(cert),
+            transport: filled(route(cert)),
             destination: country_name(&cert.destination, src, zh),
-            remarks: remarks(src),
+            remarks: filled(remarks(src)),
             official: String::new(),
-            origin_country: "CHINA".to_string(),
+            origin_country: china.clone(),
             manufacture: manufacture(src, zh),
         },
         transport: TransportView {
-            departure: cert.transport.departure_date.map(date).unwrap_or_default(),
-            vessel: cert.transport.vessel.clone().unwrap_or_default(),
-            loading: cert.transport.port_of_loading.clone().unwrap_or_default(),
-            discharge: cert.transport.port_of_discharge.clone().unwrap_or_default(),
+            departure: filled(cert.transport.departure_date.map(date).unwrap_or_default()),
+            vessel: transport_text(&cert.transport.vessel),
+            loading: transport_text(&cert.transport.port_of_loading),
+            discharge: transport_text(&cert.transport.port_of_discharge),
             via: cert.transport.via.clone().unwrap_or_default(),
         },
         end_row: Row { desc: "* * *".to_string(), ..Row::default() },
         totals_row: totals(cert),
         goods,
-        continued: if zh { texts.continued_zh.value.clone() } else { texts.continued.value.clone() },
+        continued: texts.continued.value.clone(),
+        sheet_title: texts.continuation_sheet.value.clone(),
+        marks_title: texts.marks_attachment.value.clone(),
+        page_label: texts.page.value.clone(),
         declaration: Declaration {
-            origin: "CHINA".to_string(),
+            origin: china,
             importing: country_name(&cert.destination, src, zh),
             place_date: cert.dates.application.map(|d| format!("{place}  {}", date(d))).unwrap_or_default(),
         },
@@ -210,19 +224,14 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         },
         seal: src.seal,
         signature: src.signature,
-        qr,
-        reference,
-        warning: if zh { texts.alteration_warning_zh.value.clone() } else { String::new() },
+        qr: verification.as_deref().map(qr_matrix).unwrap_or_default(),
+        reference: verification.as_deref().map(|url| texts.verification(url)).unwrap_or_default(),
+        warning: texts.warning.value.clone().unwrap_or_default(),
         plain: src.plain,
         with_back: src.with_back && opts.document == Document::Certificate,
         max_pages: src.max_pages,
         marks_images: src.marks_images.to_vec(),
     })
-}
-
-/// Dates as the forms print them, e.g. `MAR. 02, 2026` (locale-free).
-fn date(d: NaiveDate) -> String {
-    d.format("%b. %d, %Y").to_string().to_ascii_uppercase()
 }
 
 /// `32400.00` -> `32,400.00`.
@@ -318,8 +327,10 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
     let origin = src.derived.origin.iter().find(|o| o.item == i);
     let quantity_only = src.derived.content.quantity_only;
     let qty = d.quantity_text.clone();
+    let label = &src.texts.gross_weight_label.value;
     let gross = match &d.gross_weight_text {
-        Some(w) if !quantity_only => format!("G.W. {w}"),
+        Some(w) if !quantity_only && label.is_empty() => w.clone(),
+        Some(w) if !quantity_only => format!("{label} {w}"),
         _ => String::new(),
     };
     let value = g.fob_value.as_ref().map(|m| format!("{} {}", m.currency, money(m.amount))).unwrap_or_default();
@@ -348,8 +359,8 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
     })
 }
 
-fn invoice_text(cert: &Certificate) -> String {
-    format!("{}\n{}", cert.invoice.number, date(cert.invoice.date))
+fn invoice_text(cert: &Certificate, texts: &PrintTexts) -> String {
+    format!("{}\n{}", cert.invoice.number, texts.date(cert.invoice.date))
 }
 
 /// Sum of the items' FOB values when they share one currency.
@@ -381,15 +392,15 @@ fn totals(cert: &Certificate) -> Row {
 
 /// Marks the issuer adds: retroactive issue, certified true copy, replacement (wordings from
 /// `lists/content.toml`).
-fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: bool) -> Vec<String> {
+fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) -> Vec<String> {
     let texts = &src.rulebook.content().texts.form_texts;
     let mut out = Vec::new();
     if cert.flags.issued_retroactively {
-        let fallback = if zh { &texts.retroactive_marking_zh } else { &texts.retroactive_marking };
-        out.push(src.agreement.retroactive.value.marking.clone().unwrap_or_else(|| fallback.value.clone()));
+        let fallback = &src.texts.retroactive_marking.value;
+        out.push(src.agreement.retroactive.value.marking.clone().unwrap_or_else(|| fallback.clone()));
     }
     if let Some(d) = &opts.duplicate_of {
-        out.push(texts.true_copy(&d.number, &date(d.date)));
+        out.push(texts.true_copy(&d.number, &src.texts.date(d.date)));
     }
     if let Some(r) = &opts.replaces {
         out.push(texts.replaces(r));
@@ -397,29 +408,22 @@ fn endorsements(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>, zh: 
     out
 }
 
-/// The printed verification reference: number, serial, issue date and where to verify.
-fn reference_text(cert: &Certificate, opts: &RenderOptions, number: &str, issued: Option<NaiveDate>) -> String {
-    if number.is_empty() {
-        return String::new();
+/// The address a verifier opens for certificate `number` (FAQ Q47): the host's address with
+/// `{number}` replaced, or with the number appended when it has no `{number}`.
+fn verify_url(url: &str, number: &str) -> String {
+    // The number is the certificate's text: bytes outside the URL's unreserved set are escaped.
+    let mut escaped = String::with_capacity(number.len());
+    for b in number.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            escaped.push(char::from(b));
+        } else {
+            escaped.push_str(&format!("%{b:02X}"));
+        }
     }
-    let mut s = format!("Verification: {} No. {number}", cert.agreement);
-    if let Some(serial) = &opts.serial {
-        s.push_str(&format!(" / Serial {serial}"));
-    }
-    if let Some(d) = issued {
-        s.push_str(&format!(" / {}", d.format("%Y-%m-%d")));
-    }
-    if let Some(url) = &opts.verify_url {
-        s.push_str(&format!(" / {url}"));
-    }
-    s
-}
-
-fn qr_payload(cert: &Certificate, opts: &RenderOptions, number: &str, issued: Option<NaiveDate>) -> String {
-    let date = issued.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-    match &opts.verify_url {
-        Some(url) => format!("{url}{number}"),
-        None => format!("CO:{}:{number}:{date}", cert.agreement),
+    if url.contains("{number}") {
+        url.replace("{number}", &escaped)
+    } else {
+        format!("{url}{escaped}")
     }
 }
 

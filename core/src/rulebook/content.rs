@@ -2,10 +2,11 @@
 //! list (`lists/ecfa_early_harvest.csv`) and HS codes replaced by tariff version changes
 //! (`lists/hs_migrations.csv`).
 
-use super::fact::Fact;
+use super::fact::{Fact, OptFact};
 use super::{invalid, parse_toml, Files};
 use crate::error::Result;
 use crate::model::HsCode;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,30 +34,102 @@ pub struct ContentTexts {
     pub ecfa_early_harvest_complete: Fact<bool>,
     /// Producer-box confidentiality wording per agreement code (FAQ Q41).
     pub manufacturer_confidential_text: BTreeMap<String, Fact<String>>,
-    /// Fixed texts of the printed forms.
+    /// Fixed texts of the English-language forms.
     pub form_texts: FormTexts,
+    /// The wordings each print language prints, by language code (`en`, `zh`).
+    pub print_texts: BTreeMap<String, PrintTexts>,
 }
 
-/// Fixed texts of the printed forms that no certificate datum decides (`[form_texts]`).
+/// Fixed texts of the English-language forms that no certificate datum decides (`[form_texts]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormTexts {
     /// The "Issued in" line.
     pub issued_in: Fact<String>,
-    /// The foot of a sheet whose goods continue on the next one (English forms).
-    pub continued: Fact<String>,
-    /// The same on the Chinese-language (ECFA) form.
-    pub continued_zh: Fact<String>,
-    /// The retroactive marking where the agreement names none (English forms).
-    pub retroactive_marking: Fact<String>,
-    /// The same on the Chinese-language form.
-    pub retroactive_marking_zh: Fact<String>,
     /// The lost-certificate endorsement; `{number}` and `{date}` are the original's.
     pub true_copy: Fact<String>,
     /// The amendment endorsement; `{number}` is the replaced certificate's.
     pub replaces: Fact<String>,
-    /// The warning line of the Chinese-language form.
-    pub alteration_warning_zh: Fact<String>,
+}
+
+/// The wordings a form prints in its own language (`[print_texts.<language>]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintTexts {
+    /// How dates are printed: `{year}`, `{month}`, `{day}`, `{MON}` (JAN), `{DD}` (two digits).
+    pub date: Fact<String>,
+    /// The unit of the gross weight.
+    pub weight_unit: Fact<String>,
+    /// Printed before the gross weight in the goods rows (may be empty).
+    pub gross_weight_label: Fact<String>,
+    /// The foot of a sheet whose goods continue on the next one.
+    pub continued: Fact<String>,
+    /// The heading of a continuation sheet.
+    pub continuation_sheet: Fact<String>,
+    /// The heading of an image-marks attachment sheet (FAQ Q39).
+    pub marks_attachment: Fact<String>,
+    /// The page numbering at each page's foot: `{page}` of `{pages}`.
+    pub page: Fact<String>,
+    /// The retroactive marking where the agreement names none.
+    pub retroactive_marking: Fact<String>,
+    /// The line printed beside the verification QR code; `{url}` is the verification address (FAQ Q47).
+    pub verification: Fact<String>,
+    /// The warning line printed on every page, where the form has one.
+    pub warning: OptFact<String>,
+    /// Printed in a box that has nothing to hold, where the form asks every box to be filled.
+    pub none: OptFact<String>,
+    /// Printed in the producer box when the producer is the exporter, where the form says so.
+    pub same_as_exporter: OptFact<String>,
+}
+
+impl PrintTexts {
+    /// A date in this language's format.
+    pub fn date(&self, d: NaiveDate) -> String {
+        const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+        let mon = usize::try_from(d.month0()).ok().and_then(|m| MONTHS.get(m)).copied().unwrap_or_default();
+        fill(
+            &self.date.value,
+            &[
+                ("{year}", &d.year().to_string()),
+                ("{month}", &d.month().to_string()),
+                ("{day}", &d.day().to_string()),
+                ("{MON}", mon),
+                ("{DD}", &format!("{:02}", d.day())),
+            ],
+        )
+    }
+
+    /// The page numbering of page `page` of `pages`.
+    pub fn page(&self, page: usize, pages: usize) -> String {
+        fill(&self.page.value, &[("{page}", &page.to_string()), ("{pages}", &pages.to_string())])
+    }
+
+    /// The verification line for the address `url`.
+    pub fn verification(&self, url: &str) -> String {
+        fill(&self.verification.value, &[("{url}", url)])
+    }
+}
+
+/// Fills each placeholder of `template` in one pass: text a value brings in is never read again.
+fn fill(template: &str, holes: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        match holes.iter().find(|(h, _)| tail.starts_with(h)) {
+            Some((h, v)) => {
+                out.push_str(v);
+                rest = &tail[h.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl FormTexts {
@@ -120,6 +193,18 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
     ] {
         if let Some(hole) = holes.iter().find(|h| !text.contains(*h)) {
             return Err(invalid(TEXTS, key, &format!("the text must contain {hole}")));
+        }
+    }
+    for (language, t) in &texts.print_texts {
+        for (key, text, holes) in [
+            ("date", &t.date.value, &["{year}"][..]),
+            ("page", &t.page.value, &["{page}", "{pages}"][..]),
+            ("verification", &t.verification.value, &["{url}"][..]),
+        ] {
+            if let Some(hole) = holes.iter().find(|h| !text.contains(*h)) {
+                let key = format!("print_texts.{language}.{key}.value");
+                return Err(invalid(TEXTS, &key, &format!("the text must contain {hole}")));
+            }
         }
     }
     let mut early_harvest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

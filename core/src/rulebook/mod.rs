@@ -15,7 +15,7 @@ mod valuation;
 mod workflow;
 
 pub use agreement::*;
-pub use content::{ContentData, ContentTexts, FormTexts, HsMigration};
+pub use content::{ContentData, ContentTexts, FormTexts, HsMigration, PrintTexts};
 pub use countries::CountryInfo;
 pub use fact::*;
 pub use lifecycle::*;
@@ -182,6 +182,15 @@ impl Rulebook {
             return Err(invalid("agreements/", "", "no agreement files"));
         }
         let content = content::load(&files)?;
+        for a in agreements.values() {
+            if !content.texts.print_texts.contains_key(&a.print.language.value) {
+                return Err(invalid(
+                    &format!("agreements/{}.toml", a.code),
+                    "print.language.value",
+                    "lists/content.toml has no [print_texts] table for this language",
+                ));
+            }
+        }
         let valuation = valuation::parse(files.get("valuation.toml"), files.get("lists/currencies.csv"))?;
         let lifecycle = parse_lifecycle(&files, &top.limits)?;
         let workflows = parse_workflows(&files, &top.limits)?;
@@ -257,6 +266,12 @@ impl Rulebook {
     /// Certificate-content data: printed texts, the early-harvest list, HS migrations.
     pub fn content(&self) -> &ContentData {
         &self.inner.content
+    }
+
+    /// The wordings `agreement`'s form prints in its language (`print.language`); the loader
+    /// refuses a rulebook where a language lacks them, so `None` only for a foreign agreement.
+    pub fn print_texts(&self, agreement: &Agreement) -> Option<&PrintTexts> {
+        self.inner.content.texts.print_texts.get(&agreement.print.language.value)
     }
 
     /// Trade terms, currencies, insurance conventions, rounding (`valuation.toml`, `lists/currencies.csv`).

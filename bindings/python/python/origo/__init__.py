@@ -69,12 +69,13 @@ from .contract import (
     ValidateIdAnswer,
     WorkflowTableAnswer,
 )
-from ._types import Finding, OrigoError, Report, Severity
+from ._types import Finding, FindingGroup, OrigoError, Report, Severity
 
 __all__ = [
     "OPERATIONS",
     "contract",
     "Finding",
+    "FindingGroup",
     "OrigoError",
     "Report",
     "Rulebook",

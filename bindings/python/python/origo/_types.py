@@ -51,6 +51,43 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one code and severity said once, with every field path they concern."""
+
+    code: str
+    severity: Severity
+    count: int
+    paths: Tuple[str, ...]
+    source: str
+    message_zh: str
+    message_en: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> FindingGroup:
+        msg = d.get("message") or {}
+        return cls(
+            code=d["code"],
+            severity=Severity(d["severity"]),
+            count=d["count"],
+            paths=tuple(d.get("paths", ())),
+            source=d.get("source", ""),
+            message_zh=msg.get("zh", ""),
+            message_en=msg.get("en", ""),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The group in the JSON contract's shape."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "count": self.count,
+            "message": {"zh": self.message_zh, "en": self.message_en},
+            "source": self.source,
+            "paths": list(self.paths),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The answer of `check`: findings plus the values the library derived."""
 
@@ -59,6 +96,8 @@ class Report:
     rulebook_version: str
     findings: Tuple[Finding, ...]
     derived: Dict[str, Any] = field(default_factory=dict)
+    groups: Tuple[FindingGroup, ...] = ()
+    """The findings for people to scan: one per code and severity, errors first."""
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> Report:
@@ -68,6 +107,7 @@ class Report:
             rulebook_version=d["rulebook_version"],
             findings=tuple(Finding.from_dict(f) for f in d["findings"]),
             derived=d.get("derived", {}),
+            groups=tuple(FindingGroup.from_dict(g) for g in d.get("groups", ())),
         )
 
     @property
@@ -82,6 +122,7 @@ class Report:
             "agreement": self.agreement,
             "rulebook_version": self.rulebook_version,
             "findings": [f.to_dict() for f in self.findings],
+            "groups": [g.to_dict() for g in self.groups],
             "derived": self.derived,
         }
 
