@@ -41,6 +41,7 @@ pub struct InvoiceUse {
 
 /// A certificate the host already has: the same fields as the one wanting the number, and its state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExistingCertificate {
     /// Its id, type, invoice number, enterprise and the certificate it reissues.
     #[serde(flatten)]

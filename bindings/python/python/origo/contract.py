@@ -317,8 +317,8 @@ class Product(_ProductRequired, total=False):
     name_zh: Optional[str]
     #: Processing steps carried out in China.
     processing: List[str]
-    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101).
-    status: ProductStatus
+    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101). Required for a certificate's
+    status: Optional[ProductStatus]
     #: Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
     tariff_version: Optional[str]
     #: Unit of the product quantity, e.g. `PCS`.
@@ -472,6 +472,22 @@ class Finding(TypedDict):
     source: str
 
 
+class FindingGroup(TypedDict):
+    "Findings of one code and severity said once, with every place they concern: twenty items with"
+    #: The findings' code.
+    code: str
+    #: How many findings the group holds.
+    count: int
+    #: Their message when they all say the same, else the code's title from the catalogue.
+    message: Message
+    #: Their field paths in input order, each once (empty for the whole certificate).
+    paths: List[str]
+    #: Their severity.
+    severity: Severity
+    #: Their sources, each once, joined with `; `.
+    source: str
+
+
 class _ItemOriginRequired(TypedDict):
     #: Index of the goods item.
     item: int
@@ -584,8 +600,7 @@ class Derived(_DerivedRequired, total=False):
     valuation: Optional[Valuation]
 
 
-class Report(TypedDict):
-    "The result of checking a certificate: the reviewer's opinion (findings) and the derived values."
+class _ReportRequired(TypedDict):
     #: The certificate type checked.
     agreement: str
     #: Values the library derived.
@@ -596,6 +611,12 @@ class Report(TypedDict):
     ok: bool
     #: The rulebook version the check used.
     rulebook_version: str
+
+
+class Report(_ReportRequired, total=False):
+    "The result of checking a certificate: the reviewer's opinion (findings) and the derived values."
+    #: The findings for people to scan: one group per code and severity, errors first (see
+    groups: List[FindingGroup]
 
 
 class AddWorkdaysAnswer(TypedDict):
@@ -1366,6 +1387,8 @@ class CheckAnswer(TypedDict):
     derived: CheckAnswerDerived
     #: What the check found, in input order of the fields.
     findings: List[Finding]
+    #: The findings for people to scan: one group per code and severity, errors first (see
+    groups: List[FindingGroup]
     #: `true` when no finding has severity `error`.
     ok: bool
     #: The rulebook version the check used.
@@ -1785,6 +1808,8 @@ class _DetermineRequestRequired(TypedDict):
 
 class DetermineRequest(_DetermineRequestRequired, total=False):
     "A product pre-review, an agreement code and optionally the destination."
+    #: The day whose product-specific-rule table applies (the certificate's export date), where an
+    date: Optional[DateText]
     #: Where the goods go.
     destination: Optional[Country]
     #: The agreement's product-specific rules as CSV (`hs_prefix,rule,source`), in place of the rulebook's.
@@ -1847,8 +1872,6 @@ class _ImportProductsAnswerProductRequired(TypedDict):
     id: str
     #: English product name.
     name_en: str
-    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101).
-    status: ProductStatus
     #: Wholly obtained in China (minerals, plants, animals...): no materials needed.
     wholly_obtained: bool
 
@@ -1871,6 +1894,8 @@ class ImportProductsAnswerProduct(_ImportProductsAnswerProductRequired, total=Fa
     name_zh: Optional[str]
     #: Processing steps carried out in China.
     processing: List[str]
+    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101). Required for a certificate's
+    status: Optional[ProductStatus]
     #: Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
     tariff_version: Optional[str]
     #: Unit of the product quantity, e.g. `PCS`.
@@ -2075,9 +2100,105 @@ class Original(TypedDict):
 RenderFormat = Literal["pdf", "svg", "png"]
 
 
+class _RenderRequestProductRequired(TypedDict):
+    #: Currency of the unit prices and material values.
+    currency: Currency
+    #: Product HS code.
+    hs_code: HsCode
+    #: The pre-review's identifier, referred to by goods items.
+    id: str
+    #: English product name.
+    name_en: str
+
+
+class RenderRequestProduct(_RenderRequestProductRequired, total=False):
+    "A product pre-review: product data and its bill of materials."
+    #: Production involves a chemical reaction (the `CR` criterion of RCEP).
+    chemical_reaction: bool
+    #: Costs per unit besides materials, for build-up value content: `RVC(40, build-up)`.
+    costs: Optional[Costs]
+    #: Manufacturer (Chinese name, address and country required, FAQ Q15).
+    manufacturer: Optional[Manufacturer]
+    #: Bill of materials, per unit of product.
+    materials: List[Material]
+    #: The exporter's answer to "was production in China only these minimal operations?" (FAQ Q110):
+    minimal_operations: Optional[List[str]]
+    #: Model or specification.
+    model: Optional[str]
+    #: Chinese product name.
+    name_zh: Optional[str]
+    #: Processing steps carried out in China.
+    processing: List[str]
+    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101).
+    status: ProductStatus
+    #: Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
+    tariff_version: Optional[str]
+    #: Unit of the product quantity, e.g. `PCS`.
+    unit: Optional[str]
+    #: Ex-works price of one unit of product.
+    unit_exw: Optional[Union[DecimalText, float]]
+    #: FOB price of one unit of product.
+    unit_fob: Optional[Union[DecimalText, float]]
+    #: Wholly obtained in China (minerals, plants, animals...): no materials needed.
+    wholly_obtained: bool
+
+
+class _RenderRequestCertificateRequired(TypedDict):
+    #: Certificate type: an agreement code of the rulebook, e.g. `asean`, `rcep`, `non_preferential`.
+    agreement: str
+    #: Consignee; may be `TO ORDER`.
+    consignee: Party
+    #: Importing country (box "country of destination").
+    destination: Country
+    #: Exporter, as in the enterprise record (FAQ Q31).
+    exporter: Party
+    #: The goods items, in the order printed.
+    goods: List[GoodsItem]
+    #: The commercial invoice the certificate covers.
+    invoice: Invoice
+
+
+class RenderRequestCertificate(_RenderRequestCertificateRequired, total=False):
+    "A certificate of origin application: one JSON object of the public contract."
+    #: Agent enterprise applying on the exporter's behalf: box 1 prints `AGENT O/B EXPORTER` (FAQ Q80).
+    agent: Optional[Party]
+    #: Attachments: supporting documents and image shipping marks.
+    attachments: List[Attachment]
+    #: Certificate number, once the system has assigned one.
+    certificate_no: Optional[str]
+    #: Customs registration code of the exporter (required for preferential certificates, FAQ Q69).
+    customs_registration_code: Optional[str]
+    #: The dates of the certificate's life.
+    dates: Dates
+    #: Exchange rates the certificate carries, used to total values in other currencies.
+    exchange_rates: List[ExchangeRate]
+    #: Marks ticked on the certificate.
+    flags: Flags
+    #: How the certificate's FOB total is obtained (FAQ Q109).
+    fob_total: FobTotal
+    #: Intermediary for a "VIA" double header (non-preferential only, FAQ Q80) or third-party invoicing.
+    intermediary: Optional[Party]
+    #: Letter of credit, shown in remarks when `print.show_lc` is set (FAQ Q102).
+    letter_of_credit: Optional[LetterOfCredit]
+    #: Where the application came from when not typed in this system (third-party platform, single window).
+    origin_system: Optional[str]
+    #: Display and print choices.
+    print: PrintOptions
+    #: Producer, where the form has a producer box.
+    producer: Optional[Party]
+    #: Product pre-reviews (产品预审) the goods items refer to by `product_ref`.
+    products: List[RenderRequestProduct]
+    #: Remarks box text.
+    remarks: Optional[str]
+    #: Special-clause text (used where the form has no remarks box, FAQ Q23).
+    special_clause: Optional[str]
+    #: Means of transport and route.
+    transport: Transport
+
+
 class _RenderRequestRequired(TypedDict):
     #: The certificate.
-    certificate: Certificate
+    certificate: RenderRequestCertificate
 
 
 class RenderRequest(_RenderRequestRequired, total=False):
