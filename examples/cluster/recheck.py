@@ -30,8 +30,9 @@ import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
 
-#: The findings' columns and their types.
-SCHEMA = {
+#: The findings' columns and their types. The lists are Arrow lists of strings: read them back
+#: with `pd.read_parquet(path, dtype_backend="pyarrow")`.
+SCHEMA: Dict[str, Any] = {
     "ok": pd.BooleanDtype(),
     "error_codes": pd.ArrowDtype(pa.list_(pa.string())),
     "criteria": pd.ArrowDtype(pa.list_(pa.string())),
@@ -90,6 +91,11 @@ def recheck(data: dd.DataFrame, today: Optional[str] = None, jobs: Optional[int]
     return data.map_partitions(recheck_partition, today=today, jobs=jobs, meta=meta)
 
 
+def write(findings: dd.DataFrame, path: str) -> None:
+    """Writes the findings as Parquet (a directory of one file per partition)."""
+    findings.to_parquet(path, write_index=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("input", type=Path, help="Parquet (column `certificate`) or JSONL of certificates")
@@ -111,7 +117,7 @@ def main() -> None:
         client = Client(cluster)
     with client:
         result = recheck(read(args.input, args.partitions), args.today, args.jobs)
-        result.to_parquet(str(args.output), write_index=False)
+        write(result, str(args.output))
     print(f"findings written to {args.output}", file=sys.stderr)
 
 

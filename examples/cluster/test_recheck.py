@@ -44,9 +44,9 @@ def test_the_cluster_gives_the_findings_of_the_local_check(client: Client, tmp_p
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "findings.parquet"
 
-    recheck.recheck(recheck.read(source, 6), TODAY).to_parquet(str(out), write_index=False)
+    recheck.write(recheck.recheck(recheck.read(source, 6), TODAY), str(out))
 
-    found = pd.read_parquet(out).sort_values("line").reset_index(drop=True)
+    found = pd.read_parquet(out, dtype_backend="pyarrow").sort_values("line").reset_index(drop=True)
     assert list(found["line"]) == list(range(1, COUNT + 1))
     expected = list(origo.check_many(lines, 1, today=TODAY))
     for row, answer in zip(found.itertuples(), expected):

@@ -19,7 +19,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use origo::rulebook::Limits;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// The operations served here.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +60,7 @@ enum Output {
 /// Reads one Python request (with the GIL): typed from a dict, or JSON text.
 fn read(op: Op, request: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>, limits: &Limits) -> PyResult<Request> {
     if let Ok(text) = request.cast::<PyString>() {
-        return Ok(Request::Text(text.to_str()?.to_string()));
+        return Ok(Request::Text(text.to_cow()?.into_owned()));
     }
     if let Ok(bytes) = request.cast::<PyBytes>() {
         return match std::str::from_utf8(bytes.as_bytes()) {
@@ -121,9 +121,9 @@ fn fits(
         *size = size.saturating_add(2);
         map.iter().all(|(key, child)| {
             let Ok(key) = key.cast::<PyString>() else { return false };
-            let Ok(key) = key.to_str() else { return false };
+            let Ok(key) = key.to_cow() else { return false };
             *size = size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
-            let (max_list, strings_bounded) = origo::json::bounds_under(key, limits);
+            let (max_list, strings_bounded) = origo::json::bounds_under(&key, limits);
             fits(&child, depth + 1, max_list, strings_bounded, limits, size)
         })
     } else if let Ok(list) = value.cast::<PyList>() {
