@@ -223,6 +223,12 @@ pub struct Answers {
     state: Mutex<State>,
 }
 
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answers").field("op", &self.op).finish_non_exhaustive()
+    }
+}
+
 struct State {
     pipeline: Pipeline<Request, Output>,
     read_all: bool,
