@@ -34,7 +34,8 @@ fn bench(c: &mut Criterion) {
     for jobs in [1, 2] {
         group.bench_function(format!("jobs_{jobs}"), |b| {
             b.iter(|| {
-                let answers = batch::call_many(entry, rb.clone(), requests.iter().cloned().map(Ok), jobs).expect("threads");
+                let answers =
+                    batch::call_many(entry, rb.clone(), requests.iter().cloned().map(Ok), jobs).expect("threads");
                 answers.filter(|a| a.outcome.is_ok()).count()
             })
         });

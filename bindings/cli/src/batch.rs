@@ -244,7 +244,8 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
         let named = answer.outcome.and_then(|drawn| {
             let mut name = format!("{}.{}", file_stem(drawn.number.as_deref(), answer.line), drawn.extension);
             if !names.insert(name.clone()) {
-                name = format!("{}-{}.{}", file_stem(drawn.number.as_deref(), answer.line), answer.line, drawn.extension);
+                name =
+                    format!("{}-{}.{}", file_stem(drawn.number.as_deref(), answer.line), answer.line, drawn.extension);
                 names.insert(name.clone());
             }
             let target = out_dir.join(&name);

@@ -147,7 +147,8 @@ fn render_batch_writes_one_file_per_request() {
     let input = tmp.with_extension("jsonl");
     std::fs::write(&input, lines.join("\n")).unwrap();
     let out_dir = tmp.join("out");
-    let out = origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);
+    let out =
+        origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let answers: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -14,10 +14,10 @@ use origo::api::determine_origin::{DetermineOrigin, DetermineRequest};
 use origo::api::render::{Render, RenderRequest};
 use origo::api::Operation;
 use origo::batch::{Answer, Pipeline};
+use origo::rulebook::Limits;
 use origo::{codes, Error};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use origo::rulebook::Limits;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use std::sync::Mutex;
 
@@ -53,7 +53,7 @@ enum Request {
 /// An answer before it becomes Python objects.
 enum Output {
     Report(Box<origo::Report>),
-    Decision(Box<origo::origin::Determination>),
+    Determination(Box<origo::origin::Determination>),
     Document(Vec<u8>),
 }
 
@@ -151,7 +151,7 @@ fn run_one(op: Op, request: Request, rulebook: &origo::Rulebook) -> origo::Resul
     };
     match request {
         Request::Check(r) => Check::run(*r, rulebook).map(|r| Output::Report(Box::new(r))),
-        Request::DetermineOrigin(r) => DetermineOrigin::run(*r, rulebook).map(|d| Output::Decision(Box::new(d))),
+        Request::DetermineOrigin(r) => DetermineOrigin::run(*r, rulebook).map(|d| Output::Determination(Box::new(d))),
         Request::Render(r) => Render::run(*r, rulebook).map(|d| Output::Document(d.bytes)),
         // Never: text was read above.
         Request::Text(_) => Err(Error::new(&codes::INTERNAL_ERROR, "", "请求未读取", "the request was not read")),
@@ -162,7 +162,7 @@ fn run_one(op: Op, request: Request, rulebook: &origo::Rulebook) -> origo::Resul
 fn to_python(py: Python<'_>, output: Output) -> PyResult<Py<PyAny>> {
     let object = match output {
         Output::Report(report) => pythonize::pythonize(py, &*report)?,
-        Output::Decision(decision) => pythonize::pythonize(py, &*decision)?,
+        Output::Determination(decision) => pythonize::pythonize(py, &*decision)?,
         Output::Document(bytes) => PyBytes::new(py, &bytes).into_any(),
     };
     Ok(object.unbind())
@@ -243,7 +243,8 @@ impl Answers {
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         // Another thread in this very iterator would wait for the lock holding the GIL, while
         // this one needs the GIL to hand its answer over: refused, as a running generator is.
-        let mut state = self.state.try_lock().map_err(|_| PyValueError::new_err("the answers are already being read"))?;
+        let mut state =
+            self.state.try_lock().map_err(|_| PyValueError::new_err("the answers are already being read"))?;
         let requests = self.requests.bind(py);
         let encode = self.encode.bind(py);
         while !state.read_all && !state.pipeline.is_full() {
