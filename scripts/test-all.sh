@@ -58,6 +58,11 @@ python3 -m venv .venv-wheel  # a fresh venv: the wheel must install without Rust
   ../../.venv-wheel/bin/python -m mypy --strict tests ../../examples/python
 )
 
+stage "python: cluster recipe"
+# Dask on a local cluster of two worker processes over a few hundred synthetic certificates.
+.venv-wheel/bin/pip install --quiet --disable-pip-version-check "dask[dataframe]" distributed pyarrow
+.venv-wheel/bin/python -m pytest -q examples/cluster
+
 stage "wasm: build"
 # With the render build (pkg/web-render); the node tests and the e2e then require it.
 export ORIGO_WASM_RENDER=1

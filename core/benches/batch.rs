@@ -26,7 +26,7 @@ fn twenty_items_request() -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let rb = Rulebook::builtin().expect("rulebook");
+    let rb = std::sync::Arc::new(Rulebook::builtin().expect("rulebook"));
     let entry = api::find("check").expect("check");
     let requests: Vec<String> = vec![twenty_items_request(); BATCH];
     let mut group = c.benchmark_group("check_batch_20_items");
@@ -34,7 +34,8 @@ fn bench(c: &mut Criterion) {
     for jobs in [1, 2] {
         group.bench_function(format!("jobs_{jobs}"), |b| {
             b.iter(|| {
-                let answers = batch::call_many(entry, &rb, requests.iter().cloned().map(Ok), jobs).expect("threads");
+                let answers =
+                    batch::call_many(entry, rb.clone(), requests.iter().cloned().map(Ok), jobs).expect("threads");
                 answers.filter(|a| a.outcome.is_ok()).count()
             })
         });

@@ -1,20 +1,24 @@
-//! Batches: one operation over a stream of JSON requests (one per line, JSONL), in parallel.
+//! Batches: one operation over a stream of requests (JSONL text or typed), in parallel.
 //!
 //! Not an operation of [`api::OPERATIONS`](crate::api::OPERATIONS) but a way to run any of them
-//! many times: [`Batch`] takes an iterator of request texts and gives the answers in input order,
-//! running up to a window of requests at a time across a pool of threads. Memory is bounded by the
-//! window (each request by the rulebook's input bound, which [`Lines`] applies while reading), not
-//! by the size of the batch. A request that cannot be read or used is an [`Error`] in its own
-//! [`Answer`], with its line number; it never ends the batch.
+//! many times. A [`Pipeline`] keeps a sliding window of requests in flight across a pool of
+//! threads and gives the answers back in input order: as soon as the oldest answer is taken, one
+//! more request may enter, so a slow request holds back only the answers after it (at most a
+//! window of them), never the threads. Memory is bounded by the window (each request by the
+//! rulebook's input bound, which [`Lines`] applies while reading), not by the size of the batch.
+//! [`Batch`] drives a pipeline from an iterator. A request that cannot be read or used, or whose
+//! run panics, is an [`Error`] in its own [`Answer`], with its line number; it never ends the batch.
 
 use crate::api::{self, Entry};
 use crate::error::{codes, Error, Result};
 use crate::rulebook::Rulebook;
-use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::io::BufRead;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Arc};
 
-/// Requests in flight per thread: enough to keep every thread busy between windows, few enough
-/// that a window of the largest requests stays small.
+/// Requests in flight per thread: enough to keep every thread busy while one request is slow,
+/// few enough that a window of the largest requests stays small.
 const WINDOW_PER_JOB: usize = 64;
 
 /// The answer to the request on one line: the operation's answer, or why that line failed.
@@ -48,26 +52,39 @@ pub fn error_line(line: usize, error: &Error) -> String {
     api::answer(&Failed { line, error }).unwrap_or_else(|_| format!("{{\"line\":{line},\"error\":null}}"))
 }
 
-/// The answers of `run` over `requests`, in order, `jobs` threads at a time (0: one per core).
-#[derive(Debug)]
-pub struct Batch<I, F, T> {
-    requests: I,
-    run: F,
+/// What a pipeline runs on each request.
+type Run<R, T> = dyn Fn(R) -> Result<T> + Send + Sync;
+
+/// Requests submitted one by one, run `jobs` at a time, answers taken back in submission order.
+///
+/// The caller keeps at most [`window`](Pipeline::is_full) requests in flight: it submits while
+/// the pipeline is not full and takes the next answer otherwise.
+pub struct Pipeline<R, T> {
+    run: Arc<Run<R, T>>,
     pool: rayon::ThreadPool,
     window: usize,
-    lines_read: usize,
-    ready: std::vec::IntoIter<Answer<T>>,
+    sender: mpsc::Sender<(usize, Result<T>)>,
+    receiver: mpsc::Receiver<(usize, Result<T>)>,
+    /// The answers from `taken` on, in order; `None` while still running.
+    arrived: VecDeque<Option<Result<T>>>,
+    submitted: usize,
+    taken: usize,
 }
 
-impl<I, F, T> Batch<I, F, T>
-where
-    I: Iterator<Item = Result<String>>,
-    F: Fn(&str) -> Result<T> + Sync,
-    T: Send,
-{
-    /// A batch running `run` on each request text; an `Err` request (a line that could not be
-    /// read) is answered with its error as it is. Fails only if the threads cannot be started.
-    pub fn new(requests: I, jobs: usize, run: F) -> Result<Self> {
+impl<R, T> std::fmt::Debug for Pipeline<R, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("window", &self.window)
+            .field("submitted", &self.submitted)
+            .field("taken", &self.taken)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
+    /// A pipeline of `jobs` threads (0: one per core) running `run`, with a window of 64 requests
+    /// per thread. Fails only if the threads cannot be started.
+    pub fn new(jobs: usize, run: impl Fn(R) -> Result<T> + Send + Sync + 'static) -> Result<Self> {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| {
             Error::new(
                 &codes::INTERNAL_ERROR,
@@ -77,7 +94,17 @@ where
             )
         })?;
         let window = pool.current_num_threads().saturating_mul(WINDOW_PER_JOB);
-        Ok(Batch { requests, run, pool, window, lines_read: 0, ready: Vec::new().into_iter() })
+        let (sender, receiver) = mpsc::channel();
+        Ok(Pipeline {
+            run: Arc::new(run),
+            pool,
+            window,
+            sender,
+            receiver,
+            arrived: VecDeque::new(),
+            submitted: 0,
+            taken: 0,
+        })
     }
 
     /// At most `window` requests in flight (at least 1) instead of 64 per thread.
@@ -86,56 +113,171 @@ where
         self
     }
 
-    /// Reads the next window of requests and answers it, in parallel.
-    fn next_window(&mut self) -> Vec<Answer<T>> {
-        let lines_read = &mut self.lines_read;
-        let requests: Vec<(usize, Result<String>)> = self
-            .requests
-            .by_ref()
-            .take(self.window)
-            .map(|request| {
-                *lines_read += 1;
-                (*lines_read, request)
-            })
-            .collect();
-        let run = &self.run;
-        self.pool.install(|| {
-            requests
-                .into_par_iter()
-                .map(|(line, request)| Answer { line, outcome: request.and_then(|text| run(&text)) })
-                .collect()
-        })
+    /// Whether a window of requests is submitted and not yet taken back.
+    pub fn is_full(&self) -> bool {
+        self.in_flight() >= self.window
+    }
+
+    /// Requests submitted whose answers were not taken yet.
+    pub fn in_flight(&self) -> usize {
+        self.submitted - self.taken
+    }
+
+    /// Starts the next request (line `submitted + 1`); an `Err` is its answer as it is.
+    pub fn submit(&mut self, request: Result<R>) {
+        let index = self.submitted;
+        self.submitted += 1;
+        match request {
+            Err(e) => self.arrived.push_back(Some(Err(e))),
+            Ok(request) => {
+                self.arrived.push_back(None);
+                let run = Arc::clone(&self.run);
+                let sender = self.sender.clone();
+                self.pool.spawn(move || {
+                    let outcome =
+                        catch_unwind(AssertUnwindSafe(|| run(request))).unwrap_or_else(|p| Err(panicked(&*p)));
+                    // The receiver is gone only when the pipeline was dropped: nobody waits.
+                    let _ = sender.send((index, outcome));
+                });
+            }
+        }
+    }
+
+    /// The oldest answer not yet taken if it has arrived, without waiting.
+    pub fn try_next(&mut self) -> Option<Answer<T>> {
+        while let Ok((index, outcome)) = self.receiver.try_recv() {
+            self.arrive(index, outcome);
+        }
+        self.pop()
+    }
+
+    /// The oldest answer not yet taken, waiting for it; `None` when nothing is in flight.
+    pub fn next_answer(&mut self) -> Option<Answer<T>> {
+        loop {
+            if self.in_flight() == 0 {
+                return None;
+            }
+            if let Some(answer) = self.pop() {
+                return Some(answer);
+            }
+            match self.receiver.recv() {
+                Ok((index, outcome)) => self.arrive(index, outcome),
+                // Never: the pipeline holds a sender. Still an answer, not a hang.
+                Err(_) => {
+                    let line = self.taken + 1;
+                    self.taken += 1;
+                    self.arrived.pop_front();
+                    return Some(Answer { line, outcome: Err(panicked(&"the answer was lost")) });
+                }
+            }
+        }
+    }
+
+    fn arrive(&mut self, index: usize, outcome: Result<T>) {
+        if let Some(slot) = index.checked_sub(self.taken).and_then(|i| self.arrived.get_mut(i)) {
+            *slot = Some(outcome);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Answer<T>> {
+        if !matches!(self.arrived.front(), Some(Some(_))) {
+            return None;
+        }
+        let outcome = self.arrived.pop_front().flatten()?;
+        self.taken += 1;
+        Some(Answer { line: self.taken, outcome })
     }
 }
 
-impl<I, F, T> Iterator for Batch<I, F, T>
+/// The `internal_error` of a request whose run panicked: a bug in origo, reported for that line.
+fn panicked(payload: &(dyn std::any::Any + Send)) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Error::new(
+        &codes::INTERNAL_ERROR,
+        "",
+        format!("origo 内部错误，请报告：{what}"),
+        format!("internal error in origo, please report it: {what}"),
+    )
+}
+
+/// The answers of a [`Pipeline`] over an iterator of requests, in order.
+#[derive(Debug)]
+pub struct Batch<I, R, T> {
+    requests: I,
+    pipeline: Pipeline<R, T>,
+    read_all: bool,
+}
+
+impl<I, R, T> Batch<I, R, T>
 where
-    I: Iterator<Item = Result<String>>,
-    F: Fn(&str) -> Result<T> + Sync,
-    T: Send,
+    I: Iterator<Item = Result<R>>,
+    R: Send + 'static,
+    T: Send + 'static,
+{
+    /// A batch running `run` on each request, `jobs` threads at a time (0: one per core); an `Err`
+    /// request (a line that could not be read) is answered with its error as it is. Fails only if
+    /// the threads cannot be started.
+    pub fn new(requests: I, jobs: usize, run: impl Fn(R) -> Result<T> + Send + Sync + 'static) -> Result<Self> {
+        Ok(Batch { requests, pipeline: Pipeline::new(jobs, run)?, read_all: false })
+    }
+
+    /// At most `window` requests in flight (at least 1) instead of 64 per thread.
+    pub fn with_window(mut self, window: usize) -> Self {
+        self.pipeline = self.pipeline.with_window(window);
+        self
+    }
+
+    /// Submits requests until the window is full or the input ends.
+    fn fill(&mut self) {
+        while !self.read_all && !self.pipeline.is_full() {
+            match self.requests.next() {
+                Some(request) => self.pipeline.submit(request),
+                None => self.read_all = true,
+            }
+        }
+    }
+
+    /// Reads no more requests: the batch gives the answers still in flight, then ends.
+    pub fn stop(&mut self) {
+        self.read_all = true;
+    }
+
+    /// The next answer if it is ready, without waiting (the window is topped up first).
+    pub fn try_next(&mut self) -> Option<Answer<T>> {
+        self.fill();
+        self.pipeline.try_next()
+    }
+}
+
+impl<I, R, T> Iterator for Batch<I, R, T>
+where
+    I: Iterator<Item = Result<R>>,
+    R: Send + 'static,
+    T: Send + 'static,
 {
     type Item = Answer<T>;
 
     fn next(&mut self) -> Option<Answer<T>> {
-        if let Some(answer) = self.ready.next() {
-            return Some(answer);
-        }
-        self.ready = self.next_window().into_iter();
-        self.ready.next()
+        self.fill();
+        self.pipeline.next_answer()
     }
 }
 
-/// Operation `entry` over `requests` with one rulebook: the answers' JSON texts, in order.
-pub fn call_many<'a, I>(
-    entry: &'a Entry,
-    rulebook: &'a Rulebook,
+/// Operation `entry` over JSON request texts with one rulebook: the answers' JSON texts, in order.
+pub fn call_many<I>(
+    entry: &'static Entry,
+    rulebook: Arc<Rulebook>,
     requests: I,
     jobs: usize,
-) -> Result<Batch<I, impl Fn(&str) -> Result<String> + Sync + 'a, String>>
+) -> Result<Batch<I, String, String>>
 where
     I: Iterator<Item = Result<String>>,
 {
-    Batch::new(requests, jobs, move |text: &str| entry.call(text, rulebook))
+    Batch::new(requests, jobs, move |text: String| entry.call(&text, &rulebook))
 }
 
 /// The lines of a JSONL stream, each refused past `max_bytes` (`\r\n` endings accepted).
@@ -257,6 +399,7 @@ mod tests {
     fn batch_lines(requests: &[String], jobs: usize, window: usize, rb: &Rulebook) -> Vec<String> {
         let entry = api::find("check").unwrap();
         let input = Lines::new(requests.join("\n").as_bytes(), rb.limits().max_input_bytes).collect::<Vec<_>>();
+        let rb = Arc::new(rb.clone());
         call_many(entry, rb, input.into_iter(), jobs).unwrap().with_window(window).map(|a| a.to_line()).collect()
     }
 
@@ -296,7 +439,7 @@ mod tests {
         let entry = api::find("check").unwrap();
         let text = requests.join("\r\n") + "\n";
         let answers: Vec<Answer<String>> =
-            call_many(entry, &rb, Lines::new(text.as_bytes(), max), 2).unwrap().collect();
+            call_many(entry, Arc::new(rb.clone()), Lines::new(text.as_bytes(), max), 2).unwrap().collect();
         assert_eq!(answers.iter().map(|a| a.line).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
         let code = |i: usize| answers[i].outcome.as_ref().err().map(|e| e.code);
         assert_eq!(code(0), None);
@@ -308,6 +451,79 @@ mod tests {
         assert_eq!(line["line"], 4);
         assert_eq!(line["error"]["code"], "unknown_agreement");
         assert!(line["error"]["message"]["zh"].is_string() && line["error"]["message"]["en"].is_string());
+    }
+
+    /// The window slides: while request 1 is slow, the answer of request 0 is taken and request 4
+    /// enters the window and runs. In batches of whole windows, 4 would wait for 1 to finish.
+    #[test]
+    fn a_slow_request_holds_back_only_its_window() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::time::Duration;
+        let fourth_done = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&fourth_done);
+        let run = move |n: usize| -> Result<bool> {
+            if n == 4 {
+                seen.store(true, Ordering::SeqCst);
+            }
+            if n == 1 {
+                // At most about 20 seconds, counted in naps: the core reads no clock.
+                let mut naps = 0;
+                while !seen.load(Ordering::SeqCst) {
+                    if naps > 20_000 {
+                        return Ok(false);
+                    }
+                    naps += 1;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+            Ok(true)
+        };
+        let answers: Vec<Answer<bool>> = Batch::new((0..12).map(Ok), 2, run).unwrap().with_window(4).collect();
+        assert_eq!(answers.iter().map(|a| a.line).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+        assert!(answers.iter().all(|a| a.outcome == Ok(true)), "request 1 waited for request 4 in vain");
+        assert!(fourth_done.load(Ordering::SeqCst));
+    }
+
+    /// Never more than a window of requests is read ahead of the answers taken.
+    #[test]
+    fn the_input_is_read_no_further_than_the_window() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let read = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&read);
+        let requests = (0..500usize).map(move |n| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Ok(n)
+        });
+        let batch = Batch::new(requests, 2, |n: usize| Ok(n * 2)).unwrap().with_window(7);
+        let mut taken = 0;
+        for answer in batch {
+            taken += 1;
+            assert_eq!(answer.outcome, Ok((answer.line - 1) * 2));
+            assert!(
+                read.load(Ordering::SeqCst) <= taken + 6,
+                "read {} with {taken} taken",
+                read.load(Ordering::SeqCst)
+            );
+        }
+        assert_eq!(taken, 500);
+    }
+
+    /// A request whose run panics is an `internal_error` for its line; the others are answered.
+    #[test]
+    fn a_panic_is_the_error_of_its_line_only() {
+        let run = |n: usize| -> Result<usize> {
+            #[allow(clippy::panic)] // the point of the test
+            if n == 3 {
+                panic!("deliberate");
+            }
+            Ok(n)
+        };
+        let answers: Vec<Answer<usize>> = Batch::new((0..6).map(Ok), 2, run).unwrap().collect();
+        assert_eq!(answers.len(), 6);
+        let error = answers[3].outcome.as_ref().unwrap_err();
+        assert_eq!((error.code, answers[3].line), ("internal_error", 4));
+        assert!(error.message.en.contains("deliberate"), "{}", error.message.en);
+        assert_eq!(answers[5].outcome, Ok(5));
     }
 
     #[test]

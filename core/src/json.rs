@@ -232,6 +232,17 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// The bounds of the value under an object key (`""` for the document itself): the most entries
+/// a list there may hold, and whether a string there is bounded by `max_string_chars` (a whole
+/// file carried as text is bounded only by the input's size). For hosts that hold the request as
+/// their own objects and prove it within the bounds before reading it typed.
+pub fn bounds_under(key: &str, limits: &Limits) -> (usize, bool) {
+    match KeyKind::of(key, limits) {
+        KeyKind::WholeFile => (limits.max_list_len, false),
+        KeyKind::List { max, .. } => (max, true),
+    }
+}
+
 /// What a key says about the bounds of the value under it, for [`check_bounds`] and [`Scan`] alike.
 #[derive(Clone, Copy)]
 enum KeyKind {

@@ -5,6 +5,7 @@
 //! not originating, the action is refused or the identifier is invalid; 2 = unreadable input or bad
 //! usage (message on stderr, in English and Chinese).
 
+mod batch;
 mod input;
 mod text;
 
@@ -353,10 +354,29 @@ struct ConvertArgs {
 #[derive(Args, Debug)]
 struct RenderArgs {
     /// Certificate JSON file (`-` for standard input).
-    file: PathBuf,
+    #[arg(required_unless_present = "jsonl")]
+    file: Option<PathBuf>,
     /// Output file: `.pdf`, `.svg` or `.png`.
-    #[arg(short, long)]
-    output: PathBuf,
+    #[arg(short, long, required_unless_present = "jsonl")]
+    output: Option<PathBuf>,
+    /// JSONL file of `render` requests, one per line (`-` for standard input), each with its
+    /// certificate and options: one file per request in `--out-dir`, named from its certificate
+    /// number, and one line per request on stdout (`{"line", "file", "bytes"}` or
+    /// `{"line", "error"}`), then a summary on stderr. Exit 2 if a line failed.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "out_dir",
+        conflicts_with_all = ["file", "output", "page", "back", "invoice", "preview", "seal", "signature",
+            "fonts", "serial", "verify_url", "duplicate_of", "replaces"]
+    )]
+    jsonl: Option<PathBuf>,
+    /// Directory of the documents of a `--jsonl` batch (created if missing).
+    #[arg(long, value_name = "DIR", requires = "jsonl")]
+    out_dir: Option<PathBuf>,
+    /// Documents rendered at once in a `--jsonl` batch (default, or 0: one per core).
+    #[arg(long, requires = "jsonl")]
+    jobs: Option<usize>,
     /// Only this page (1-based); SVG and PNG give page 1 without it.
     #[arg(long)]
     page: Option<std::num::NonZeroUsize>,
@@ -546,67 +566,6 @@ fn given(file: Option<PathBuf>) -> Result<PathBuf, Error> {
     file.ok_or_else(|| Error::new(&codes::INPUT_UNREADABLE, "", "未给出输入文件", "no input file given"))
 }
 
-/// Runs operation `O` on each line of a JSONL file (`-`: standard input), `jobs` at once: one
-/// answer per line on stdout, in order (a line that cannot be used: `{"line", "error"}`), then a
-/// summary on stderr. Exit 2 if a line was unreadable, else 1 if `ok` is false for an answer (it
-/// is then counted as `not_ok` says). A closed stdout ends the batch quietly.
-fn run_jsonl<O: Operation>(
-    path: &std::path::Path,
-    jobs: Option<usize>,
-    rb: &Rulebook,
-    ok: impl for<'r> Fn(&O::Answer<'r>) -> bool + Sync,
-    not_ok_en: &str,
-    not_ok_zh: &str,
-) -> Result<ExitCode, Error> {
-    use std::io::Write as _;
-    let reader: Box<dyn std::io::BufRead> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| {
-            Error::new(
-                &codes::INPUT_UNREADABLE,
-                path.display().to_string(),
-                format!("无法读取 `{}`：{e}", path.display()),
-                format!("cannot read `{}`: {e}", path.display()),
-            )
-        })?;
-        Box::new(std::io::BufReader::new(file))
-    };
-    let lines = origo::batch::Lines::new(reader, rb.limits().max_input_bytes);
-    let run = |text: &str| {
-        let answer = O::run(origo::json::read(text, rb.limits())?, rb)?;
-        Ok((ok(&answer), api::answer(&answer)?))
-    };
-    let (mut good, mut bad, mut unreadable) = (0usize, 0usize, 0usize);
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    for answer in origo::batch::Batch::new(lines, jobs.unwrap_or(0), run)? {
-        let line = match answer.outcome {
-            Ok((true, text)) => {
-                good += 1;
-                text
-            }
-            Ok((false, text)) => {
-                bad += 1;
-                text
-            }
-            Err(e) => {
-                unreadable += 1;
-                origo::batch::error_line(answer.line, &e)
-            }
-        };
-        if writeln!(stdout, "{line}").is_err() {
-            return Ok(ExitCode::SUCCESS);
-        }
-    }
-    if stdout.flush().is_err() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let total = good + bad + unreadable;
-    eprintln!("{total} lines: {good} ok, {bad} {not_ok_en}, {unreadable} unreadable");
-    eprintln!("共 {total} 行：{good} 行通过，{bad} 行{not_ok_zh}，{unreadable} 行无法读取");
-    Ok(if unreadable > 0 { ExitCode::from(2) } else { exit(bad == 0) })
-}
-
 /// 0 when `ok`, else 1.
 fn exit(ok: bool) -> ExitCode {
     if ok {
@@ -626,7 +585,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     match cli.command {
         Command::Check { batch: Jsonl { jsonl: Some(path), jobs }, common, .. } => {
-            run_jsonl::<Check>(&path, jobs, &common.rulebook()?, |report| report.ok, "with errors", "有错误")
+            batch::run_jsonl::<Check>(&path, jobs, common.rulebook()?, |report| report.ok, ("with errors", "有错误"))
         }
         Command::Check { file, today, common, .. } => {
             let file = given(file)?;
@@ -635,7 +594,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::DetermineOrigin(OriginArgs { batch: Jsonl { jsonl: Some(path), jobs }, common, .. }) => {
             let ok = |decision: &origo::origin::Determination| decision.originating;
-            run_jsonl::<DetermineOrigin>(&path, jobs, &common.rulebook()?, ok, "not originating", "非原产")
+            batch::run_jsonl::<DetermineOrigin>(&path, jobs, common.rulebook()?, ok, ("not originating", "非原产"))
         }
         Command::DetermineOrigin(OriginArgs { file, to: Some(to), compare: true, common, .. }) => {
             compare(&given(file)?, to, &common)
@@ -872,7 +831,11 @@ fn output_format(output: &std::path::Path) -> Result<origo::api::render::RenderF
 fn render(a: &RenderArgs) -> Result<ExitCode, Error> {
     use origo::render::{Document, DuplicateOf, RenderOptions};
     let rb = rulebook(a.rules.as_deref())?;
-    let format = output_format(&a.output)?.into();
+    if let (Some(jsonl), Some(out_dir)) = (&a.jsonl, &a.out_dir) {
+        return batch::render_jsonl(jsonl, out_dir, a.jobs, rb);
+    }
+    let output = given(a.output.clone())?;
+    let format = output_format(&output)?.into();
     let limits = rb.limits();
     let image = |p: &Option<PathBuf>| p.as_ref().map(|p| read_bytes(p, limits.max_image_bytes)).transpose();
     let options = RenderOptions {
@@ -890,9 +853,9 @@ fn render(a: &RenderArgs) -> Result<ExitCode, Error> {
         duplicate_of: a.duplicate_of.clone().zip(a.duplicate_date).map(|(number, date)| DuplicateOf { number, date }),
         replaces: a.replaces.clone(),
     };
-    let certificate: origo::Certificate = read_json(&a.file, &rb)?;
+    let certificate: origo::Certificate = read_json(&given(a.file.clone())?, &rb)?;
     let rendered = origo::api::render::Render::draw(&certificate, &options, &rb)?;
-    write_atomically(&a.output, &rendered.bytes)?;
+    write_atomically(&output, &rendered.bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -77,3 +77,91 @@ fn a_report_with_errors_is_exit_1_and_a_clean_batch_exit_0() {
     std::fs::remove_file(clean).unwrap();
     std::fs::remove_file(path).unwrap();
 }
+
+/// A malformed line, an oversized line and an unknown agreement in the middle of a batch: coded
+/// errors for those lines only, with their line numbers.
+#[test]
+fn bad_lines_in_the_middle_are_answered_with_their_line_numbers() {
+    let (path, good) = batch("middle");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let oversized = format!("{{\"certificate\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    lines.insert(1, oversized);
+    let mut unknown: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    unknown["certificate"]["agreement"] = "atlantis".into();
+    lines.insert(4, unknown.to_string());
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = origo(&["check", "--jsonl", path.to_str().unwrap(), "--jobs", "2"]);
+    let answers: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(answers.len(), good + 4);
+    let error = |i: usize| (answers[i]["line"].clone(), answers[i]["error"]["code"].clone());
+    assert_eq!(error(1), (2.into(), "input_too_large".into()));
+    assert_eq!(error(3), (4.into(), "invalid_json".into()));
+    assert_eq!(error(4), (5.into(), "unknown_agreement".into()));
+    assert_eq!(answers.iter().filter(|a| a.get("error").is_some()).count(), 4);
+    std::fs::remove_file(path).unwrap();
+}
+
+/// A reader that stops after the first answer: the batch ends quietly, with what it wrote whole.
+#[test]
+fn a_closed_stdout_ends_the_batch_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let (path, _) = batch("closed");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let many = text.repeat(200);
+    std::fs::write(&path, &many).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_origo"))
+        .args(["check", "--jsonl", path.to_str().unwrap(), "--jobs", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let status = child.wait().unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&first).is_ok(), "{first}");
+    assert!(status.code().is_some(), "ended by a signal: {status:?}");
+    std::fs::remove_file(path).unwrap();
+}
+
+/// `render --jsonl`: one file per request, named from the certificate number, errors in place,
+/// and no temporary file left behind.
+#[cfg(feature = "render")]
+#[test]
+fn render_batch_writes_one_file_per_request() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
+    let asean: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap();
+    let request = |number: Option<&str>| {
+        let mut certificate = asean.clone();
+        if let Some(n) = number {
+            certificate["certificate_no"] = n.into();
+        }
+        serde_json::json!({ "certificate": certificate, "format": "svg" }).to_string()
+    };
+    let lines = [request(Some("E26/001")), "{\"certificate\": ".to_string(), request(None), request(Some("E26/001"))];
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("render-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let input = tmp.with_extension("jsonl");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out_dir = tmp.join("out");
+    let out =
+        origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let answers: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let files: Vec<&str> = answers.iter().filter_map(|a| a["file"].as_str()).collect();
+    assert_eq!(files, ["E26_001.svg", "line-3.svg", "E26_001-4.svg"]);
+    assert_eq!(answers[1]["error"]["code"], "invalid_json");
+    let mut written: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, ["E26_001-4.svg", "E26_001.svg", "line-3.svg"], "no temporary file is left");
+    let svg = std::fs::read(out_dir.join("line-3.svg")).unwrap();
+    assert_eq!(answers[2]["bytes"], svg.len());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("4 lines: 3 rendered, 1 unreadable"));
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::remove_file(input).unwrap();
+}

@@ -1,29 +1,48 @@
 //! `origo._native`: the Python face of [`origo::api::call`], its batch form and the `render` operation.
 //!
-//! It only converts strings and errors; every operation goes through the core's JSON layer, so a
-//! new core operation needs no change here. Each entry point releases the GIL while the core works
-//! and catches panics, so a bug in origo surfaces as `OrigoError(code="internal_error")`.
+//! `call` and `call_many` only convert strings and errors; every operation goes through the core's
+//! JSON layer, so a new core operation needs no change there. `run` and `run_many` serve the
+//! operations hosts run in bulk (`check`, `determine_origin`, `render`) without JSON text in
+//! between: a dict is read straight into the typed request and the answer comes back as Python
+//! objects. Each entry point releases the GIL while the core works and catches panics, so a bug
+//! in origo surfaces as `OrigoError(code="internal_error")`.
+
+mod typed;
 
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// A rulebook: the built-in one or a host's directory. Immutable and shareable between threads.
 #[pyclass(frozen, module = "origo._native", name = "Rulebook")]
-struct Rulebook(origo::Rulebook);
+struct Rulebook(Arc<origo::Rulebook>);
+
+/// The rulebook `rulebook` names, or the built-in one, read once per process and shared.
+fn rulebook_or_builtin(py: Python<'_>, rulebook: Option<&Bound<'_, Rulebook>>) -> PyResult<Arc<origo::Rulebook>> {
+    static BUILTIN: OnceLock<Arc<origo::Rulebook>> = OnceLock::new();
+    if let Some(r) = rulebook {
+        return Ok(Arc::clone(&r.get().0));
+    }
+    if let Some(builtin) = BUILTIN.get() {
+        return Ok(Arc::clone(builtin));
+    }
+    let built = Arc::new(guarded(py, origo::Rulebook::builtin)?);
+    Ok(Arc::clone(BUILTIN.get_or_init(|| built)))
+}
 
 #[pymethods]
 impl Rulebook {
     /// The rulebook embedded in this build.
     #[staticmethod]
     fn builtin(py: Python<'_>) -> PyResult<Self> {
-        guarded(py, origo::Rulebook::builtin).map(Rulebook)
+        rulebook_or_builtin(py, None).map(Rulebook)
     }
 
     /// A rulebook directory of the same shape as the built-in one.
     #[staticmethod]
     fn from_dir(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        guarded(py, move || origo::Rulebook::from_dir(&path)).map(Rulebook)
+        guarded(py, move || origo::Rulebook::from_dir(&path)).map(|r| Rulebook(Arc::new(r)))
     }
 
     /// The rulebook's version string.
@@ -41,13 +60,9 @@ impl Rulebook {
 #[pyfunction]
 #[pyo3(signature = (op, request, rulebook=None))]
 fn call(py: Python<'_>, op: String, request: String, rulebook: Option<&Bound<'_, Rulebook>>) -> PyResult<String> {
-    let rulebook = rulebook.map(|r| r.get().0.clone());
+    let rulebook = rulebook_or_builtin(py, rulebook)?;
     guarded(py, move || {
         test_hook(&op);
-        let rulebook = match rulebook {
-            Some(r) => r,
-            None => origo::Rulebook::builtin()?,
-        };
         origo::api::call(&op, &request, &rulebook)
     })
 }
@@ -64,14 +79,10 @@ fn call_many(
     jobs: Option<usize>,
     rulebook: Option<&Bound<'_, Rulebook>>,
 ) -> PyResult<Vec<String>> {
-    let rulebook = rulebook.map(|r| r.get().0.clone());
+    let rulebook = rulebook_or_builtin(py, rulebook)?;
     guarded(py, move || {
-        let rulebook = match rulebook {
-            Some(r) => r,
-            None => origo::Rulebook::builtin()?,
-        };
         let entry = origo::api::entry(&op)?;
-        let answers = origo::batch::call_many(entry, &rulebook, requests.into_iter().map(Ok), jobs.unwrap_or(0))?;
+        let answers = origo::batch::call_many(entry, rulebook, requests.into_iter().map(Ok), jobs.unwrap_or(0))?;
         Ok(answers.map(|a| origo::api::envelope(a.outcome)).collect())
     })
 }
@@ -84,12 +95,8 @@ fn render<'py>(
     request: String,
     rulebook: Option<&Bound<'_, Rulebook>>,
 ) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
-    let rulebook = rulebook.map(|r| r.get().0.clone());
+    let rulebook = rulebook_or_builtin(py, rulebook)?;
     let bytes = guarded(py, move || {
-        let rulebook = match rulebook {
-            Some(r) => r,
-            None => origo::Rulebook::builtin()?,
-        };
         use origo::api::{render::Render, Operation};
         Ok(Render::run(origo::json::read(&request, rulebook.limits())?, &rulebook)?.bytes)
     })?;
@@ -108,7 +115,7 @@ fn test_hook(op: &str) {
 }
 
 /// Runs `f` without the GIL, turning a core error or a panic into `OrigoError`.
-fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> origo::Result<T> + Send) -> PyResult<T> {
+pub(crate) fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> origo::Result<T> + Send) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(origo_error(py, &e)),
@@ -130,7 +137,7 @@ fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> origo::Result<T> + Send)
 }
 
 /// Builds `origo.OrigoError` (defined in Python, with typed findings) from the core's error.
-fn origo_error(py: Python<'_>, e: &origo::Error) -> PyErr {
+pub(crate) fn origo_error(py: Python<'_>, e: &origo::Error) -> PyErr {
     let json = serde_json::to_string(e).unwrap_or_default();
     let built = py
         .import("origo._types")
@@ -148,6 +155,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(call, m)?)?;
     m.add_function(wrap_pyfunction!(call_many, m)?)?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
+    m.add_function(wrap_pyfunction!(typed::run, m)?)?;
+    m.add_function(wrap_pyfunction!(typed::run_many, m)?)?;
+    m.add_class::<typed::Answers>()?;
     m.add("OPERATIONS", origo::api::OPERATIONS.iter().map(|op| op.name).collect::<Vec<_>>())?;
     Ok(())
 }

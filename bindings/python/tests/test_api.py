@@ -202,7 +202,7 @@ def test_every_core_operation_has_a_python_function_of_its_name() -> None:
         assert callable(fn), f"the core operation `{name}` has no Python function `origo.{name}`"
         assert name in origo.__all__, f"`{name}` is missing from origo.__all__"
         if name != "render":  # render goes through the native module's byte-returning entry
-            sent = re.findall(r'call\(\s*"(\w+)"', inspect.getsource(fn))
+            sent = re.findall(r'(?:call|run)\(\s*"(\w+)"', inspect.getsource(fn))
             assert sent == [name], f"origo.{name} sends {sent}, not `{name}`"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64 as _base64
 import datetime as _dt
 import decimal as _decimal
-import itertools as _itertools
 import json as _json
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
@@ -104,6 +103,7 @@ __all__ = [
     "compare_agreements",
     "convert",
     "determine_origin",
+    "determine_origin_many",
     "import_products",
     "import_psr",
     "is_workday",
@@ -111,6 +111,7 @@ __all__ = [
     "rules",
     "schema",
     "render",
+    "render_many",
     "system_dates",
     "transition_table",
     "validate_id",
@@ -157,6 +158,55 @@ def _request(**fields: Any) -> Dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+def _day(day: Optional[Date]) -> Optional[str]:
+    """A date as the contract's text, so that the request stays plain data."""
+    return day.isoformat() if isinstance(day, _dt.date) else day
+
+
+def _with_certificate(certificate: Any, **fields: Any) -> Any:
+    """The request of `certificate` with `fields`: a dict, or JSON text when the certificate is text."""
+    if isinstance(certificate, (bytes, bytearray)):
+        certificate = bytes(certificate).decode("utf-8", errors="strict")
+    if isinstance(certificate, str):
+        rest = "".join(f",{_json.dumps(k)}:{_encode(v)}" for k, v in fields.items() if v is not None)
+        return f'{{"certificate":{certificate}{rest}}}'
+    return _request(certificate=certificate, **fields)
+
+
+def _render_request(
+    certificate: Any,
+    format: str,
+    page: Optional[int],
+    back: bool,
+    invoice: bool,
+    preview: bool,
+    dpi: Optional[int],
+    seal: Optional[bytes],
+    signature: Optional[bytes],
+    fonts: Sequence[bytes],
+    serial: Optional[str],
+    verify_url: Optional[str],
+    duplicate_of: Optional[Mapping[str, Any]],
+    replaces: Optional[str],
+) -> Any:
+    return _with_certificate(
+        certificate,
+        format=format,
+        page=page,
+        dpi=dpi,
+        serial=serial,
+        verify_url=verify_url,
+        duplicate_of=duplicate_of,
+        replaces=replaces,
+        seal_base64=None if seal is None else _b64(seal),
+        signature_base64=None if signature is None else _b64(signature),
+        back=back,
+        invoice=invoice,
+        preview=preview,
+        fonts_base64=[_b64(f) for f in fonts] or None,
+    )
+
+
 def render(
     certificate: Certificate,
     format: str = "pdf",
@@ -177,34 +227,58 @@ def render(
 ) -> bytes:
     """Draws the certificate (or, with `invoice=True`, its commercial invoice) as PDF, SVG or PNG bytes.
 
-    The certificate is checked once and drawn from that report: printed texts, criteria and print
-    decisions come from it. `seal` and `signature` are images (PNG, JPEG, GIF, WebP), placed only
-    where electronic sealing is allowed; `fonts` are extra TTF/OTF fonts; `duplicate_of`
-    (`{"number", "date"}`) prints a certified true copy, `replaces` a replacement.
+    The certificate (a dict, or its JSON text) is checked once and drawn from that report: printed
+    texts, criteria and print decisions come from it. `seal` and `signature` are images (PNG, JPEG,
+    GIF, WebP), placed only where electronic sealing is allowed; `fonts` are extra TTF/OTF fonts;
+    `duplicate_of` (`{"number", "date"}`) prints a certified true copy, `replaces` a replacement.
     """
-    req = _request(
-        certificate=certificate,
-        format=format,
-        page=page,
-        dpi=dpi,
-        serial=serial,
-        verify_url=verify_url,
-        duplicate_of=duplicate_of,
-        replaces=replaces,
-        seal_base64=None if seal is None else _b64(seal),
-        signature_base64=None if signature is None else _b64(signature),
+    req = _render_request(
+        certificate, format, page, back, invoice, preview, dpi, seal, signature, fonts, serial, verify_url,
+        duplicate_of, replaces,
     )
-    req.update(back=back, invoice=invoice, preview=preview, fonts_base64=[_b64(f) for f in fonts])
-    return _native.render(_encode(req), rulebook)
+    document: bytes = _native.run("render", req, _encode, rulebook)
+    return document
 
 
-def check(certificate: Certificate, *, rulebook: Optional[Rulebook] = None, today: Optional[Date] = None) -> Report:
-    """Checks a certificate; `today` enables the date rules (no wall clock is read)."""
-    return Report.from_dict(call("check", _request(certificate=certificate, today=today), rulebook=rulebook))
+def render_many(
+    certificates: Iterable[Any],
+    format: str = "pdf",
+    jobs: Optional[int] = None,
+    *,
+    back: bool = False,
+    invoice: bool = False,
+    preview: bool = False,
+    dpi: Optional[int] = None,
+    seal: Optional[bytes] = None,
+    signature: Optional[bytes] = None,
+    fonts: Sequence[bytes] = (),
+    rulebook: Optional[Rulebook] = None,
+) -> Iterator[Union[bytes, OrigoError]]:
+    """Draws many certificates in parallel (`jobs` threads, default one per core), yielding in order.
+
+    Each certificate gives its document's bytes, or the `OrigoError` saying why it could not be
+    drawn (yielded, not raised). The options apply to every certificate, as in `render`.
+    """
+    requests = (
+        _render_request(c, format, None, back, invoice, preview, dpi, seal, signature, fonts, None, None, None, None)
+        for c in certificates
+    )
+    yield from _native.run_many("render", requests, _encode, jobs, rulebook)
 
 
-#: Certificates sent to the core at once by `check_many`: bounds the memory, not the parallelism.
-_WINDOW = 1024
+def check(
+    certificate: Union[Certificate, str, bytes],
+    *,
+    rulebook: Optional[Rulebook] = None,
+    today: Optional[Date] = None,
+) -> Report:
+    """Checks a certificate (a dict, or its JSON text); `today` enables the date rules (no clock is read).
+
+    A dict is read straight into the typed certificate and the report comes back as Python
+    objects, with no JSON text in between.
+    """
+    request = _with_certificate(certificate, today=_day(today))
+    return Report.from_dict(_native.run("check", request, _encode, rulebook))
 
 
 def check_many(
@@ -218,30 +292,12 @@ def check_many(
 
     Each certificate gives its `Report`, or the `OrigoError` saying why it could not be read: the
     error is yielded, not raised, so one bad certificate never ends the others. The iterable is
-    read lazily, a window of certificates at a time, and the GIL is released while they are checked.
+    read lazily, a sliding window ahead of the answers, and the GIL is released while waiting.
     """
-    items = iter(certificates)
-    while True:
-        window = list(_itertools.islice(items, _WINDOW))
-        if not window:
-            return
-        texts: List[str] = []
-        unsent: Dict[int, OrigoError] = {}
-        for i, certificate in enumerate(window):
-            try:
-                texts.append(_encode(_request(certificate=certificate, today=today)))
-            except OrigoError as e:
-                unsent[i] = e
-        answers = iter(_native.call_many("check", texts, jobs, rulebook))
-        for i in range(len(window)):
-            yield unsent[i] if i in unsent else _report_or_error(next(answers))
-
-
-def _report_or_error(text: str) -> Union[Report, OrigoError]:
-    answer = _json.loads(text)
-    if "error" in answer:
-        return OrigoError._from_dict(answer["error"])
-    return Report.from_dict(answer["ok"])
+    day = _day(today)
+    requests = (_with_certificate(c, today=day) for c in certificates)
+    for answer in _native.run_many("check", requests, _encode, jobs, rulebook):
+        yield answer if isinstance(answer, OrigoError) else Report.from_dict(answer)
 
 
 def determine_origin(
@@ -258,8 +314,28 @@ def determine_origin(
     this call, e.g. a full table the host keeps.
     """
     req = _request(product=product, agreement=agreement, destination=destination, psr_csv=psr_csv)
-    result: DetermineOriginAnswer = call("determine_origin", req, rulebook=rulebook)
+    result: DetermineOriginAnswer = _native.run("determine_origin", req, _encode, rulebook)
     return result
+
+
+def determine_origin_many(
+    products: Iterable[Any],
+    agreement: str,
+    destination: Optional[str] = None,
+    jobs: Optional[int] = None,
+    *,
+    psr_csv: Optional[str] = None,
+    rulebook: Optional[Rulebook] = None,
+) -> Iterator[Union[DetermineOriginAnswer, OrigoError]]:
+    """Decides many products' origin under one agreement in parallel, yielding in order.
+
+    Each product gives its decision (as `determine_origin` returns it), or the `OrigoError` saying
+    why it could not be read (yielded, not raised).
+    """
+    requests = (
+        _request(product=p, agreement=agreement, destination=destination, psr_csv=psr_csv) for p in products
+    )
+    yield from _native.run_many("determine_origin", requests, _encode, jobs, rulebook)
 
 
 def compare_agreements(product: Product, destination: str, *, rulebook: Optional[Rulebook] = None) -> CompareAgreementsAnswer:

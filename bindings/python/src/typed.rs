@@ -1,0 +1,288 @@
+//! The bulk operations without JSON text: a dict is read straight into the typed request (serde
+//! over the Python objects), the answer is handed back as Python objects, and batches run in a
+//! sliding window of the core's [`Pipeline`] while the GIL is free for other threads.
+//!
+//! A request the typed reading cannot take (a `Decimal` or `date` object, a typed result, a
+//! wrong or missing field) is encoded to JSON text by the `encode` callable and read by the
+//! core's JSON layer instead, so every value the contract accepts is accepted and every error has
+//! the code, path and message the JSON layer gives. JSON text (`str` or `bytes`) is read by the
+//! JSON layer as it is.
+
+use crate::{guarded, origo_error, rulebook_or_builtin, Rulebook};
+use origo::api::check::{Check, CheckRequest};
+use origo::api::determine_origin::{DetermineOrigin, DetermineRequest};
+use origo::api::render::{Render, RenderRequest};
+use origo::api::Operation;
+use origo::batch::{Answer, Pipeline};
+use origo::rulebook::Limits;
+use origo::{codes, Error};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use std::sync::Mutex;
+
+/// The operations served here.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Check,
+    DetermineOrigin,
+    Render,
+}
+
+impl Op {
+    fn named(name: &str) -> PyResult<Op> {
+        match name {
+            "check" => Ok(Op::Check),
+            "determine_origin" => Ok(Op::DetermineOrigin),
+            "render" => Ok(Op::Render),
+            _ => Err(PyTypeError::new_err(format!(
+                "run takes check, determine_origin or render, not {name:?}; use call for the others"
+            ))),
+        }
+    }
+}
+
+/// A request as it reaches a worker: typed already, or JSON text for the core's reader.
+enum Request {
+    Check(Box<CheckRequest>),
+    DetermineOrigin(Box<DetermineRequest>),
+    Render(Box<RenderRequest>),
+    Text(String),
+}
+
+/// An answer before it becomes Python objects.
+enum Output {
+    Report(Box<origo::Report>),
+    Determination(Box<origo::origin::Determination>),
+    Document(Vec<u8>),
+}
+
+/// Reads one Python request (with the GIL): typed from a dict, or JSON text.
+fn read(op: Op, request: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>, limits: &Limits) -> PyResult<Request> {
+    if let Ok(text) = request.cast::<PyString>() {
+        return Ok(Request::Text(text.to_cow()?.into_owned()));
+    }
+    if let Ok(bytes) = request.cast::<PyBytes>() {
+        return match std::str::from_utf8(bytes.as_bytes()) {
+            Ok(text) => Ok(Request::Text(text.to_string())),
+            Err(e) => Err(origo_error(
+                request.py(),
+                &Error::new(
+                    &codes::INPUT_UNREADABLE,
+                    "",
+                    format!("请求不是 UTF-8 文本：{e}"),
+                    format!("the request is not UTF-8 text: {e}"),
+                ),
+            )),
+        };
+    }
+    if !within_bounds(request, limits) {
+        return Ok(Request::Text(encode.call1((request,))?.extract()?));
+    }
+    let typed = match op {
+        Op::Check => pythonize::depythonize(request).map(|r| Request::Check(Box::new(r))),
+        Op::DetermineOrigin => pythonize::depythonize(request).map(|r| Request::DetermineOrigin(Box::new(r))),
+        Op::Render => pythonize::depythonize(request).map(|r| Request::Render(Box::new(r))),
+    };
+    match typed {
+        Ok(typed) => Ok(typed),
+        Err(_) => Ok(Request::Text(encode.call1((request,))?.extract()?)),
+    }
+}
+
+/// Whether a request held as Python objects certainly keeps the rulebook's input bounds: depth,
+/// list entries, string characters, and its JSON text's size counted from above (every character
+/// as an escape). Conservative like the core's byte scan: "no" sends the request to the JSON
+/// layer, which decides and gives the error its code and path.
+fn within_bounds(request: &Bound<'_, PyAny>, limits: &Limits) -> bool {
+    let mut size = 0usize;
+    let (max_list, strings_bounded) = origo::json::bounds_under("", limits);
+    fits(request, 0, max_list, strings_bounded, limits, &mut size) && size <= limits.max_input_bytes
+}
+
+fn fits(
+    value: &Bound<'_, PyAny>,
+    depth: usize,
+    max_list: usize,
+    strings_bounded: bool,
+    limits: &Limits,
+    size: &mut usize,
+) -> bool {
+    /// The longest JSON text of one character: `\u00XX`.
+    const ESCAPED: usize = 6;
+    if depth > limits.max_depth || *size > limits.max_input_bytes {
+        return false;
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        let Ok(chars) = text.len() else { return false };
+        *size = size.saturating_add(chars.saturating_mul(ESCAPED) + 2);
+        !strings_bounded || chars <= limits.max_string_chars
+    } else if let Ok(map) = value.cast::<PyDict>() {
+        *size = size.saturating_add(2);
+        map.iter().all(|(key, child)| {
+            let Ok(key) = key.cast::<PyString>() else { return false };
+            let Ok(key) = key.to_cow() else { return false };
+            *size = size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
+            let (max_list, strings_bounded) = origo::json::bounds_under(&key, limits);
+            fits(&child, depth + 1, max_list, strings_bounded, limits, size)
+        })
+    } else if let Ok(list) = value.cast::<PyList>() {
+        *size = size.saturating_add(2 + list.len());
+        list.len() <= max_list
+            && list.iter().all(|item| fits(&item, depth + 1, max_list, strings_bounded, limits, size))
+    } else {
+        // None, a bool, a number: at most a few dozen characters. Anything else fails the
+        // typed reading and goes to the JSON layer anyway.
+        *size = size.saturating_add(40);
+        true
+    }
+}
+
+/// Runs one request (without the GIL).
+fn run_one(op: Op, request: Request, rulebook: &origo::Rulebook) -> origo::Result<Output> {
+    let limits = rulebook.limits();
+    let request = match request {
+        Request::Text(text) => match op {
+            Op::Check => Request::Check(Box::new(origo::json::read(&text, limits)?)),
+            Op::DetermineOrigin => Request::DetermineOrigin(Box::new(origo::json::read(&text, limits)?)),
+            Op::Render => Request::Render(Box::new(origo::json::read(&text, limits)?)),
+        },
+        typed => typed,
+    };
+    match request {
+        Request::Check(r) => Check::run(*r, rulebook).map(|r| Output::Report(Box::new(r))),
+        Request::DetermineOrigin(r) => DetermineOrigin::run(*r, rulebook).map(|d| Output::Determination(Box::new(d))),
+        Request::Render(r) => Render::run(*r, rulebook).map(|d| Output::Document(d.bytes)),
+        // Never: text was read above.
+        Request::Text(_) => Err(Error::new(&codes::INTERNAL_ERROR, "", "请求未读取", "the request was not read")),
+    }
+}
+
+/// The answer as Python objects (with the GIL): a dict for a report or a decision, bytes for a document.
+fn to_python(py: Python<'_>, output: Output) -> PyResult<Py<PyAny>> {
+    let object = match output {
+        Output::Report(report) => pythonize::pythonize(py, &*report)?,
+        Output::Determination(decision) => pythonize::pythonize(py, &*decision)?,
+        Output::Document(bytes) => PyBytes::new(py, &bytes).into_any(),
+    };
+    Ok(object.unbind())
+}
+
+/// Runs `op` (check, determine_origin or render) on one request: a dict of the request's fields
+/// or its JSON text (`str` or `bytes`). Returns the report or decision as a dict, the document as
+/// bytes; raises `OrigoError`. `encode` turns a dict the typed reading cannot take into JSON text.
+#[pyfunction]
+#[pyo3(signature = (op, request, encode, rulebook=None))]
+pub fn run(
+    py: Python<'_>,
+    op: &str,
+    request: &Bound<'_, PyAny>,
+    encode: &Bound<'_, PyAny>,
+    rulebook: Option<&Bound<'_, Rulebook>>,
+) -> PyResult<Py<PyAny>> {
+    let op = Op::named(op)?;
+    let rulebook = rulebook_or_builtin(py, rulebook)?;
+    let request = read(op, request, encode, rulebook.limits())?;
+    let output = guarded(py, move || run_one(op, request, &rulebook))?;
+    to_python(py, output)
+}
+
+/// Runs `op` on each request of an iterable, `jobs` at once (default: one per core): an iterator
+/// of the answers in input order, each the answer as `run` gives it or the `OrigoError` of that
+/// request (yielded, not raised). The iterable is read lazily, a sliding window ahead.
+#[pyfunction]
+#[pyo3(signature = (op, requests, encode, jobs=None, rulebook=None))]
+pub fn run_many(
+    py: Python<'_>,
+    op: &str,
+    requests: &Bound<'_, PyAny>,
+    encode: Py<PyAny>,
+    jobs: Option<usize>,
+    rulebook: Option<&Bound<'_, Rulebook>>,
+) -> PyResult<Answers> {
+    let op = Op::named(op)?;
+    let rulebook = rulebook_or_builtin(py, rulebook)?;
+    let limits = rulebook.limits().clone();
+    let pipeline = guarded(py, move || Pipeline::new(jobs.unwrap_or(0), move |r| run_one(op, r, &rulebook)))?;
+    Ok(Answers {
+        op,
+        limits,
+        requests: requests.try_iter()?.into_any().unbind(),
+        encode,
+        state: Mutex::new(State { pipeline, read_all: false }),
+    })
+}
+
+/// The answers of `run_many`, in input order.
+#[pyclass(module = "origo._native")]
+pub struct Answers {
+    op: Op,
+    limits: Limits,
+    requests: Py<PyAny>,
+    encode: Py<PyAny>,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answers").field("op", &self.op).finish_non_exhaustive()
+    }
+}
+
+struct State {
+    pipeline: Pipeline<Request, Output>,
+    read_all: bool,
+}
+
+#[pymethods]
+impl Answers {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        // Another thread in this very iterator would wait for the lock holding the GIL, while
+        // this one needs the GIL to hand its answer over: refused, as a running generator is.
+        let mut state =
+            self.state.try_lock().map_err(|_| PyValueError::new_err("the answers are already being read"))?;
+        let requests = self.requests.bind(py);
+        let encode = self.encode.bind(py);
+        while !state.read_all && !state.pipeline.is_full() {
+            let Some(request) = requests.call_method0("__next__").map(Some).or_else(|e| {
+                if e.is_instance_of::<pyo3::exceptions::PyStopIteration>(py) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?
+            else {
+                state.read_all = true;
+                break;
+            };
+            let request = match read(self.op, &request, encode, &self.limits) {
+                Ok(request) => Ok(request),
+                // An `OrigoError` from encoding is the answer of that request alone.
+                Err(e) if e.is_instance(py, &py.import("origo._types")?.getattr("OrigoError")?) => {
+                    Err(unreadable(py, &e))
+                }
+                Err(e) => return Err(e),
+            };
+            state.pipeline.submit(request);
+        }
+        let pipeline = &mut state.pipeline;
+        let answer: Option<Answer<Output>> = py.detach(|| pipeline.next_answer());
+        match answer {
+            None => Ok(None),
+            Some(Answer { outcome: Ok(output), .. }) => to_python(py, output).map(Some),
+            Some(Answer { outcome: Err(e), .. }) => Ok(Some(origo_error(py, &e).into_value(py).into_any())),
+        }
+    }
+}
+
+/// The core's error for an `OrigoError` raised while encoding a request (its code, path, message).
+fn unreadable(py: Python<'_>, e: &PyErr) -> Error {
+    let value = e.value(py);
+    let text = |name: &str| value.getattr(name).and_then(|v| v.extract::<String>()).unwrap_or_default();
+    let code = if text("code") == codes::INVALID_TYPE.code { &codes::INVALID_TYPE } else { &codes::INVALID_VALUE };
+    Error::new(code, text("path"), text("message_zh"), text("message_en"))
+}
