@@ -1886,102 +1886,12 @@ export interface Original {
 /** The output format. */
 export type RenderFormat = "pdf" | "svg" | "png";
 
-/** A product pre-review: product data and its bill of materials. */
-export interface RenderRequestProduct {
-  /** Production involves a chemical reaction (the `CR` criterion of RCEP). */
-  chemical_reaction?: boolean;
-  /** Costs per unit besides materials, for build-up value content: `RVC(40, build-up)`. */
-  costs?: Costs | null;
-  /** Currency of the unit prices and material values. */
-  currency: Currency;
-  /** Product HS code. */
-  hs_code: HsCode;
-  /** The pre-review's identifier, referred to by goods items. */
-  id: string;
-  /** Manufacturer (Chinese name, address and country required, FAQ Q15). */
-  manufacturer?: Manufacturer | null;
-  /** Bill of materials, per unit of product. */
-  materials?: Material[];
-  /** The exporter's answer to "was production in China only these minimal operations?" (FAQ Q110): */
-  minimal_operations?: string[] | null;
-  /** Model or specification. */
-  model?: string | null;
-  /** English product name. */
-  name_en: string;
-  /** Chinese product name. */
-  name_zh?: string | null;
-  /** Processing steps carried out in China. */
-  processing?: string[];
-  /** Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101). */
-  status?: ProductStatus;
-  /** Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111). */
-  tariff_version?: string | null;
-  /** Unit of the product quantity, e.g. `PCS`. */
-  unit?: string | null;
-  /** Ex-works price of one unit of product. */
-  unit_exw?: string | number | null;
-  /** FOB price of one unit of product. */
-  unit_fob?: string | number | null;
-  /** Wholly obtained in China (minerals, plants, animals...): no materials needed. */
-  wholly_obtained?: boolean;
-}
-
-/** A certificate of origin application: one JSON object of the public contract. */
-export interface RenderRequestCertificate {
-  /** Agent enterprise applying on the exporter's behalf: box 1 prints `AGENT O/B EXPORTER` (FAQ Q80). */
-  agent?: Party | null;
-  /** Certificate type: an agreement code of the rulebook, e.g. `asean`, `rcep`, `non_preferential`. */
-  agreement: string;
-  /** Attachments: supporting documents and image shipping marks. */
-  attachments?: Attachment[];
-  /** Certificate number, once the system has assigned one. */
-  certificate_no?: string | null;
-  /** Consignee; may be `TO ORDER`. */
-  consignee: Party;
-  /** Customs registration code of the exporter (required for preferential certificates, FAQ Q69). */
-  customs_registration_code?: string | null;
-  /** The dates of the certificate's life. */
-  dates?: Dates;
-  /** Importing country (box "country of destination"). */
-  destination: Country;
-  /** Exchange rates the certificate carries, used to total values in other currencies. */
-  exchange_rates?: ExchangeRate[];
-  /** Exporter, as in the enterprise record (FAQ Q31). */
-  exporter: Party;
-  /** Marks ticked on the certificate. */
-  flags?: Flags;
-  /** How the certificate's FOB total is obtained (FAQ Q109). */
-  fob_total?: FobTotal;
-  /** The goods items, in the order printed. */
-  goods: GoodsItem[];
-  /** Intermediary for a "VIA" double header (non-preferential only, FAQ Q80) or third-party invoicing. */
-  intermediary?: Party | null;
-  /** The commercial invoice the certificate covers. */
-  invoice: Invoice;
-  /** Letter of credit, shown in remarks when `print.show_lc` is set (FAQ Q102). */
-  letter_of_credit?: LetterOfCredit | null;
-  /** Where the application came from when not typed in this system (third-party platform, single window). */
-  origin_system?: string | null;
-  /** Display and print choices. */
-  print?: PrintOptions;
-  /** Producer, where the form has a producer box. */
-  producer?: Party | null;
-  /** Product pre-reviews (产品预审) the goods items refer to by `product_ref`. */
-  products?: RenderRequestProduct[];
-  /** Remarks box text. */
-  remarks?: string | null;
-  /** Special-clause text (used where the form has no remarks box, FAQ Q23). */
-  special_clause?: string | null;
-  /** Means of transport and route. */
-  transport?: Transport;
-}
-
 /** A certificate and how to draw it. Images and fonts travel as base64 text. */
 export interface RenderRequest {
   /** Only the back page (FAQ Q45). */
   back?: boolean;
   /** The certificate. */
-  certificate: RenderRequestCertificate;
+  certificate: Certificate;
   /** PNG resolution in dots per inch (default 144). */
   dpi?: number | null;
   /** Print as a certified true copy of this original. */
@@ -2004,7 +1914,7 @@ export interface RenderRequest {
   serial?: string | null;
   /** Signature image as base64, placed with the seal. */
   signature_base64?: string | null;
-  /** Where a verifier checks the certificate: printed as a QR code with the number. */
+  /** The verification address (FAQ Q47): the certificate then carries a QR code of it and the */
   verify_url?: string | null;
 }
 

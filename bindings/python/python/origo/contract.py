@@ -2100,105 +2100,9 @@ class Original(TypedDict):
 RenderFormat = Literal["pdf", "svg", "png"]
 
 
-class _RenderRequestProductRequired(TypedDict):
-    #: Currency of the unit prices and material values.
-    currency: Currency
-    #: Product HS code.
-    hs_code: HsCode
-    #: The pre-review's identifier, referred to by goods items.
-    id: str
-    #: English product name.
-    name_en: str
-
-
-class RenderRequestProduct(_RenderRequestProductRequired, total=False):
-    "A product pre-review: product data and its bill of materials."
-    #: Production involves a chemical reaction (the `CR` criterion of RCEP).
-    chemical_reaction: bool
-    #: Costs per unit besides materials, for build-up value content: `RVC(40, build-up)`.
-    costs: Optional[Costs]
-    #: Manufacturer (Chinese name, address and country required, FAQ Q15).
-    manufacturer: Optional[Manufacturer]
-    #: Bill of materials, per unit of product.
-    materials: List[Material]
-    #: The exporter's answer to "was production in China only these minimal operations?" (FAQ Q110):
-    minimal_operations: Optional[List[str]]
-    #: Model or specification.
-    model: Optional[str]
-    #: Chinese product name.
-    name_zh: Optional[str]
-    #: Processing steps carried out in China.
-    processing: List[str]
-    #: Review status in the CCPIT system (FAQ Q38, Q75, Q83, Q101).
-    status: ProductStatus
-    #: Tariff version the HS code belongs to, e.g. `2022` (FAQ Q111).
-    tariff_version: Optional[str]
-    #: Unit of the product quantity, e.g. `PCS`.
-    unit: Optional[str]
-    #: Ex-works price of one unit of product.
-    unit_exw: Optional[Union[DecimalText, float]]
-    #: FOB price of one unit of product.
-    unit_fob: Optional[Union[DecimalText, float]]
-    #: Wholly obtained in China (minerals, plants, animals...): no materials needed.
-    wholly_obtained: bool
-
-
-class _RenderRequestCertificateRequired(TypedDict):
-    #: Certificate type: an agreement code of the rulebook, e.g. `asean`, `rcep`, `non_preferential`.
-    agreement: str
-    #: Consignee; may be `TO ORDER`.
-    consignee: Party
-    #: Importing country (box "country of destination").
-    destination: Country
-    #: Exporter, as in the enterprise record (FAQ Q31).
-    exporter: Party
-    #: The goods items, in the order printed.
-    goods: List[GoodsItem]
-    #: The commercial invoice the certificate covers.
-    invoice: Invoice
-
-
-class RenderRequestCertificate(_RenderRequestCertificateRequired, total=False):
-    "A certificate of origin application: one JSON object of the public contract."
-    #: Agent enterprise applying on the exporter's behalf: box 1 prints `AGENT O/B EXPORTER` (FAQ Q80).
-    agent: Optional[Party]
-    #: Attachments: supporting documents and image shipping marks.
-    attachments: List[Attachment]
-    #: Certificate number, once the system has assigned one.
-    certificate_no: Optional[str]
-    #: Customs registration code of the exporter (required for preferential certificates, FAQ Q69).
-    customs_registration_code: Optional[str]
-    #: The dates of the certificate's life.
-    dates: Dates
-    #: Exchange rates the certificate carries, used to total values in other currencies.
-    exchange_rates: List[ExchangeRate]
-    #: Marks ticked on the certificate.
-    flags: Flags
-    #: How the certificate's FOB total is obtained (FAQ Q109).
-    fob_total: FobTotal
-    #: Intermediary for a "VIA" double header (non-preferential only, FAQ Q80) or third-party invoicing.
-    intermediary: Optional[Party]
-    #: Letter of credit, shown in remarks when `print.show_lc` is set (FAQ Q102).
-    letter_of_credit: Optional[LetterOfCredit]
-    #: Where the application came from when not typed in this system (third-party platform, single window).
-    origin_system: Optional[str]
-    #: Display and print choices.
-    print: PrintOptions
-    #: Producer, where the form has a producer box.
-    producer: Optional[Party]
-    #: Product pre-reviews (产品预审) the goods items refer to by `product_ref`.
-    products: List[RenderRequestProduct]
-    #: Remarks box text.
-    remarks: Optional[str]
-    #: Special-clause text (used where the form has no remarks box, FAQ Q23).
-    special_clause: Optional[str]
-    #: Means of transport and route.
-    transport: Transport
-
-
 class _RenderRequestRequired(TypedDict):
     #: The certificate.
-    certificate: RenderRequestCertificate
+    certificate: Certificate
 
 
 class RenderRequest(_RenderRequestRequired, total=False):
@@ -2227,7 +2131,7 @@ class RenderRequest(_RenderRequestRequired, total=False):
     serial: Optional[str]
     #: Signature image as base64, placed with the seal.
     signature_base64: Optional[str]
-    #: Where a verifier checks the certificate: printed as a QR code with the number.
+    #: The verification address (FAQ Q47): the certificate then carries a QR code of it and the
     verify_url: Optional[str]
 
 RenderReplyLetterAnswer = Rendered
