@@ -1350,17 +1350,17 @@ export interface InvoiceUse {
   reissue_of?: string | null;
 }
 
-/** A certificate the host already has: the same fields as the one wanting the number, and its state. */
+/** A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it: */
 export interface ExistingCertificate {
-  /** Certificate type: an agreement code of the rulebook. */
+  /** Certificate type. */
   agreement: string;
-  /** The applicant enterprise; certificates of other enterprises never conflict. */
+  /** The applicant enterprise. */
   enterprise?: string | null;
-  /** The host's id, when the certificate already exists (it does not conflict with itself). */
+  /** The host's id. */
   id?: string | null;
   /** Invoice number. */
   invoice_number: string;
-  /** For a reissue: the id of the certificate it reissues (they share the invoice number). */
+  /** For a reissue: the id of the certificate it reissues. */
   reissue_of?: string | null;
   /** Its state. */
   state: State;

@@ -39,15 +39,27 @@ pub struct InvoiceUse {
     pub reissue_of: Option<String>,
 }
 
-/// A certificate the host already has: the same fields as the one wanting the number, and its state.
+/// A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it:
+/// serde's flatten drops `deny_unknown_fields` from the schema and buffers numbers as floats.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExistingCertificate {
-    /// Its id, type, invoice number, enterprise and the certificate it reissues.
-    #[serde(flatten)]
-    pub certificate: InvoiceUse,
+    /// The host's id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Certificate type.
+    pub agreement: String,
+    /// Invoice number.
+    pub invoice_number: String,
     /// Its state.
     pub state: State,
+    /// The applicant enterprise.
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// For a reissue: the id of the certificate it reissues.
+    #[serde(default)]
+    pub reissue_of: Option<String>,
 }
 
 /// `check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones?
@@ -85,7 +97,7 @@ pub fn check_invoice(rulebook: &Rulebook, req: &InvoiceRequest) -> crate::Result
     let kind = rulebook.known_agreement(&req.certificate.agreement, "certificate.agreement")?.kind;
     let mut kinds = Vec::with_capacity(req.existing.len());
     for (i, e) in req.existing.iter().enumerate() {
-        kinds.push(rulebook.known_agreement(&e.certificate.agreement, &format!("existing[{i}].agreement"))?.kind);
+        kinds.push(rulebook.known_agreement(&e.agreement, &format!("existing[{i}].agreement"))?.kind);
     }
     Ok(decide(req, kind, &kinds))
 }
@@ -96,7 +108,7 @@ fn family(req: &InvoiceRequest) -> BTreeSet<&str> {
     let mut ids: BTreeSet<&str> = c.id.iter().chain(c.reissue_of.iter()).map(String::as_str).collect();
     loop {
         let before = ids.len();
-        for e in req.existing.iter().map(|e| &e.certificate) {
+        for e in &req.existing {
             let (Some(id), Some(of)) = (e.id.as_deref(), e.reissue_of.as_deref()) else {
                 continue;
             };
@@ -124,14 +136,13 @@ pub(crate) fn decide(req: &InvoiceRequest, kind: CertificateKind, kinds: &[Certi
         .zip(kinds)
         .enumerate()
         .filter(|(_, (e, k))| {
-            let other = &e.certificate;
             **k == CertificateKind::Preferential
                 && holds_invoice(e.state)
-                && same_invoice(&other.invoice_number, &c.invoice_number)
-                && !other.id.as_deref().is_some_and(|id| linked.contains(id))
-                && !matches!((&other.enterprise, &c.enterprise), (Some(a), Some(b)) if a != b)
+                && same_invoice(&e.invoice_number, &c.invoice_number)
+                && !e.id.as_deref().is_some_and(|id| linked.contains(id))
+                && !matches!((&e.enterprise, &c.enterprise), (Some(a), Some(b)) if a != b)
         })
-        .map(|(i, (e, _))| e.certificate.id.clone().unwrap_or_else(|| format!("existing[{i}]")))
+        .map(|(i, (e, _))| e.id.clone().unwrap_or_else(|| format!("existing[{i}]")))
         .collect();
     if conflicts.is_empty() {
         return InvoiceDecision { allowed: true, conflicts, refusal: None };

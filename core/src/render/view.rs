@@ -29,6 +29,8 @@ pub(crate) struct View {
     pub continued: String,
     /// Heading of continuation sheets and of image-marks sheets.
     pub sheet_title: String,
+    /// The certificate number's label beside the sheet heading.
+    pub number_label: String,
     pub marks_title: String,
     /// Page numbering with `{page}` and `{pages}` for the template to fill.
     pub page_label: String,
@@ -200,6 +202,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         goods,
         continued: texts.continued.value.clone(),
         sheet_title: texts.continuation_sheet.value.clone(),
+        number_label: texts.certificate_number.value.clone(),
         marks_title: texts.marks_attachment.value.clone(),
         page_label: texts.page.value.clone(),
         declaration: Declaration {

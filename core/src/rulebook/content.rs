@@ -66,6 +66,8 @@ pub struct PrintTexts {
     pub continued: Fact<String>,
     /// The heading of a continuation sheet.
     pub continuation_sheet: Fact<String>,
+    /// The label of the certificate number on continuation and attachment sheets.
+    pub certificate_number: Fact<String>,
     /// The heading of an image-marks attachment sheet (FAQ Q39).
     pub marks_attachment: Fact<String>,
     /// The page numbering at each page's foot: `{page}` of `{pages}`.

@@ -1514,7 +1514,7 @@ class InvoiceUse(_InvoiceUseRequired, total=False):
 
 
 class _ExistingCertificateRequired(TypedDict):
-    #: Certificate type: an agreement code of the rulebook.
+    #: Certificate type.
     agreement: str
     #: Invoice number.
     invoice_number: str
@@ -1523,12 +1523,12 @@ class _ExistingCertificateRequired(TypedDict):
 
 
 class ExistingCertificate(_ExistingCertificateRequired, total=False):
-    "A certificate the host already has: the same fields as the one wanting the number, and its state."
-    #: The applicant enterprise; certificates of other enterprises never conflict.
+    "A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it:"
+    #: The applicant enterprise.
     enterprise: Optional[str]
-    #: The host's id, when the certificate already exists (it does not conflict with itself).
+    #: The host's id.
     id: Optional[str]
-    #: For a reissue: the id of the certificate it reissues (they share the invoice number).
+    #: For a reissue: the id of the certificate it reissues.
     reissue_of: Optional[str]
 
 
