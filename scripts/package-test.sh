@@ -14,7 +14,7 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)"
 
 echo "--> crates: cargo package"
 # Together: each crate's packaged manifest resolves its sibling crates from the others' packages.
-crates=(origo-rules origo-templates origo origo-cli)
+crates=(origo-rules origo-templates origo origo-server origo-cli)
 cargo package --quiet --no-verify --allow-dirty "${crates[@]/#/-p}"
 for krate in "${crates[@]}"; do
   tar -tzf "$CARGO_TARGET_DIR/package/$krate-$version.crate" | sed "s|^$krate-$version/||" > "$scratch/$krate.files"
