@@ -400,10 +400,7 @@ fn remarks(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> ContentD
         match &cert.letter_of_credit {
             Some(lc) => {
                 let number = clean.text(&lc.number, Path::ROOT.key("letter_of_credit").key("number"));
-                notes.push(match lc.date {
-                    Some(d) => format!("L/C NO. {number} DATED {d}"),
-                    None => format!("L/C NO. {number}"),
-                });
+                notes.push(cx.rulebook.content().texts.letter_of_credit(&number, lc.date));
             }
             None => out.push(Finding::new(
                 &LC_MISSING,

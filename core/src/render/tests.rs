@@ -472,11 +472,21 @@ fn the_chinese_form_prints_chinese_wording_dates_and_units_and_fills_every_box()
     let mut cert: Certificate = serde_json::from_str(include_str!("../../../examples/certificates/ecfa.json")).unwrap();
     cert.certificate_no = Some("H26330A0001".into());
     let text = document_text(&cert, &RenderOptions::default());
-    for want in ["2026年9月3日", "2026年8月26日", "20800 千克", "19200 千克", "同上", "原产于中国", "第1页，共1页"]
-    {
+    let wanted = [
+        "2026年9月3日",
+        "2026年8月26日",
+        "20800 千克",
+        "19200 千克",
+        "同上",
+        "原产于大陆",
+        "出口至台湾",
+        "电话：",
+        "地址：",
+    ];
+    for want in wanted.into_iter().chain(["第1页，共1页", "合计："]) {
         assert!(text.contains(want), "missing {want:?} in {text}");
     }
-    for english in ["CHINA", "KGS", "G.W.", "SEP.", "AUG.", "Page 1"] {
+    for english in ["CHINA", "KGS", "G.W.", "SEP.", "AUG.", "Page 1", "TOTAL", "Tel:", "Address"] {
         assert!(!text.contains(english), "English {english:?} on the Chinese form: {text}");
     }
     cert.remarks = None;
@@ -489,8 +499,14 @@ fn the_chinese_form_prints_chinese_wording_dates_and_units_and_fills_every_box()
 #[test]
 fn english_forms_keep_their_wording() {
     let text = document_text(&sample("asean"), &RenderOptions::default());
-    for want in ["MAR. 05, 2026", "G.W. 5400 KGS", "Page 1 of 1"] {
+    for want in ["MAR. 05, 2026", "G.W. 5400 KGS", "Page 1 of 1", "H.S. CODE: 8516.71", "FOB USD 32,400.00", "* * *"] {
         assert!(text.contains(want), "missing {want:?} in {text}");
     }
+    let text = document_text(&sample("chile"), &RenderOptions::default());
+    for want in ["TOTAL: 900 CARTONS", "Tel:", "Address:"] {
+        assert!(text.contains(want), "missing {want:?} in {text}");
+    }
+    let text = document_text(&sample("non_preferential"), &RenderOptions::default());
+    assert!(text.contains("FROM NINGBO, CHINA TO HAMBURG, GERMANY BY SEA"), "{text}");
     assert!(!text.contains('无') && !text.contains("同上"), "{text}");
 }

@@ -183,7 +183,7 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
             exporter: if zh { party(&cert.exporter, zh) } else { src.derived.content.exporter_text.clone() },
             consignee: party(&cert.consignee, zh),
             producer: src.derived.content.producer_text.clone().unwrap_or_default(),
-            transport: filled(route(cert)),
+            transport: filled(route(cert, texts)),
             destination: country_name(&cert.destination, src, zh),
             remarks: filled(remarks(src)),
             official: String::new(),
@@ -197,8 +197,8 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
             discharge: transport_text(&cert.transport.port_of_discharge),
             via: cert.transport.via.clone().unwrap_or_default(),
         },
-        end_row: Row { desc: "* * *".to_string(), ..Row::default() },
-        totals_row: totals(cert),
+        end_row: Row { desc: texts.end_line.value.clone(), ..Row::default() },
+        totals_row: totals(cert, texts),
         goods,
         continued: texts.continued.value.clone(),
         sheet_title: texts.continuation_sheet.value.clone(),
@@ -206,8 +206,8 @@ pub(crate) fn build(cert: &Certificate, opts: &RenderOptions, src: Sources<'_>) 
         marks_title: texts.marks_attachment.value.clone(),
         page_label: texts.page.value.clone(),
         declaration: Declaration {
-            origin: china,
-            importing: country_name(&cert.destination, src, zh),
+            origin: party_name(&Country::china(), src, zh),
+            importing: party_name(&cert.destination, src, zh),
             place_date: cert.dates.application.map(|d| format!("{place}  {}", date(d))).unwrap_or_default(),
         },
         certification: Certification {
@@ -290,31 +290,39 @@ fn country_name(c: &Country, src: Sources<'_>, zh: bool) -> String {
     }
 }
 
-/// Box "means of transport and route": `FROM A TO B BY SEA VIA C`.
-fn route(cert: &Certificate) -> String {
+/// A party of the agreement as its declaration names it: the agreement's own name for it where
+/// it has one (ECFA: 大陆, 台湾), else the country's name.
+fn party_name(c: &Country, src: Sources<'_>, zh: bool) -> String {
+    let own = src.agreement.print.party_names.as_ref().and_then(|names| names.value.get(c.as_str()));
+    own.cloned().unwrap_or_else(|| country_name(c, src, zh))
+}
+
+/// Box "means of transport and route": `FROM A TO B BY SEA VIA C` in the form's wording.
+fn route(cert: &Certificate, texts: &PrintTexts) -> String {
     let t = &cert.transport;
-    let mut parts = Vec::new();
-    if let Some(p) = &t.port_of_loading {
-        parts.push(format!("FROM {p}"));
-    }
-    if let Some(p) = &t.port_of_discharge {
-        parts.push(format!("TO {p}"));
-    }
-    if let Some(m) = t.mode {
-        let by = match m {
-            TransportMode::Sea => "BY SEA",
-            TransportMode::Air => "BY AIR",
-            TransportMode::Rail => "BY RAIL",
-            TransportMode::Road => "BY ROAD",
-            TransportMode::Multimodal => "BY MULTIMODAL TRANSPORT",
-            TransportMode::Post => "BY POST",
+    let modes = &texts.transport_mode;
+    let mode = t.mode.and_then(|m| {
+        let word = match m {
+            TransportMode::Sea => &modes.sea,
+            TransportMode::Air => &modes.air,
+            TransportMode::Rail => &modes.rail,
+            TransportMode::Road => &modes.road,
+            TransportMode::Multimodal => &modes.multimodal,
+            TransportMode::Post => &modes.post,
         };
-        parts.push(by.to_string());
-    }
-    if let Some(v) = &t.via {
-        parts.push(format!("VIA {v}"));
-    }
-    parts.join(" ")
+        word.value.clone()
+    });
+    let port = |part, p: &Option<String>| p.as_deref().and_then(|p| PrintTexts::route_part(part, p));
+    [
+        port(&texts.route_from, &t.port_of_loading),
+        port(&texts.route_to, &t.port_of_discharge),
+        mode,
+        port(&texts.route_via, &t.via),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// Remarks box, or the special-clause box where the form has none (FAQ Q23, Q102).
@@ -330,7 +338,8 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
     let origin = src.derived.origin.iter().find(|o| o.item == i);
     let quantity_only = src.derived.content.quantity_only;
     let qty = d.quantity_text.clone();
-    let label = &src.texts.gross_weight_label.value;
+    let texts = src.texts;
+    let label = &texts.gross_weight_label.value;
     let gross = match &d.gross_weight_text {
         Some(w) if !quantity_only && label.is_empty() => w.clone(),
         Some(w) if !quantity_only => format!("{label} {w}"),
@@ -343,14 +352,14 @@ fn row(i: usize, g: &GoodsItem, src: Sources<'_>) -> Option<Row> {
         qty_lines.push(gross.clone());
     }
     if show_fob && !value.is_empty() {
-        qty_lines.push(format!("FOB {value}"));
+        qty_lines.push(texts.fob_value(&value));
     }
     let hs = d.hs_code_text.clone().unwrap_or_default();
     Some(Row {
         item: g.item_no.to_string(),
         marks: d.marks_text.clone(),
         desc: d.description_text.clone(),
-        hs_line: if hs.is_empty() { String::new() } else { format!("H.S. CODE: {hs}") },
+        hs_line: if hs.is_empty() { String::new() } else { texts.hs_line(&hs).unwrap_or_default() },
         hs,
         criterion: origin.and_then(|o| o.criterion.clone()).unwrap_or_default(),
         qty,
@@ -378,18 +387,16 @@ fn fob_total(cert: &Certificate) -> Option<String> {
 }
 
 /// The end line, with package and value totals for forms that print them.
-fn totals(cert: &Certificate) -> Row {
+fn totals(cert: &Certificate, texts: &PrintTexts) -> Row {
     // An overflowing sum prints no total rather than a wrong one.
     let count = cert.goods.iter().try_fold(0u64, |sum, g| sum.checked_add(g.package_count.unwrap_or(0))).unwrap_or(0);
     let kinds: Vec<&str> = cert.goods.iter().filter_map(|g| g.package_kind.as_deref()).collect();
     let kind = match kinds.first() {
-        Some(k) if kinds.iter().all(|x| x == k) => k.to_string(),
-        _ => "PACKAGES".to_string(),
+        Some(k) if kinds.iter().all(|x| x == k) => k,
+        _ => texts.packages.value.as_str(),
     };
-    let mut desc = String::from("* * *");
-    if count > 0 {
-        desc = format!("TOTAL: {count} {kind}\n* * *");
-    }
+    let end = &texts.end_line.value;
+    let desc = if count > 0 { format!("{}\n{end}", texts.total_packages(count, kind)) } else { end.clone() };
     Row { desc, value: fob_total(cert).unwrap_or_default(), ..Row::default() }
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What kind of certificate a type is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -158,4 +159,8 @@ pub struct PrintRules {
     pub manufacturer_box: Fact<bool>,
     /// Language of the form: `en` or `zh` (ECFA is Chinese).
     pub language: Fact<String>,
+    /// The names the agreement's own texts give its parties, by country code, printed in the
+    /// declaration instead of the country list's names; absent where the country names are printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_names: Option<Fact<BTreeMap<String, String>>>,
 }

@@ -29,6 +29,9 @@ pub struct ContentTexts {
     pub double_header_joiner: Fact<String>,
     /// Joins the agent and the exporter it applies for (agent mode, FAQ Q80).
     pub on_behalf_joiner: Fact<String>,
+    /// The letter of credit in the remarks (FAQ Q102): `{number}` and `{date}`, and without a date.
+    pub letter_of_credit: Fact<String>,
+    pub letter_of_credit_undated: Fact<String>,
     /// Whether the early-harvest list holds every line: a code absent from an incomplete list
     /// cannot be refused with certainty.
     pub ecfa_early_harvest_complete: Fact<bool>,
@@ -82,6 +85,35 @@ pub struct PrintTexts {
     pub none: OptFact<String>,
     /// Printed in the producer box when the producer is the exporter, where the form says so.
     pub same_as_exporter: OptFact<String>,
+    /// The route line's parts: `{port}` of loading, of discharge, of transhipment. A part without
+    /// a value is not printed (forms in this language print the transport box field by field).
+    pub route_from: OptFact<String>,
+    pub route_to: OptFact<String>,
+    pub route_via: OptFact<String>,
+    /// The route line's means of transport.
+    pub transport_mode: TransportModeTexts,
+    /// The HS line under a goods description, for forms without an HS column: `{hs}`.
+    pub hs_line: OptFact<String>,
+    /// The FOB value under a quantity, where the item shows it (FAQ Q36): `{value}`.
+    pub fob_value: Fact<String>,
+    /// The line closing the goods description.
+    pub end_line: Fact<String>,
+    /// The package total above the end line: `{count}` packages of `{kind}`.
+    pub total_packages: Fact<String>,
+    /// The kind in the package total when the items' kinds differ.
+    pub packages: Fact<String>,
+}
+
+/// The means of transport as the route line prints them (`[print_texts.<language>.transport_mode]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransportModeTexts {
+    pub sea: OptFact<String>,
+    pub air: OptFact<String>,
+    pub rail: OptFact<String>,
+    pub road: OptFact<String>,
+    pub multimodal: OptFact<String>,
+    pub post: OptFact<String>,
 }
 
 impl PrintTexts {
@@ -110,6 +142,27 @@ impl PrintTexts {
     pub fn verification(&self, url: &str) -> String {
         fill(&self.verification.value, &[("{url}", url)])
     }
+
+    /// A route part (`route_from`, `route_to`, `route_via`) for `port`; `None` where this
+    /// language prints no route line.
+    pub fn route_part(part: &OptFact<String>, port: &str) -> Option<String> {
+        part.value.as_deref().map(|t| fill(t, &[("{port}", port)]))
+    }
+
+    /// The HS line for the printed digits `hs`, where this language prints one.
+    pub fn hs_line(&self, hs: &str) -> Option<String> {
+        self.hs_line.value.as_deref().map(|t| fill(t, &[("{hs}", hs)]))
+    }
+
+    /// The FOB line for the printed `value`.
+    pub fn fob_value(&self, value: &str) -> String {
+        fill(&self.fob_value.value, &[("{value}", value)])
+    }
+
+    /// The package total: `count` packages of `kind`.
+    pub fn total_packages(&self, count: u64, kind: &str) -> String {
+        fill(&self.total_packages.value, &[("{count}", &count.to_string()), ("{kind}", kind)])
+    }
 }
 
 /// Fills each placeholder of `template` in one pass: text a value brings in is never read again.
@@ -132,6 +185,16 @@ fn fill(template: &str, holes: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+impl ContentTexts {
+    /// The remarks line of a letter of credit `number` opened on `date` (FAQ Q102).
+    pub fn letter_of_credit(&self, number: &str, date: Option<NaiveDate>) -> String {
+        match date {
+            Some(d) => fill(&self.letter_of_credit.value, &[("{number}", number), ("{date}", &d.to_string())]),
+            None => fill(&self.letter_of_credit_undated.value, &[("{number}", number)]),
+        }
+    }
 }
 
 impl FormTexts {
@@ -192,6 +255,8 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
     for (key, text, holes) in [
         ("form_texts.true_copy.value", &ft.true_copy.value, &["{number}", "{date}"][..]),
         ("form_texts.replaces.value", &ft.replaces.value, &["{number}"][..]),
+        ("letter_of_credit.value", &texts.letter_of_credit.value, &["{number}", "{date}"][..]),
+        ("letter_of_credit_undated.value", &texts.letter_of_credit_undated.value, &["{number}"][..]),
     ] {
         if let Some(hole) = holes.iter().find(|h| !text.contains(*h)) {
             return Err(invalid(TEXTS, key, &format!("the text must contain {hole}")));
@@ -199,11 +264,17 @@ pub(crate) fn load(files: &Files) -> Result<ContentData> {
     }
     for (language, t) in &texts.print_texts {
         for (key, text, holes) in [
-            ("date", &t.date.value, &["{year}"][..]),
-            ("page", &t.page.value, &["{page}", "{pages}"][..]),
-            ("verification", &t.verification.value, &["{url}"][..]),
+            ("date", Some(t.date.value.as_str()), &["{year}"][..]),
+            ("page", Some(t.page.value.as_str()), &["{page}", "{pages}"][..]),
+            ("verification", Some(t.verification.value.as_str()), &["{url}"][..]),
+            ("fob_value", Some(t.fob_value.value.as_str()), &["{value}"][..]),
+            ("total_packages", Some(t.total_packages.value.as_str()), &["{count}", "{kind}"][..]),
+            ("route_from", t.route_from.value.as_deref(), &["{port}"][..]),
+            ("route_to", t.route_to.value.as_deref(), &["{port}"][..]),
+            ("route_via", t.route_via.value.as_deref(), &["{port}"][..]),
+            ("hs_line", t.hs_line.value.as_deref(), &["{hs}"][..]),
         ] {
-            if let Some(hole) = holes.iter().find(|h| !text.contains(*h)) {
+            if let Some(hole) = text.and_then(|text| holes.iter().find(|h| !text.contains(**h))) {
                 let key = format!("print_texts.{language}.{key}.value");
                 return Err(invalid(TEXTS, &key, &format!("the text must contain {hole}")));
             }

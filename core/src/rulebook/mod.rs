@@ -15,7 +15,7 @@ mod valuation;
 mod workflow;
 
 pub use agreement::*;
-pub use content::{ContentData, ContentTexts, FormTexts, HsMigration, PrintTexts};
+pub use content::{ContentData, ContentTexts, FormTexts, HsMigration, PrintTexts, TransportModeTexts};
 pub use countries::CountryInfo;
 pub use fact::*;
 pub use lifecycle::*;
