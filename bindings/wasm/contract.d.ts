@@ -1258,6 +1258,36 @@ export interface CheckRequest {
   today?: string | null;
 }
 
+/** The answer to [`check_account`]. */
+export interface AccountDecision {
+  /** How many accounts the phone number binds once this one is registered (unchanged when refused). */
+  accounts_on_phone: number;
+  /** Whether the account may be registered. */
+  allowed: boolean;
+  /** Why not. */
+  refusal?: Refusal | null;
+}
+
+export type CheckAccountAnswer = AccountDecision;
+
+/** An account of the online system: the user's identity is its name together with the mobile */
+export interface Account {
+  /** The account name (FAQ Q48). */
+  name: string;
+  /** The mobile number the account is bound to. */
+  phone: string;
+}
+
+/** `check_account`: an account to register, and the accounts already registered that share its */
+export interface AccountRequest {
+  /** The new account. */
+  account: Account;
+  /** Accounts already registered. */
+  existing?: Account[];
+}
+
+export type CheckAccountRequest = AccountRequest;
+
 /** The answer to [`check_authority`]. */
 export interface AuthorityAnswer {
   /** The officer may review the certificate; absent when no officer was asked about. */

@@ -61,6 +61,7 @@ export function transitionTable(): C.TransitionTableAnswer;
 export function applyDelegation(request: C.ApplyDelegationRequest): C.ApplyDelegationAnswer;
 export function applyPersonnel(request: C.ApplyPersonnelRequest): C.ApplyPersonnelAnswer;
 export function classifyEnterpriseChange(request: C.ClassifyEnterpriseChangeRequest): C.ClassifyEnterpriseChangeAnswer;
+export function checkAccount(request: C.CheckAccountRequest): C.CheckAccountAnswer;
 export function checkSignatory(request: C.CheckSignatoryRequest): C.CheckSignatoryAnswer;
 export function checkCopy(request: C.CheckCopyRequest): C.CheckCopyAnswer;
 export function checkInvoice(request: C.CheckInvoiceRequest): C.CheckInvoiceAnswer;

@@ -216,6 +216,7 @@ export const transitionTable = () => call("transition_table", {});
 export const applyDelegation = (request) => call("apply_delegation", request);
 export const applyPersonnel = (request) => call("apply_personnel", request);
 export const classifyEnterpriseChange = (request) => call("classify_enterprise_change", request);
+export const checkAccount = (request) => call("check_account", request);
 export const checkSignatory = (request) => call("check_signatory", request);
 export const checkCopy = (request) => call("check_copy", request);
 export const checkInvoice = (request) => call("check_invoice", request);

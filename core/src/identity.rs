@@ -23,6 +23,7 @@ crate::finding::codes! {
     BAD_BIRTH_DATE = ("id_bad_birth_date", Error, "出生日期无效", "the birth date is not a real date");
     ACCOUNT_IS_PHONE = ("id_account_is_phone", Error, "账号名称不能是手机号", "an account name cannot be a phone number");
     BAD_MOBILE_PREFIX = ("id_bad_mobile_prefix", Error, "手机号号段无效", "not a mobile number block");
+    ACCOUNT_TAKEN = ("id_account_taken", Error, "该手机号已绑定同名账号", "this phone number already binds an account of this name");
 }
 
 /// The kinds of identifier origo validates.
@@ -331,6 +332,68 @@ fn mobile_rules(rules: &LifecycleRules, value: &str) -> Result<(), Refusal> {
         ));
     }
     Ok(())
+}
+
+/// An account of the online system: the user's identity is its name together with the mobile
+/// number it is bound to (FAQ Q49).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The account name (FAQ Q48).
+    pub name: String,
+    /// The mobile number the account is bound to.
+    pub phone: String,
+}
+
+/// `check_account`: an account to register, and the accounts already registered that share its
+/// phone number (others may be given too; they are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRequest {
+    /// The new account.
+    pub account: Account,
+    /// Accounts already registered.
+    #[serde(default)]
+    pub existing: Vec<Account>,
+}
+
+/// The answer to [`check_account`].
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDecision {
+    /// Whether the account may be registered.
+    pub allowed: bool,
+    /// How many accounts the phone number binds once this one is registered (unchanged when refused).
+    pub accounts_on_phone: usize,
+    /// Why not.
+    #[serde(default)]
+    pub refusal: Option<Refusal>,
+}
+
+/// Whether an account may be registered (FAQ Q49): its name is a valid account name (FAQ Q48),
+/// its phone a mobile number, and no account of the same name is bound to the same phone. One
+/// phone may bind several accounts with different names. The FAQ defines identity by the pair,
+/// so the same name on another phone is not refused; no source says names are unique system-wide.
+pub fn check_account(rules: &LifecycleRules, req: &AccountRequest) -> AccountDecision {
+    let a = &req.account;
+    let on_phone = req.existing.iter().filter(|e| e.phone.trim() == a.phone.trim()).count();
+    let taken = req.existing.iter().any(|e| e.phone.trim() == a.phone.trim() && e.name == a.name);
+    let verdict = account_rules(rules, &a.name).and_then(|()| mobile_rules(rules, &a.phone)).and_then(|()| {
+        if !taken {
+            return Ok(());
+        }
+        Err(Refusal::new(
+            &ACCOUNT_TAKEN,
+            "FAQ Q49",
+            "系统以账号名称+手机号确定用户身份：该手机号已绑定同名账号，请设置不同的账号名称",
+            "the system identifies a user by account name and phone number: this phone already binds an account of this name; choose another account name",
+        ))
+    });
+    match verdict {
+        Ok(()) => AccountDecision { allowed: true, accounts_on_phone: on_phone + 1, refusal: None },
+        Err(r) => AccountDecision { allowed: false, accounts_on_phone: on_phone, refusal: Some(r) },
+    }
 }
 
 #[cfg(test)]

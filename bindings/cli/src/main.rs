@@ -106,6 +106,8 @@ enum Command {
     ApplyDelegation(RequestFile),
     /// Whether a signatory may act for an enterprise through this account (request JSON).
     CheckSignatory(RequestFile),
+    /// Whether an account may be registered (request JSON): exit 0 allowed, 1 refused.
+    CheckAccount(RequestFile),
     /// Validate an identifier: exit 0 valid, 1 invalid (with the reason).
     #[command(visible_alias = "id")]
     ValidateId {
@@ -579,9 +581,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     use origo::api::{
         add_workdays::*, apply_action::*, apply_delegation::*, apply_institution_action::*, apply_personnel::*,
         apply_prereview_action::*, apply_registration_action::*, apply_reprint_action::*, apply_verification_action::*,
-        calendar_info::*, check::*, check_authority::*, check_copy::*, check_invoice::*, check_signatory::*,
-        classify_enterprise_change::*, convert::*, determine_origin::*, is_workday::*, retention_window::*, rules::*,
-        schema::*, system_dates::*, transition_table::*, validate_id::*, workflow_table::*,
+        calendar_info::*, check::*, check_account::*, check_authority::*, check_copy::*, check_invoice::*,
+        check_signatory::*, classify_enterprise_change::*, convert::*, determine_origin::*, is_workday::*,
+        retention_window::*, rules::*, schema::*, system_dates::*, transition_table::*, validate_id::*,
+        workflow_table::*,
     };
     match cli.command {
         Command::Check { batch: Jsonl { jsonl: Some(path), jobs }, common, .. } => {
@@ -666,6 +669,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ApplyPersonnel(a) => answer::<ApplyPersonnel>(&a.common, from_file(&a.file), as_json, |_| true),
         Command::ApplyDelegation(a) => answer::<ApplyDelegation>(&a.common, from_file(&a.file), as_json, |_| true),
         Command::CheckSignatory(a) => answer::<CheckSignatory>(&a.common, from_file(&a.file), as_json, |_| true),
+        Command::CheckAccount(a) => answer::<CheckAccount>(&a.common, from_file(&a.file), as_json, |a| a.allowed),
         Command::ValidateId { kind, value, common } => {
             let kind = match kind {
                 IdKind::Uscc => origo::identity::IdKind::Uscc,

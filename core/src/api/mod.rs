@@ -25,6 +25,7 @@ pub mod apply_reprint_action;
 pub mod apply_verification_action;
 pub mod calendar_info;
 pub mod check;
+pub mod check_account;
 pub mod check_authority;
 pub mod check_copy;
 pub mod check_invoice;
@@ -146,6 +147,7 @@ pub const OPERATIONS: &[Entry] = &[
     Entry::of::<apply_verification_action::ApplyVerificationAction>(),
     Entry::of::<calendar_info::CalendarInfo>(),
     Entry::of::<check::Check>(),
+    Entry::of::<check_account::CheckAccount>(),
     Entry::of::<check_authority::CheckAuthority>(),
     Entry::of::<check_copy::CheckCopy>(),
     Entry::of::<check_invoice::CheckInvoice>(),

@@ -147,6 +147,24 @@ proptest! {
     }
 
     #[test]
+    fn an_account_is_refused_exactly_when_its_name_and_phone_are_taken_or_invalid(
+        name in "[a-z0-9]{8,12}",
+        phone in "13[0-9]{9}",
+        others in proptest::collection::vec(("[a-z0-9]{8,9}", prop_oneof![Just("13800000000".to_string()), "13[0-9]{9}"]), 0..6),
+    ) {
+        let rules = rules();
+        let existing: Vec<Account> = others.into_iter().map(|(name, phone)| Account { name, phone }).collect();
+        let req = AccountRequest { account: Account { name: name.clone(), phone: phone.clone() }, existing: existing.clone() };
+        let d = check_account(&rules, &req);
+        let on_phone = existing.iter().filter(|e| e.phone == phone).count();
+        let taken = existing.iter().any(|e| e.phone == phone && e.name == name);
+        let valid = account(&rules, &name).valid;
+        prop_assert_eq!(d.allowed, valid && !taken);
+        prop_assert_eq!(d.refusal.is_some(), !d.allowed);
+        prop_assert_eq!(d.accounts_on_phone, on_phone + usize::from(d.allowed));
+    }
+
+    #[test]
     fn validators_never_panic(s in "\\PC{0,30}") {
         let rules = rules();
         for kind in [IdKind::Uscc, IdKind::Resident, IdKind::Account, IdKind::Mobile] {

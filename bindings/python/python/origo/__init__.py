@@ -44,6 +44,8 @@ from .contract import (
     CheckCopyRequest,
     CheckInvoiceAnswer,
     CheckInvoiceRequest,
+    CheckAccountAnswer,
+    CheckAccountRequest,
     CheckSignatoryAnswer,
     CheckSignatoryRequest,
     ClassifyEnterpriseChangeAnswer,
@@ -97,6 +99,7 @@ __all__ = [
     "check_many",
     "check_copy",
     "check_invoice",
+    "check_account",
     "check_signatory",
     "classify_enterprise_change",
     "codes",
@@ -410,6 +413,12 @@ def apply_personnel(request: ApplyPersonnelRequest, *, rulebook: Optional[Rulebo
 def classify_enterprise_change(request: ClassifyEnterpriseChangeRequest, *, rulebook: Optional[Rulebook] = None) -> ClassifyEnterpriseChangeAnswer:
     """Classifies an enterprise change: which fields take effect at once, which go to review."""
     result: ClassifyEnterpriseChangeAnswer = call("classify_enterprise_change", request, rulebook=rulebook)
+    return result
+
+
+def check_account(request: CheckAccountRequest, *, rulebook: Optional[Rulebook] = None) -> CheckAccountAnswer:
+    """Checks an account to register: its name, its mobile number, no same-named account on that phone."""
+    result: CheckAccountAnswer = call("check_account", request, rulebook=rulebook)
     return result
 
 

@@ -1406,6 +1406,42 @@ class CheckRequest(_CheckRequestRequired, total=False):
     today: Optional[DateText]
 
 
+class _AccountDecisionRequired(TypedDict):
+    #: How many accounts the phone number binds once this one is registered (unchanged when refused).
+    accounts_on_phone: int
+    #: Whether the account may be registered.
+    allowed: bool
+
+
+class AccountDecision(_AccountDecisionRequired, total=False):
+    "The answer to [`check_account`]."
+    #: Why not.
+    refusal: Optional[Refusal]
+
+CheckAccountAnswer = AccountDecision
+
+
+class Account(TypedDict):
+    "An account of the online system: the user's identity is its name together with the mobile"
+    #: The account name (FAQ Q48).
+    name: str
+    #: The mobile number the account is bound to.
+    phone: str
+
+
+class _AccountRequestRequired(TypedDict):
+    #: The new account.
+    account: Account
+
+
+class AccountRequest(_AccountRequestRequired, total=False):
+    "`check_account`: an account to register, and the accounts already registered that share its"
+    #: Accounts already registered.
+    existing: List[Account]
+
+CheckAccountRequest = AccountRequest
+
+
 class _AuthorityAnswerRequired(TypedDict):
     #: The office may issue the certificate type.
     may_sign: bool
