@@ -42,12 +42,15 @@ export function rulebookVersion(): string;
 export function check(certificate: C.Certificate, options?: { today?: string }): C.CheckAnswer;
 /** `check` from the request's JSON text (`{"certificate": ..., "today"?: ...}`) to the report's JSON text. */
 export function checkText(jsonText: string): string;
-/** `psrCsv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for this call. */
+/**
+ * `psrCsv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for this call;
+ * `date` (ISO) is the certificate's date, which picks the table in force (the most recent without it).
+ */
 export function determineOrigin(
   product: C.Product,
   agreement: string,
   destination?: string,
-  options?: { psrCsv?: string },
+  options?: { psrCsv?: string; date?: string },
 ): C.DetermineOriginAnswer;
 export function compareAgreements(product: C.Product, destination: string): C.CompareAgreementsAnswer;
 export function convert(request: C.ConvertRequest): C.ConvertAnswer;

@@ -202,8 +202,8 @@ export function checkText(jsonText) {
   if (answer.startsWith('{"ok":')) return answer.slice('{"ok":'.length, -1);
   throw failure(JSON.parse(answer).error);
 }
-export const determineOrigin = (product, agreement, destination, { psrCsv } = {}) =>
-  call("determine_origin", { product, agreement, destination, psr_csv: psrCsv });
+export const determineOrigin = (product, agreement, destination, { psrCsv, date } = {}) =>
+  call("determine_origin", { product, agreement, destination, psr_csv: psrCsv, date });
 export const compareAgreements = (product, destination) => call("compare_agreements", { product, destination });
 export const convert = (request) => call("convert", request);
 export const isWorkday = (date, { policy } = {}) => call("is_workday", { date, policy });

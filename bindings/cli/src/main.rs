@@ -215,6 +215,10 @@ struct OriginArgs {
     /// Same as `compare-agreements` (the former `origin --compare`).
     #[arg(long, conflicts_with = "jsonl")]
     compare: bool,
+    /// The certificate's date (ISO): picks the product-specific-rule table in force that day;
+    /// without it the most recent table applies and the answer says so.
+    #[arg(long, conflicts_with_all = ["jsonl", "compare"])]
+    date: Option<chrono::NaiveDate>,
     #[command(flatten)]
     batch: Jsonl,
     #[command(flatten)]
@@ -611,7 +615,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     agreement: a.agreement.unwrap_or_default(),
                     destination: a.to,
                     psr_csv: None,
-                    date: None,
+                    date: a.date,
                 })
             };
             answer::<DetermineOrigin>(&a.common, request, text::origin_decision, |d| d.originating)

@@ -154,6 +154,17 @@ def test_a_host_psr_table_replaces_the_agreement_rules_for_one_call() -> None:
     assert err.value.code == "rulebook_invalid"
 
 
+def test_the_date_picks_the_product_specific_table_in_force() -> None:
+    vectors = json.loads((REPO / "tests" / "vectors" / "origin_psr.json").read_text(encoding="utf-8"))
+    case = next(c for c in vectors["cases"] if c["input"].get("date") == "2010-06-01")
+    product = case["input"]["product"]
+    before = origo.determine_origin(product, "ecfa", date=datetime.date(2010, 6, 1))
+    assert before["rule"] is None and "in force on 2010-06-01" in before["notes"][0]["en"]
+    assert origo.determine_origin(product, "ecfa", date="2010-06-01") == before
+    latest = origo.determine_origin(product, "ecfa")
+    assert latest["notes"][0]["en"].startswith("no date given")
+
+
 def test_rulebooks() -> None:
     builtin = Rulebook.builtin()
     assert builtin.version and builtin.version in repr(builtin)

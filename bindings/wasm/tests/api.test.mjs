@@ -91,6 +91,16 @@ test("a host PSR table replaces the agreement's rules for one call", async () =>
   });
 });
 
+test("the date picks the product-specific table in force", async () => {
+  await origo.init();
+  const vectors = JSON.parse(readFileSync(join(REPO, "tests", "vectors", "origin_psr.json"), "utf8"));
+  const { product } = vectors.cases.find((c) => c.input.date === "2010-06-01").input;
+  const before = origo.determineOrigin(product, "ecfa", undefined, { date: "2010-06-01" });
+  assert.equal(before.rule, null);
+  assert.match(before.notes[0].en, /in force on 2010-06-01/);
+  assert.match(origo.determineOrigin(product, "ecfa").notes[0].en, /^no date given/);
+});
+
 test("every core operation is the JS function of its name in camelCase", async () => {
   await origo.init();
   const source = readFileSync(new URL("../index.js", import.meta.url), "utf8");

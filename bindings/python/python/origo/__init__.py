@@ -309,14 +309,16 @@ def determine_origin(
     destination: Optional[str] = None,
     *,
     psr_csv: Optional[str] = None,
+    date: Optional[Date] = None,
     rulebook: Optional[Rulebook] = None,
 ) -> DetermineOriginAnswer:
     """Decides whether a product is originating under an agreement, with the rule applied.
 
     `psr_csv` (`hs_prefix,rule,source` rows) replaces the agreement's product-specific rules for
-    this call, e.g. a full table the host keeps.
+    this call, e.g. a full table the host keeps. `date` (ISO) is the certificate's date: it picks
+    the product-specific-rule table in force that day; without it the most recent table applies.
     """
-    req = _request(product=product, agreement=agreement, destination=destination, psr_csv=psr_csv)
+    req = _request(product=product, agreement=agreement, destination=destination, psr_csv=psr_csv, date=_day(date))
     result: DetermineOriginAnswer = _native.run("determine_origin", req, _encode, rulebook)
     return result
 
@@ -328,6 +330,7 @@ def determine_origin_many(
     jobs: Optional[int] = None,
     *,
     psr_csv: Optional[str] = None,
+    date: Optional[Date] = None,
     rulebook: Optional[Rulebook] = None,
 ) -> Iterator[Union[DetermineOriginAnswer, OrigoError]]:
     """Decides many products' origin under one agreement in parallel, yielding in order.
@@ -336,7 +339,8 @@ def determine_origin_many(
     why it could not be read (yielded, not raised).
     """
     requests = (
-        _request(product=p, agreement=agreement, destination=destination, psr_csv=psr_csv) for p in products
+        _request(product=p, agreement=agreement, destination=destination, psr_csv=psr_csv, date=_day(date))
+        for p in products
     )
     yield from _native.run_many("determine_origin", requests, _encode, jobs, rulebook)
 
