@@ -1372,7 +1372,7 @@ export interface InvoiceUse {
   agreement: string;
   /** The applicant enterprise; certificates of other enterprises never conflict. */
   enterprise?: string | null;
-  /** The host's id, when the certificate already exists (it does not conflict with itself). */
+  /** The host's id of the certificate; absent for one not saved yet. A certificate */
   id?: string | null;
   /** Invoice number. */
   invoice_number: string;
@@ -1380,17 +1380,17 @@ export interface InvoiceUse {
   reissue_of?: string | null;
 }
 
-/** A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it: */
+/** A certificate the host already has. */
 export interface ExistingCertificate {
-  /** Certificate type. */
+  /** Certificate type: an agreement code of the rulebook. */
   agreement: string;
-  /** The applicant enterprise. */
+  /** The applicant enterprise; certificates of other enterprises never conflict. */
   enterprise?: string | null;
-  /** The host's id. */
+  /** The host's id of the certificate; absent for one not saved yet. A certificate */
   id?: string | null;
   /** Invoice number. */
   invoice_number: string;
-  /** For a reissue: the id of the certificate it reissues. */
+  /** For a reissue: the id of the certificate it reissues (they share the invoice number). */
   reissue_of?: string | null;
   /** Its state. */
   state: State;

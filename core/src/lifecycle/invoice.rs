@@ -19,47 +19,46 @@ pub(crate) fn same_invoice(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// The certificate that wants the invoice number.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InvoiceUse {
-    /// The host's id, when the certificate already exists (it does not conflict with itself).
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Certificate type: an agreement code of the rulebook.
-    pub agreement: String,
-    /// Invoice number.
-    pub invoice_number: String,
-    /// The applicant enterprise; certificates of other enterprises never conflict.
-    #[serde(default)]
-    pub enterprise: Option<String>,
-    /// For a reissue: the id of the certificate it reissues (they share the invoice number).
-    #[serde(default)]
-    pub reissue_of: Option<String>,
+/// Declares a certificate as `check_invoice` reads it: the fields every such certificate has,
+/// written once here, then the struct's own. Not serde's `flatten`, which drops
+/// `deny_unknown_fields` from the schema and buffers numbers as floats.
+macro_rules! invoice_certificate {
+    ($(#[$doc:meta])* $name:ident { $($(#[$field_doc:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$doc])*
+        #[serde_with::skip_serializing_none]
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// The host's id of the certificate; absent for one not saved yet. A certificate
+            /// never conflicts with itself.
+            #[serde(default)]
+            pub id: Option<String>,
+            /// Certificate type: an agreement code of the rulebook.
+            pub agreement: String,
+            /// Invoice number.
+            pub invoice_number: String,
+            /// The applicant enterprise; certificates of other enterprises never conflict.
+            #[serde(default)]
+            pub enterprise: Option<String>,
+            /// For a reissue: the id of the certificate it reissues (they share the invoice number).
+            #[serde(default)]
+            pub reissue_of: Option<String>,
+            $($(#[$field_doc])* pub $field: $ty,)*
+        }
+    };
 }
 
-/// A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it:
-/// serde's flatten drops `deny_unknown_fields` from the schema and buffers numbers as floats.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExistingCertificate {
-    /// The host's id.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Certificate type.
-    pub agreement: String,
-    /// Invoice number.
-    pub invoice_number: String,
-    /// Its state.
-    pub state: State,
-    /// The applicant enterprise.
-    #[serde(default)]
-    pub enterprise: Option<String>,
-    /// For a reissue: the id of the certificate it reissues.
-    #[serde(default)]
-    pub reissue_of: Option<String>,
+invoice_certificate! {
+    /// The certificate that wants the invoice number.
+    InvoiceUse {}
+}
+
+invoice_certificate! {
+    /// A certificate the host already has.
+    ExistingCertificate {
+        /// Its state.
+        state: State,
+    }
 }
 
 /// `check_invoice`: may `certificate` use its invoice number, given the host's `existing` ones?

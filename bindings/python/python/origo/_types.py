@@ -16,6 +16,18 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+def _said(d: Dict[str, Any]) -> Dict[str, Any]:
+    """What a finding and a group both say, read from the JSON contract's shape."""
+    msg = d.get("message") or {}
+    return {
+        "code": d["code"],
+        "severity": Severity(d["severity"]),
+        "source": d.get("source", ""),
+        "message_zh": msg.get("zh", ""),
+        "message_en": msg.get("en", ""),
+    }
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing a check found: stable code, field path, rule source and a bilingual message."""
@@ -29,15 +41,7 @@ class Finding:
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> Finding:
-        msg = d.get("message") or {}
-        return cls(
-            code=d["code"],
-            severity=Severity(d["severity"]),
-            path=d.get("path", ""),
-            source=d.get("source", ""),
-            message_zh=msg.get("zh", ""),
-            message_en=msg.get("en", ""),
-        )
+        return cls(path=d.get("path", ""), **_said(d))
 
     def to_dict(self) -> Dict[str, Any]:
         """The finding in the JSON contract's shape."""
@@ -64,16 +68,7 @@ class FindingGroup:
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> FindingGroup:
-        msg = d.get("message") or {}
-        return cls(
-            code=d["code"],
-            severity=Severity(d["severity"]),
-            count=d["count"],
-            paths=tuple(d.get("paths", ())),
-            source=d.get("source", ""),
-            message_zh=msg.get("zh", ""),
-            message_en=msg.get("en", ""),
-        )
+        return cls(count=d["count"], paths=tuple(d.get("paths", ())), **_said(d))
 
     def to_dict(self) -> Dict[str, Any]:
         """The group in the JSON contract's shape."""

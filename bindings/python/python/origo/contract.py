@@ -1543,14 +1543,14 @@ class InvoiceUse(_InvoiceUseRequired, total=False):
     "The certificate that wants the invoice number."
     #: The applicant enterprise; certificates of other enterprises never conflict.
     enterprise: Optional[str]
-    #: The host's id, when the certificate already exists (it does not conflict with itself).
+    #: The host's id of the certificate; absent for one not saved yet. A certificate
     id: Optional[str]
     #: For a reissue: the id of the certificate it reissues (they share the invoice number).
     reissue_of: Optional[str]
 
 
 class _ExistingCertificateRequired(TypedDict):
-    #: Certificate type.
+    #: Certificate type: an agreement code of the rulebook.
     agreement: str
     #: Invoice number.
     invoice_number: str
@@ -1559,12 +1559,12 @@ class _ExistingCertificateRequired(TypedDict):
 
 
 class ExistingCertificate(_ExistingCertificateRequired, total=False):
-    "A certificate the host already has. Its fields repeat [`InvoiceUse`]'s rather than flatten it:"
-    #: The applicant enterprise.
+    "A certificate the host already has."
+    #: The applicant enterprise; certificates of other enterprises never conflict.
     enterprise: Optional[str]
-    #: The host's id.
+    #: The host's id of the certificate; absent for one not saved yet. A certificate
     id: Optional[str]
-    #: For a reissue: the id of the certificate it reissues.
+    #: For a reissue: the id of the certificate it reissues (they share the invoice number).
     reissue_of: Optional[str]
 
 
