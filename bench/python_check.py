@@ -88,6 +88,7 @@ class Material(Strict):
 
 class Product(Strict):
     id: str
+    status: Literal["draft", "pending", "approved", "rejected", "voided"]
     hs_code: str
     tariff_version: str
     name_zh: str

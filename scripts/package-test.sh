@@ -51,7 +51,7 @@ import origo
 version, example = sys.argv[1], sys.argv[2]
 assert md.version("origo") == version, md.version("origo")
 meta = md.metadata("origo")
-assert meta["Requires-Python"] == ">=3.9" and meta["License"], meta
+assert meta["Requires-Python"] == ">=3.10" and meta["License"], meta
 assert origo.check(json.load(open(example, encoding="utf-8"))).ok
 print(f"origo {version} from the sdist: check ok")
 EOF
