@@ -268,36 +268,43 @@ fn every_source_file_goes_through_the_importer_in_bounded_time() {
 }
 
 /// The ECFA early-harvest list (`lists/ecfa_early_harvest.csv`) holds every line of the annex's
-/// Taiwan-side list: rows read by hand keep their English description, the others carry the
-/// annex's Chinese product name.
+/// Taiwan-side list in both tariff versions: the 2009 lines (rows read by hand keep their English
+/// description, the others carry the annex's Chinese product name) and the 2012 lines of the
+/// 2012 version's table 1.
 #[test]
 fn ecfa_early_harvest_list_holds_every_annex_line() {
     use super::annex::{code_of, Level};
     let dir = repo().join("../shared/data/psr-sources");
-    let Ok(text) = std::fs::read_to_string(dir.join("ecfa_taiwan_side_2009.json")) else {
+    let (Ok(text), Ok(text_2012)) = (
+        std::fs::read_to_string(dir.join("ecfa_taiwan_side_2009.json")),
+        std::fs::read_to_string(dir.join("ecfa_2012.json")),
+    ) else {
         eprintln!("skipped: the official annexes are not at {} (they live beside the project)", dir.display());
         return;
     };
-    let annex: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text).unwrap();
+    type Rows = Vec<serde_json::Map<String, serde_json::Value>>;
+    let annex: Rows = serde_json::from_str(&text).unwrap();
     let path = repo().join("rules/lists/ecfa_early_harvest.csv");
     let current = std::fs::read_to_string(&path).unwrap();
     let mut by_code = std::collections::BTreeMap::new();
     let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(current.as_bytes());
     for rec in rdr.records() {
         let rec = rec.unwrap();
-        by_code.insert(rec[1].to_string(), rec.iter().map(String::from).collect::<Vec<_>>());
+        if &rec[2] == "2009" {
+            by_code.insert(rec[1].to_string(), rec.iter().map(String::from).collect::<Vec<_>>());
+        }
     }
+    let cell = |row: &serde_json::Map<String, serde_json::Value>, column: &str| match &row[column] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     w.write_record(["agreement", "hs_code", "tariff_version", "description", "source"]).unwrap();
     let mut seen = 0;
     for row in &annex {
         let n = row["序号"].to_string();
-        let cell = match &row["2009年税则号列"] {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let code = code_of(&cell, Level::Any).unwrap();
-        assert_eq!(code.len(), 8, "{cell}");
+        let code = code_of(&cell(row, "2009年税则号列"), Level::Any).unwrap();
+        assert_eq!(code.len(), 8, "{code}");
         match by_code.get(&code) {
             Some(kept) => {
                 let numbered = kept[4].ends_with(&format!("No. {n}")) || kept[4].contains(&format!("No. {n} ("));
@@ -313,13 +320,28 @@ fn ecfa_early_harvest_list_holds_every_annex_line() {
         }
     }
     assert_eq!(seen, by_code.len(), "every row read by hand is a line of the annex");
+    // Table 1 of the 2012 version: the numbered rows before its closing note.
+    let annex_2012: Rows = serde_json::from_str(&text_2012).unwrap();
+    let table_1: Vec<_> = annex_2012.iter().take_while(|row| row["序号"].is_u64()).collect();
+    for row in &table_1 {
+        let n = row["序号"].to_string();
+        let code = code_of(&cell(row, "2012年税则号列"), Level::Any).unwrap();
+        assert_eq!(code.len(), 8, "{code}");
+        let name = row["产品名称"].as_str().unwrap().trim();
+        let source = format!(
+            "ECFA product-specific rules of the early-harvest goods, 2012 version (GACC announcement 2011 No. 83), table 1: Taiwan-side list No. {n} (description as listed there)"
+        );
+        w.write_record(["ecfa", &code, "2012", name, &source]).unwrap();
+    }
     let body = String::from_utf8(w.into_inner().unwrap()).unwrap();
     let expected = format!(
         "# ECFA early-harvest list, Taiwan side (goods from the mainland that Taiwan grants the ECFA rate;\n\
          # FAQ Q98: only these may get an ECFA certificate; FAQ Q28: the importing side's 8-digit code).\n\
-         # Complete: the {} lines of the Taiwan-side list, 8-digit lines of the 2009 tariff; rows without an\n\
-         # English description carry the Chinese product name of ECFA Annex II (the annex importer's source).\n{body}",
-        annex.len()
+         # Complete: the {} lines of the Taiwan-side list in the 2009 tariff and the {} lines of its 2012\n\
+         # version; rows without an English description carry the Chinese product name of the annex (the\n\
+         # annex importer's source). A code is accepted when it is a line of either version.\n{body}",
+        annex.len(),
+        table_1.len()
     );
     if std::env::var_os("ORIGO_BLESS").is_some() {
         std::fs::write(&path, &expected).unwrap();
