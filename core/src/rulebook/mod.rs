@@ -131,10 +131,18 @@ impl Rulebook {
     }
 
     /// A host's rulebook directory of the same shape as `rules/` (no recompile needed).
+    /// Each file's size is checked before it is read: `rulebook.toml` against the built-in bound
+    /// on one file, every other file against the bound that `rulebook.toml` sets.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Rulebook> {
         let dir = dir.as_ref();
+        let top = dir.join("rulebook.toml");
+        let mut max = Rulebook::builtin()?.limits().max_input_bytes;
+        if top.is_file() {
+            let text = read_bounded(&top, "rulebook.toml", max)?;
+            max = parse_toml::<RulebookToml>("rulebook.toml", &text)?.limits.max_input_bytes;
+        }
         let mut files = Vec::new();
-        collect(dir, dir, &mut files)?;
+        collect(dir, dir, max, &mut files)?;
         files.sort();
         Rulebook::from_files(Files(files))
     }
@@ -332,19 +340,37 @@ fn required<'a>(files: &'a Files, path: &'a str) -> Result<(&'a str, &'a str)> {
     files.get(path).map(|t| (path, t)).ok_or_else(|| invalid(path, "", "the rulebook has no such file"))
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<()> {
+fn collect(root: &Path, dir: &Path, max: usize, out: &mut Vec<(String, String)>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
     for entry in entries {
         let path = entry.map_err(|e| io_error(dir, &e))?.path();
         if path.is_dir() {
-            collect(root, &path, out)?;
+            collect(root, &path, max, out)?;
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "csv")) {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, &e))?;
+            let text = read_bounded(&path, &rel, max)?;
             out.push((rel, text));
         }
     }
     Ok(())
+}
+
+/// A rulebook file's text, refused unread when it is larger than `max` bytes (and read no further
+/// than `max` should it grow meanwhile).
+fn read_bounded(path: &Path, rel: &str, max: usize) -> Result<String> {
+    use std::io::Read;
+    let len = std::fs::metadata(path).map_err(|e| io_error(path, &e))?.len();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX);
+    if len > limit {
+        return Err(too_large(rel, max));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut text = String::new();
+    file.take(limit.saturating_add(1)).read_to_string(&mut text).map_err(|e| io_error(path, &e))?;
+    if text.len() > max {
+        return Err(too_large(rel, max));
+    }
+    Ok(text)
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
@@ -670,6 +696,21 @@ mod tests {
         let files = edited("agreements/rcep.toml", "source = \"FAQ Q45\"", "source = \" \"");
         let err = Rulebook::from_files(Files(files)).unwrap_err();
         assert_eq!(err.path, "agreements/rcep.toml: print.back_page");
+    }
+
+    #[test]
+    fn from_dir_refuses_a_file_past_the_bound_before_reading_it() {
+        let dir = std::env::temp_dir().join(format!("origo-rulebook-bound-{}", std::process::id()));
+        for (path, text) in builtin_files() {
+            let file = dir.join(&path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        // A sparse 64 GiB table: reading it whole would exhaust memory long before any check.
+        std::fs::File::create(dir.join("psr/huge.csv")).unwrap().set_len(64 << 30).unwrap();
+        let err = Rulebook::from_dir(&dir).unwrap_err();
+        assert_eq!((err.code, err.path.as_str()), ("input_too_large", "psr/huge.csv"), "{}", err.message.en);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
