@@ -61,7 +61,7 @@ type Run<R, T> = dyn Fn(R) -> Result<T> + Send + Sync;
 /// the pipeline is not full and takes the next answer otherwise.
 pub struct Pipeline<R, T> {
     run: Arc<Run<R, T>>,
-    pool: rayon::ThreadPool,
+    workers: Workers,
     window: usize,
     sender: mpsc::Sender<(usize, Result<T>)>,
     receiver: mpsc::Receiver<(usize, Result<T>)>,
@@ -85,19 +85,12 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
     /// A pipeline of `jobs` threads (0: one per core) running `run`, with a window of 64 requests
     /// per thread. Fails only if the threads cannot be started.
     pub fn new(jobs: usize, run: impl Fn(R) -> Result<T> + Send + Sync + 'static) -> Result<Self> {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| {
-            Error::new(
-                &codes::INTERNAL_ERROR,
-                "",
-                format!("无法启动 {jobs} 个线程：{e}"),
-                format!("cannot start {jobs} threads: {e}"),
-            )
-        })?;
-        let window = pool.current_num_threads().saturating_mul(WINDOW_PER_JOB);
+        let workers = Workers::start(jobs)?;
+        let window = workers.threads.saturating_mul(WINDOW_PER_JOB);
         let (sender, receiver) = mpsc::channel();
         Ok(Pipeline {
             run: Arc::new(run),
-            pool,
+            workers,
             window,
             sender,
             receiver,
@@ -133,12 +126,12 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
                 self.arrived.push_back(None);
                 let run = Arc::clone(&self.run);
                 let sender = self.sender.clone();
-                self.pool.spawn(move || {
+                self.workers.run(Box::new(move || {
                     let outcome =
                         catch_unwind(AssertUnwindSafe(|| run(request))).unwrap_or_else(|p| Err(panicked(&*p)));
                     // The receiver is gone only when the pipeline was dropped: nobody waits.
                     let _ = sender.send((index, outcome));
-                });
+                }));
             }
         }
     }
@@ -186,6 +179,61 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
         let outcome = self.arrived.pop_front().flatten()?;
         self.taken += 1;
         Some(Answer { line: self.taken, outcome })
+    }
+}
+
+/// One request's run, with the sending of its answer.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that run a pipeline's requests, each with [`OPERATION_STACK_BYTES`] of stack.
+/// Plain threads, not a rayon pool: Typst renders in parallel on rayon, and a rayon worker that
+/// waits for that work runs other queued jobs of its own pool on its stack meanwhile, so renders
+/// nested in renders until the stack overflowed (64 queued PDFs did, in an unoptimised build).
+/// The threads end when the pipeline, and with it the queue's sender, is dropped.
+///
+/// [`OPERATION_STACK_BYTES`]: crate::OPERATION_STACK_BYTES
+struct Workers {
+    queue: mpsc::Sender<Job>,
+    threads: usize,
+}
+
+impl Workers {
+    /// `jobs` threads (0: one per core).
+    fn start(jobs: usize) -> Result<Workers> {
+        let threads = match jobs {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n,
+        };
+        let (queue, jobs_in) = mpsc::channel::<Job>();
+        let jobs_in = Arc::new(std::sync::Mutex::new(jobs_in));
+        for i in 0..threads {
+            let jobs_in = Arc::clone(&jobs_in);
+            let next = move || jobs_in.lock().ok().and_then(|q| q.recv().ok());
+            std::thread::Builder::new()
+                .name(format!("origo-batch-{i}"))
+                .stack_size(crate::OPERATION_STACK_BYTES)
+                .spawn(move || {
+                    while let Some(job) = next() {
+                        job();
+                    }
+                })
+                .map_err(|e| {
+                    Error::new(
+                        &codes::INTERNAL_ERROR,
+                        "",
+                        format!("无法启动 {threads} 个线程：{e}"),
+                        format!("cannot start {threads} threads: {e}"),
+                    )
+                })?;
+        }
+        Ok(Workers { queue, threads })
+    }
+
+    /// Queues `job`; runs it here should every thread be gone (never while the pipeline lives).
+    fn run(&self, job: Job) {
+        if let Err(mpsc::SendError(job)) = self.queue.send(job) {
+            job();
+        }
     }
 }
 

@@ -134,14 +134,21 @@ fn render_batch_writes_one_file_per_request() {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
     let asean: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap();
-    let request = |number: Option<&str>| {
+    let request = |number: Option<&str>, format: &str| {
         let mut certificate = asean.clone();
         if let Some(n) = number {
             certificate["certificate_no"] = n.into();
         }
-        serde_json::json!({ "certificate": certificate, "format": "svg" }).to_string()
+        serde_json::json!({ "certificate": certificate, "format": format }).to_string()
     };
-    let lines = [request(Some("E26/001")), "{\"certificate\": ".to_string(), request(None), request(Some("E26/001"))];
+    // The PDF is drawn on a batch thread too: its export recurses deeper than a default thread
+    // stack holds in an unoptimised build (`OPERATION_STACK_BYTES`).
+    let lines = [
+        request(Some("E26/001"), "svg"),
+        "{\"certificate\": ".to_string(),
+        request(None, "svg"),
+        request(Some("E26/001"), "pdf"),
+    ];
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("render-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let input = tmp.with_extension("jsonl");
@@ -153,15 +160,44 @@ fn render_batch_writes_one_file_per_request() {
     let answers: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let files: Vec<&str> = answers.iter().filter_map(|a| a["file"].as_str()).collect();
-    assert_eq!(files, ["E26_001.svg", "line-3.svg", "E26_001-4.svg"]);
+    assert_eq!(files, ["E26_001.svg", "line-3.svg", "E26_001.pdf"]);
     assert_eq!(answers[1]["error"]["code"], "invalid_json");
     let mut written: Vec<String> =
         std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     written.sort();
-    assert_eq!(written, ["E26_001-4.svg", "E26_001.svg", "line-3.svg"], "no temporary file is left");
+    assert_eq!(written, ["E26_001.pdf", "E26_001.svg", "line-3.svg"], "no temporary file is left");
     let svg = std::fs::read(out_dir.join("line-3.svg")).unwrap();
     assert_eq!(answers[2]["bytes"], svg.len());
     assert!(String::from_utf8_lossy(&out.stderr).contains("4 lines: 3 rendered, 1 unreadable"));
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::remove_file(input).unwrap();
+}
+
+/// A long batch of PDFs: each renders on a batch thread while Typst runs its own parallel work.
+/// On a rayon pool the waiting thread ran other queued renders on its stack, nesting them until
+/// the stack overflowed and the process aborted (at 64 lines, in this unoptimised build).
+#[cfg(feature = "render")]
+#[test]
+fn a_long_pdf_batch_renders_every_line() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
+    let asean: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap();
+    let lines: Vec<String> = (0..80)
+        .map(|i| {
+            let mut certificate = asean.clone();
+            certificate["certificate_no"] = format!("E26{i:04}").into();
+            serde_json::json!({ "certificate": certificate, "format": "pdf" }).to_string()
+        })
+        .collect();
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pdfs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let input = tmp.with_extension("jsonl");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out_dir = tmp.join("out");
+    let out =
+        origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 80);
     std::fs::remove_dir_all(&tmp).unwrap();
     std::fs::remove_file(input).unwrap();
 }
