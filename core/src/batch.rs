@@ -191,7 +191,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// nested in renders until the stack overflowed (64 queued PDFs did, in an unoptimised build).
 /// The threads end when the pipeline, and with it the queue's sender, is dropped.
 ///
-/// [`OPERATION_STACK_BYTES`]: crate::OPERATION_STACK_BYTES
+/// [`OPERATION_STACK_BYTES`]: crate::api::OPERATION_STACK_BYTES
 struct Workers {
     queue: mpsc::Sender<Job>,
     threads: usize,
@@ -211,7 +211,7 @@ impl Workers {
             let next = move || jobs_in.lock().ok().and_then(|q| q.recv().ok());
             std::thread::Builder::new()
                 .name(format!("origo-batch-{i}"))
-                .stack_size(crate::OPERATION_STACK_BYTES)
+                .stack_size(crate::api::OPERATION_STACK_BYTES)
                 .spawn(move || {
                     while let Some(job) = next() {
                         job();

@@ -37,9 +37,3 @@ pub use model::{Certificate, Product};
 pub use refusal::Refusal;
 pub use rulebook::calendar;
 pub use rulebook::Rulebook;
-
-/// The stack a thread that runs operations needs: rendering (Typst's layout and PDF export)
-/// recurses deeper than the 2 MiB a spawned thread gets by default, which an unoptimised build
-/// overflows on a one-page certificate. Hosts running operations on their own threads give them
-/// this much; origo's batch threads and the service's threads have it.
-pub const OPERATION_STACK_BYTES: usize = 16 * 1024 * 1024;

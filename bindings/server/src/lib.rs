@@ -131,7 +131,7 @@ pub fn run(addr: SocketAddr, rulebook: Rulebook, config: Config) -> Result<(), E
     let _ = tracing_subscriber::fmt().json().with_writer(std::io::stderr).with_target(false).try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .thread_stack_size(origo::OPERATION_STACK_BYTES)
+        .thread_stack_size(origo::api::OPERATION_STACK_BYTES)
         .build()
         .map_err(|e| unavailable(&addr, &format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {

@@ -134,6 +134,12 @@ fn run_json<O: Operation>(request: &str, rulebook: &Rulebook) -> Result<String> 
     answer(&O::run(request, rulebook)?)
 }
 
+/// The stack of a thread that runs operations. Rendering recurses deeply (Typst's layout and PDF
+/// export), so origo's batch threads and the service's threads get this much rather than the
+/// 2 MiB a spawned thread gets by default; hosts running operations on threads of their own
+/// should give them as much.
+pub const OPERATION_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Every operation, in alphabetical order of name.
 pub const OPERATIONS: &[Entry] = &[
     Entry::of::<add_workdays::AddWorkdays>(),
