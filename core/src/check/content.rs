@@ -139,8 +139,10 @@ fn description(cx: &Context<'_>, item: &GoodsItem, at: &Path, clean: &mut Cleane
     let typed = clean.text(typed, at.key("description"));
     let upper = typed.to_uppercase();
     let says_bulk = upper.contains(&bulk.value.to_uppercase());
-    let says_count =
-        item.package_count.is_some_and(|n| upper.split(|c: char| !c.is_ascii_digit()).any(|w| w == n.to_string()));
+    let says_count = item.package_count.is_some_and(|n| {
+        let n = n.to_string();
+        upper.split(|c: char| !c.is_ascii_digit()).any(|w| w == n)
+    });
     let contradicts = match item.packaging {
         PackagingMode::TotalPackaging => says_bulk || says_count,
         PackagingMode::InBulk => !says_bulk,
@@ -241,7 +243,9 @@ fn gross_weight(
         return None;
     }
     let unit = cx.rulebook.print_texts(cx.agreement).map_or("", |t| t.weight_unit.value.as_str());
-    Some(format!("{} {unit}", g.normalize()).trim_end().to_string())
+    let mut text = format!("{} {unit}", g.normalize());
+    text.truncate(text.trim_end().len());
+    Some(text)
 }
 
 fn exporter(cx: &Context<'_>, clean: &mut Cleaner, out: &mut Outcome) -> String {

@@ -170,7 +170,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
         io.criterion = d.criterion.clone();
         io.criterion_status = Some(d.criterion_status);
         io.show_fob = show_fob;
-        io.manufacture_country = d.manufacture_country.clone();
+        io.manufacture_country = d.manufacture_country;
         io.rvc = d.rvc;
         out.derived.origin.push(io);
     }

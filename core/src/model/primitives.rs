@@ -39,23 +39,27 @@ pub(crate) fn deserialize_parsed<'de, D: Deserializer<'de>, T>(
 macro_rules! code_newtype {
     ($(#[$doc:meta])* $name:ident, $len:literal, $what_zh:literal, $what:literal, $pattern:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+        // Held inline, not as a `String`: a certificate carries dozens of codes, and each would
+        // otherwise be an allocation of its own.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
         #[schemars(transparent)]
-        pub struct $name(#[schemars(regex(pattern = $pattern))] String);
+        pub struct $name(#[schemars(with = "String", regex(pattern = $pattern))] [u8; $len]);
 
         impl $name {
             /// Reads a code, accepting lowercase and surrounding spaces; anything else is refused.
             pub fn parse(s: &str) -> Result<Self, Message> {
-                let t = s.trim().to_ascii_uppercase();
-                if t.len() == $len && t.bytes().all(|b| b.is_ascii_uppercase()) {
-                    Ok($name(t))
-                } else {
-                    Err(Message::new(format!(concat!("`{}` 不是 ", $what_zh), s), format!(concat!("`{}` is not ", $what), s)))
+                match <[u8; $len]>::try_from(s.trim().as_bytes()) {
+                    Ok(mut code) if code.iter().all(u8::is_ascii_alphabetic) => {
+                        code.make_ascii_uppercase();
+                        Ok($name(code))
+                    }
+                    _ => Err(Message::new(format!(concat!("`{}` 不是 ", $what_zh), s), format!(concat!("`{}` is not ", $what), s))),
                 }
             }
             /// The code, uppercase.
             pub fn as_str(&self) -> &str {
-                &self.0
+                // Always ASCII letters (see `parse`).
+                std::str::from_utf8(&self.0).unwrap_or_default()
             }
         }
 
@@ -65,9 +69,21 @@ macro_rules! code_newtype {
             }
         }
 
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.as_str()).finish()
             }
         }
     };
@@ -85,7 +101,7 @@ code_newtype!(
 impl Country {
     /// China, the issuing country.
     pub fn china() -> Self {
-        Country("CN".to_string())
+        Country(*b"CN")
     }
 }
 

@@ -914,5 +914,5 @@ pub fn compare(p: &Product, destination: &Country, rb: &Rulebook) -> Result<Comp
         ))
     });
     let originating = decisions.iter().filter(|d| d.originating).map(|d| d.agreement.clone()).collect();
-    Ok(Comparison { destination: destination.clone(), originating, decisions })
+    Ok(Comparison { destination: *destination, originating, decisions })
 }

@@ -377,7 +377,7 @@ fn invoice_text(cert: &Certificate, texts: &PrintTexts) -> String {
 
 /// Sum of the items' FOB values when they share one currency.
 fn fob_total(cert: &Certificate) -> Option<String> {
-    let first = cert.goods.first()?.fob_value.as_ref()?.currency.clone();
+    let first = cert.goods.first()?.fob_value.as_ref()?.currency;
     let mut sum = Decimal::ZERO;
     for g in &cert.goods {
         let m = g.fob_value.as_ref().filter(|m| m.currency == first)?;
