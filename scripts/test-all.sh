@@ -30,6 +30,8 @@ trap report EXIT
 stage "rust: fmt + clippy"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet --features origo-wasm/render -- -D warnings
+# The smallest command (no renderer, no service, no Excel) builds too.
+cargo clippy -p origo-cli --no-default-features --all-targets --quiet -- -D warnings
 
 stage "rust: tests"
 cargo test --workspace --exclude origo-python --quiet

@@ -295,6 +295,7 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
 /// A file name from a certificate number: ASCII letters, digits, `-` and `_` kept, anything else
 /// (a path separator, a dot, a space, a control character) replaced by `_`, at most 100
 /// characters; `line-N` when the certificate has no number or nothing of it is left.
+#[cfg(feature = "render")]
 fn file_stem(number: Option<&str>, line: usize) -> String {
     let stem: String = number
         .unwrap_or_default()
@@ -310,7 +311,7 @@ fn file_stem(number: Option<&str>, line: usize) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "render"))]
 mod tests {
     use super::*;
 

@@ -10,9 +10,9 @@ mod input;
 mod text;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use input::read_text;
 #[cfg(feature = "render")]
-use input::{read_bytes, write_atomically};
+use input::read_bytes;
+use input::{read_text, write_atomically};
 use origo::api::{self, Operation};
 use origo::{codes, Error, Rulebook};
 use serde::de::DeserializeOwned;

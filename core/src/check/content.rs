@@ -115,14 +115,16 @@ fn description(cx: &Context<'_>, item: &GoodsItem, at: &Path, clean: &mut Cleane
     let name = clean.text(&item.name, at.key("name"));
     let kind = item.package_kind.as_deref().map(|k| clean.text(k, at.key("package_kind")));
     let bulk = &cx.rulebook.content().texts.in_bulk;
-    // The standard fill, and whether it lacks the packages it needs.
-    let (fill, lacks_packages) = match item.packaging {
-        PackagingMode::TotalPackaging => (name.clone(), false),
-        PackagingMode::InBulk => (format!("{name} {}", bulk.value), false),
-        PackagingMode::Standard => match (item.package_count, &kind) {
-            (Some(n), Some(k)) if !k.trim().is_empty() => (format!("{n} {k} {name}"), false),
-            _ => (name.clone(), true),
-        },
+    let packages = match (item.package_count, &kind) {
+        (Some(n), Some(k)) if !k.trim().is_empty() => Some((n, k)),
+        _ => None,
+    };
+    let lacks_packages = matches!(item.packaging, PackagingMode::Standard) && packages.is_none();
+    // The standard fill, written only where it is used: most items are described as typed.
+    let fill = || match (item.packaging, packages) {
+        (PackagingMode::InBulk, _) => format!("{name} {}", bulk.value),
+        (PackagingMode::Standard, Some((n, k))) => format!("{n} {k} {name}"),
+        _ => name.clone(),
     };
     let Some(typed) = &item.description else {
         if lacks_packages {
@@ -134,7 +136,7 @@ fn description(cx: &Context<'_>, item: &GoodsItem, at: &Path, clean: &mut Cleane
                 "with neither total packaging nor in bulk ticked, the standard fill needs the number and kind of packages",
             ));
         }
-        return fill;
+        return fill();
     };
     let typed = clean.text(typed, at.key("description"));
     let upper = typed.to_uppercase();
@@ -149,6 +151,7 @@ fn description(cx: &Context<'_>, item: &GoodsItem, at: &Path, clean: &mut Cleane
         PackagingMode::Standard => says_bulk || (item.package_count.is_some() && !says_count),
     };
     if contradicts {
+        let fill = fill();
         out.push(Finding::new(
             &DESCRIPTION_CONTRADICTS_PACKAGING,
             at.key("description"),
