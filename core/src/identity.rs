@@ -377,8 +377,9 @@ pub struct AccountDecision {
 /// so the same name on another phone is not refused; no source says names are unique system-wide.
 pub fn check_account(rules: &LifecycleRules, req: &AccountRequest) -> AccountDecision {
     let a = &req.account;
-    let on_phone = req.existing.iter().filter(|e| e.phone.trim() == a.phone.trim()).count();
-    let taken = req.existing.iter().any(|e| e.phone.trim() == a.phone.trim() && e.name == a.name);
+    let phone = a.phone.trim();
+    let on_phone: Vec<&Account> = req.existing.iter().filter(|e| e.phone.trim() == phone).collect();
+    let taken = on_phone.iter().any(|e| e.name == a.name);
     let verdict = account_rules(rules, &a.name).and_then(|()| mobile_rules(rules, &a.phone)).and_then(|()| {
         if !taken {
             return Ok(());
@@ -391,8 +392,8 @@ pub fn check_account(rules: &LifecycleRules, req: &AccountRequest) -> AccountDec
         ))
     });
     match verdict {
-        Ok(()) => AccountDecision { allowed: true, accounts_on_phone: on_phone + 1, refusal: None },
-        Err(r) => AccountDecision { allowed: false, accounts_on_phone: on_phone, refusal: Some(r) },
+        Ok(()) => AccountDecision { allowed: true, accounts_on_phone: on_phone.len() + 1, refusal: None },
+        Err(r) => AccountDecision { allowed: false, accounts_on_phone: on_phone.len(), refusal: Some(r) },
     }
 }
 
