@@ -378,8 +378,11 @@ pub struct AccountDecision {
 pub fn check_account(rules: &LifecycleRules, req: &AccountRequest) -> AccountDecision {
     let a = &req.account;
     let phone = a.phone.trim();
-    let on_phone: Vec<&Account> = req.existing.iter().filter(|e| e.phone.trim() == phone).collect();
-    let taken = on_phone.iter().any(|e| e.name == a.name);
+    let (on_phone, taken) = req
+        .existing
+        .iter()
+        .filter(|e| e.phone.trim() == phone)
+        .fold((0, false), |(count, taken), e| (count + 1, taken || e.name == a.name));
     let verdict = account_rules(rules, &a.name).and_then(|()| mobile_rules(rules, &a.phone)).and_then(|()| {
         if !taken {
             return Ok(());
@@ -392,8 +395,8 @@ pub fn check_account(rules: &LifecycleRules, req: &AccountRequest) -> AccountDec
         ))
     });
     match verdict {
-        Ok(()) => AccountDecision { allowed: true, accounts_on_phone: on_phone.len() + 1, refusal: None },
-        Err(r) => AccountDecision { allowed: false, accounts_on_phone: on_phone.len(), refusal: Some(r) },
+        Ok(()) => AccountDecision { allowed: true, accounts_on_phone: on_phone + 1, refusal: None },
+        Err(r) => AccountDecision { allowed: false, accounts_on_phone: on_phone, refusal: Some(r) },
     }
 }
 

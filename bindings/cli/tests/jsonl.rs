@@ -126,14 +126,56 @@ fn a_closed_stdout_ends_the_batch_quietly() {
     std::fs::remove_file(path).unwrap();
 }
 
+/// The ASEAN example certificate (Form E), to be varied by the render batches.
+#[cfg(feature = "render")]
+fn asean() -> serde_json::Value {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
+    serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap()
+}
+
+/// A render batch run in a scratch directory of its own, removed afterwards.
+#[cfg(feature = "render")]
+struct RenderBatch {
+    dir: PathBuf,
+    input: PathBuf,
+}
+
+#[cfg(feature = "render")]
+impl RenderBatch {
+    /// Writes `lines` as the JSONL input of a batch called `name`.
+    fn new(name: &str, lines: &[String]) -> Self {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let input = dir.with_extension("jsonl");
+        std::fs::write(&input, lines.join("\n")).unwrap();
+        RenderBatch { dir, input }
+    }
+
+    fn out_dir(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    /// `origo render --jsonl` over the input into `out_dir()`, with `jobs` threads.
+    fn run(&self, jobs: &str) -> Output {
+        let (input, out_dir) = (self.input.to_str().unwrap(), self.out_dir());
+        origo(&["render", "--jsonl", input, "--out-dir", out_dir.to_str().unwrap(), "--jobs", jobs])
+    }
+}
+
+#[cfg(feature = "render")]
+impl Drop for RenderBatch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.input);
+    }
+}
+
 /// `render --jsonl`: one file per request, named from the certificate number, errors in place,
 /// and no temporary file left behind.
 #[cfg(feature = "render")]
 #[test]
 fn render_batch_writes_one_file_per_request() {
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
-    let asean: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap();
+    let asean = asean();
     let request = |number: Option<&str>, format: &str| {
         let mut certificate = asean.clone();
         if let Some(n) = number {
@@ -143,34 +185,31 @@ fn render_batch_writes_one_file_per_request() {
     };
     // The PDF is drawn on a batch thread too: its export recurses deeper than a default thread
     // stack holds in an unoptimised build (`OPERATION_STACK_BYTES`).
-    let lines = [
-        request(Some("E26/001"), "svg"),
-        "{\"certificate\": ".to_string(),
-        request(None, "svg"),
-        request(Some("E26/001"), "pdf"),
-    ];
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("render-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let input = tmp.with_extension("jsonl");
-    std::fs::write(&input, lines.join("\n")).unwrap();
-    let out_dir = tmp.join("out");
-    let out =
-        origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);
+    let batch = RenderBatch::new(
+        "render",
+        &[
+            request(Some("E26/001"), "svg"),
+            "{\"certificate\": ".to_string(),
+            request(None, "svg"),
+            request(Some("E26/001"), "pdf"),
+        ],
+    );
+    let out = batch.run("2");
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let answers: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let files: Vec<&str> = answers.iter().filter_map(|a| a["file"].as_str()).collect();
     assert_eq!(files, ["E26_001.svg", "line-3.svg", "E26_001.pdf"]);
     assert_eq!(answers[1]["error"]["code"], "invalid_json");
-    let mut written: Vec<String> =
-        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut written: Vec<String> = std::fs::read_dir(batch.out_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     written.sort();
     assert_eq!(written, ["E26_001.pdf", "E26_001.svg", "line-3.svg"], "no temporary file is left");
-    let svg = std::fs::read(out_dir.join("line-3.svg")).unwrap();
+    let svg = std::fs::read(batch.out_dir().join("line-3.svg")).unwrap();
     assert_eq!(answers[2]["bytes"], svg.len());
     assert!(String::from_utf8_lossy(&out.stderr).contains("4 lines: 3 rendered, 1 unreadable"));
-    std::fs::remove_dir_all(&tmp).unwrap();
-    std::fs::remove_file(input).unwrap();
 }
 
 /// A long batch of PDFs: each renders on a batch thread while Typst runs its own parallel work.
@@ -179,9 +218,7 @@ fn render_batch_writes_one_file_per_request() {
 #[cfg(feature = "render")]
 #[test]
 fn a_long_pdf_batch_renders_every_line() {
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
-    let asean: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap();
+    let asean = asean();
     let lines: Vec<String> = (0..80)
         .map(|i| {
             let mut certificate = asean.clone();
@@ -189,15 +226,8 @@ fn a_long_pdf_batch_renders_every_line() {
             serde_json::json!({ "certificate": certificate, "format": "pdf" }).to_string()
         })
         .collect();
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pdfs-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let input = tmp.with_extension("jsonl");
-    std::fs::write(&input, lines.join("\n")).unwrap();
-    let out_dir = tmp.join("out");
-    let out =
-        origo(&["render", "--jsonl", input.to_str().unwrap(), "--out-dir", out_dir.to_str().unwrap(), "--jobs", "1"]);
+    let batch = RenderBatch::new("pdfs", &lines);
+    let out = batch.run("1");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 80);
-    std::fs::remove_dir_all(&tmp).unwrap();
-    std::fs::remove_file(input).unwrap();
+    assert_eq!(std::fs::read_dir(batch.out_dir()).unwrap().count(), 80);
 }

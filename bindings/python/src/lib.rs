@@ -163,6 +163,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(typed::run, m)?)?;
     m.add_function(wrap_pyfunction!(typed::run_many, m)?)?;
     m.add_class::<typed::Answers>()?;
+    m.add_class::<typed::Derived>()?;
     m.add("OPERATIONS", origo::api::OPERATIONS.iter().map(|op| op.name).collect::<Vec<_>>())?;
     Ok(())
 }

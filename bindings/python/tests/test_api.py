@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
 import inspect
 import json
@@ -48,6 +49,18 @@ def test_check_returns_a_typed_report(cert: Certificate) -> None:
     assert report.derived["item_count"] == 2
     assert sum(g.count for g in report.groups) == len(report.findings)
     assert Report.from_dict(report.to_dict()) == report
+
+
+def test_derived_values_are_built_on_first_read_and_equal_the_json_answer(cert: Certificate) -> None:
+    report = origo.check(cert, today=datetime.date(2026, 3, 5))
+    assert not isinstance(report._derived, dict), "handed over unconverted"
+    answer = json.loads(origo._native.call("check", json.dumps({"certificate": cert, "today": "2026-03-05"})))
+    assert report.derived == answer["derived"]
+    assert report.derived is report.derived, "built once"
+    assert report == origo.check(cert, today=datetime.date(2026, 3, 5))
+    assert "item_count" in repr(report)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.ok = False
 
 
 def test_findings_are_typed(cert: Certificate) -> None:

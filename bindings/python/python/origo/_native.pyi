@@ -1,7 +1,7 @@
 from os import PathLike
 from typing import Any, Callable, Iterable, Optional, Union, final
 
-__all__ = ["OPERATIONS", "Answers", "Rulebook", "call", "call_many", "render", "run", "run_many"]
+__all__ = ["OPERATIONS", "Answers", "Derived", "Rulebook", "call", "call_many", "render", "run", "run_many"]
 
 OPERATIONS: list[str]
 
@@ -18,6 +18,10 @@ class Rulebook:
 class Answers:
     def __iter__(self) -> Answers: ...
     def __next__(self) -> Any: ...
+
+@final
+class Derived:
+    def to_python(self) -> dict[str, Any]: ...
 
 def call(op: str, request: str, rulebook: Optional[Rulebook] = None) -> str: ...
 def call_many(

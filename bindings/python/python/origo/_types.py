@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from enum import Enum
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Tuple, Union
+
+from . import _native
 
 
 class Severity(str, Enum):
@@ -82,17 +84,71 @@ class FindingGroup:
         }
 
 
-@dataclass(frozen=True)
 class Report:
-    """The answer of `check`: findings plus the values the library derived."""
+    """The answer of `check`: findings plus the values the library derived.
+
+    Immutable. `derived` is built on first read: the native check hands it over as Rust data, so
+    a host that reads only `ok` and the findings never pays for its few hundred Python objects.
+    """
+
+    __slots__ = ("ok", "agreement", "rulebook_version", "findings", "groups", "_derived")
 
     ok: bool
     agreement: str
     rulebook_version: str
     findings: Tuple[Finding, ...]
-    derived: Dict[str, Any] = field(default_factory=dict)
-    groups: Tuple[FindingGroup, ...] = ()
+    groups: Tuple[FindingGroup, ...]
     """The findings for people to scan: one per code and severity, errors first."""
+    _derived: Union[Dict[str, Any], _native.Derived]
+
+    def __init__(
+        self,
+        ok: bool,
+        agreement: str,
+        rulebook_version: str,
+        findings: Tuple[Finding, ...],
+        derived: Union[Dict[str, Any], _native.Derived, None] = None,
+        groups: Tuple[FindingGroup, ...] = (),
+    ) -> None:
+        for name, value in (
+            ("ok", ok),
+            ("agreement", agreement),
+            ("rulebook_version", rulebook_version),
+            ("findings", findings),
+            ("groups", groups),
+            ("_derived", {} if derived is None else derived),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    @property
+    def derived(self) -> Dict[str, Any]:
+        """Values the library derived, in the JSON contract's shape."""
+        derived = self._derived
+        if isinstance(derived, dict):
+            return derived
+        built = derived.to_python()
+        object.__setattr__(self, "_derived", built)
+        return built
+
+    def _fields(self) -> Tuple[Any, ...]:
+        return (self.ok, self.agreement, self.rulebook_version, self.findings, self.derived, self.groups)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable `derived`, as the dataclass it was
+
+    def __repr__(self) -> str:
+        names = ("ok", "agreement", "rulebook_version", "findings", "derived", "groups")
+        return f"Report({', '.join(f'{n}={v!r}' for n, v in zip(names, self._fields()))})"
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> Report:
@@ -101,7 +157,7 @@ class Report:
             agreement=d["agreement"],
             rulebook_version=d["rulebook_version"],
             findings=tuple(Finding.from_dict(f) for f in d["findings"]),
-            derived=d.get("derived", {}),
+            derived=d.get("derived"),
             groups=tuple(FindingGroup.from_dict(g) for g in d.get("groups", ())),
         )
 
