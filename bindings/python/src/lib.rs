@@ -7,6 +7,7 @@
 //! objects. Each entry point releases the GIL while the core works and catches panics, so a bug
 //! in origo surfaces as `OrigoError(code="internal_error")`.
 
+mod objects;
 mod typed;
 
 use pyo3::prelude::*;

@@ -8,7 +8,7 @@
 //! the code, path and message the JSON layer gives. JSON text (`str` or `bytes`) is read by the
 //! JSON layer as it is.
 
-use crate::{guarded, origo_error, rulebook_or_builtin, Rulebook};
+use crate::{guarded, objects, origo_error, rulebook_or_builtin, Rulebook};
 use origo::api::check::{Check, CheckRequest};
 use origo::api::determine_origin::{DetermineOrigin, DetermineRequest};
 use origo::api::render::{Render, RenderRequest};
@@ -18,7 +18,7 @@ use origo::rulebook::Limits;
 use origo::{codes, Error};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use std::sync::Mutex;
 
 /// The operations served here.
@@ -76,65 +76,14 @@ fn read(op: Op, request: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>, limits: &
             )),
         };
     }
-    if !within_bounds(request, limits) {
-        return Ok(Request::Text(encode.call1((request,))?.extract()?));
-    }
     let typed = match op {
-        Op::Check => pythonize::depythonize(request).map(|r| Request::Check(Box::new(r))),
-        Op::DetermineOrigin => pythonize::depythonize(request).map(|r| Request::DetermineOrigin(Box::new(r))),
-        Op::Render => pythonize::depythonize(request).map(|r| Request::Render(Box::new(r))),
+        Op::Check => objects::read(request, limits).map(|r| Request::Check(Box::new(r))),
+        Op::DetermineOrigin => objects::read(request, limits).map(|r| Request::DetermineOrigin(Box::new(r))),
+        Op::Render => objects::read(request, limits).map(|r| Request::Render(Box::new(r))),
     };
     match typed {
         Ok(typed) => Ok(typed),
         Err(_) => Ok(Request::Text(encode.call1((request,))?.extract()?)),
-    }
-}
-
-/// Whether a request held as Python objects certainly keeps the rulebook's input bounds: depth,
-/// list entries, string characters, and its JSON text's size counted from above (every character
-/// as an escape). Conservative like the core's byte scan: "no" sends the request to the JSON
-/// layer, which decides and gives the error its code and path.
-fn within_bounds(request: &Bound<'_, PyAny>, limits: &Limits) -> bool {
-    let mut size = 0usize;
-    let (max_list, strings_bounded) = origo::json::bounds_under("", limits);
-    fits(request, 0, max_list, strings_bounded, limits, &mut size) && size <= limits.max_input_bytes
-}
-
-fn fits(
-    value: &Bound<'_, PyAny>,
-    depth: usize,
-    max_list: usize,
-    strings_bounded: bool,
-    limits: &Limits,
-    size: &mut usize,
-) -> bool {
-    /// The longest JSON text of one character: `\u00XX`.
-    const ESCAPED: usize = 6;
-    if depth > limits.max_depth || *size > limits.max_input_bytes {
-        return false;
-    }
-    if let Ok(text) = value.cast::<PyString>() {
-        let Ok(chars) = text.len() else { return false };
-        *size = size.saturating_add(chars.saturating_mul(ESCAPED) + 2);
-        !strings_bounded || chars <= limits.max_string_chars
-    } else if let Ok(map) = value.cast::<PyDict>() {
-        *size = size.saturating_add(2);
-        map.iter().all(|(key, child)| {
-            let Ok(key) = key.cast::<PyString>() else { return false };
-            let Ok(key) = key.to_cow() else { return false };
-            *size = size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
-            let (max_list, strings_bounded) = origo::json::bounds_under(&key, limits);
-            fits(&child, depth + 1, max_list, strings_bounded, limits, size)
-        })
-    } else if let Ok(list) = value.cast::<PyList>() {
-        *size = size.saturating_add(2 + list.len());
-        list.len() <= max_list
-            && list.iter().all(|item| fits(&item, depth + 1, max_list, strings_bounded, limits, size))
-    } else {
-        // None, a bool, a number: at most a few dozen characters. Anything else fails the
-        // typed reading and goes to the JSON layer anyway.
-        *size = size.saturating_add(40);
-        true
     }
 }
 

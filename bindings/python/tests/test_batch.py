@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
+import random
 import threading
+from decimal import Decimal
 from typing import Any, Dict, Iterator, List, Optional, Tuple, cast
 
 import pytest
@@ -62,6 +65,54 @@ def test_errors_of_a_dict_have_the_json_layers_code_and_path(cert: Dict[str, Any
         with pytest.raises(OrigoError) as text_error:
             origo.check(json.dumps(certificate))
         assert text_error.value.to_dict() == e.value.to_dict()
+
+
+def outcome(check: Any) -> Any:
+    """What a check answered: the report, or the error it raised, as JSON-shaped data."""
+    try:
+        return ("report", check().to_dict())
+    except OrigoError as e:
+        return ("error", e.to_dict())
+
+
+def test_a_dict_is_read_exactly_as_strictly_as_its_json_text(cert: Dict[str, Any]) -> None:
+    """The dict reader takes no liberty the JSON text would not (`True` is not the number 1, a
+    number is not a string): each of a few hundred certificates, every value somewhere replaced by
+    one of another kind, gives the dict and its JSON text the same report or the same error."""
+    cert["goods"] = cert["goods"] * 3
+    kinds: List[Any] = [
+        True, False, None, 0, 1, -1, 2**70, 1.5, 1.0, float("nan"), "", "1", "2026-03-05", "x" * 600,
+        [], [1], ("a", "b"), {}, {"a": 1}, {1: "a"}, Decimal("1.50"), datetime.date(2026, 3, 5),
+    ]
+    rng = random.Random(19)
+
+    def places(value: Any, path: Tuple[Any, ...] = ()) -> Iterator[Tuple[Any, ...]]:
+        yield path
+        children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, child in children:
+            yield from places(child, (*path, key))
+
+    every = list(places(cert))[1:]
+    accepted = 0
+    for _ in range(400):
+        broken = copy.deepcopy(cert)
+        *parent_path, last = rng.choice(every)
+        parent = broken
+        for key in parent_path:
+            parent = parent[key]
+        if isinstance(parent, dict) and rng.random() < 0.1:
+            del parent[last]
+        else:
+            parent[last] = copy.deepcopy(rng.choice(kinds))
+        from_dict = outcome(lambda: origo.check(cast(Any, broken), today="2026-03-05"))
+        text = outcome(lambda: origo.check(origo._encode(broken), today="2026-03-05"))
+        assert from_dict == text, (parent_path, last, parent.get(last) if isinstance(parent, dict) else parent[last])
+        accepted += from_dict[0] == "report"
+    assert 0 < accepted < 400, "both kinds of outcome were compared"
+    item = {**cert, "goods": [{**cert["goods"][0], "item_no": True}]}
+    with pytest.raises(OrigoError) as e:
+        origo.check(cast(Any, item))
+    assert (e.value.code, e.value.path) == ("invalid_type", "certificate.goods[0].item_no")
 
 
 def test_a_dict_past_the_bounds_is_refused_as_its_text_is(cert: Dict[str, Any]) -> None:

@@ -1,0 +1,375 @@
+//! Python objects read straight into a typed request, exactly as their JSON text would be read.
+//!
+//! A serde deserializer over JSON-shaped objects (`dict` with `str` keys, `list`, `tuple`, `str`,
+//! `int`, `float`, `bool`, `None`) that proves the rulebook's input bounds in the same walk. It
+//! takes no liberty the JSON text would not: `True` is not the number 1, `1` is not a truth value,
+//! a number is not a string. Anything else (a `Decimal`, a `date`, a value out of bounds, a value of
+//! the wrong type) is [`Refused`] without a message: the caller then encodes the objects as JSON
+//! text for the core's reader, which accepts or gives the error its code, path and message.
+
+use origo::rulebook::Limits;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+
+/// The objects cannot be read directly; the JSON layer decides.
+#[derive(Debug)]
+pub(crate) struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("read through the JSON layer instead")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl de::Error for Refused {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Refused
+    }
+}
+
+impl From<PyErr> for Refused {
+    fn from(_: PyErr) -> Self {
+        Refused
+    }
+}
+
+type Result<T> = std::result::Result<T, Refused>;
+
+/// Reads `object` as `T` within `limits`, or refuses.
+pub(crate) fn read<T: DeserializeOwned>(object: &Bound<'_, PyAny>, limits: &Limits) -> Result<T> {
+    let (max_list, strings_bounded) = origo::json::bounds_under("", limits);
+    let mut size = 0;
+    let value =
+        T::deserialize(Objects { object, at: Place { depth: 0, max_list, strings_bounded }, limits, size: &mut size })?;
+    if size > limits.max_input_bytes {
+        return Err(Refused);
+    }
+    Ok(value)
+}
+
+/// Where a value sits, as far as the bounds are concerned.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    depth: usize,
+    /// The most entries a list here may hold.
+    max_list: usize,
+    /// Whether a string here is held to the character bound (whole-file fields are not).
+    strings_bounded: bool,
+}
+
+impl Place {
+    /// The place of the value under `key` in a map here.
+    fn under_key(self, key: &str, limits: &Limits) -> Place {
+        let (max_list, strings_bounded) = origo::json::bounds_under(key, limits);
+        Place { depth: self.depth + 1, max_list, strings_bounded }
+    }
+
+    /// The place of an entry of a list here.
+    fn in_list(self) -> Place {
+        Place { depth: self.depth + 1, ..self }
+    }
+}
+
+/// The longest JSON text of one character: `\u00XX`. The input size is counted from above.
+const ESCAPED: usize = 6;
+
+/// Counts one string toward the input size and checks its characters.
+fn string_fits(text: &Bound<'_, PyString>, at: Place, limits: &Limits, size: &mut usize) -> bool {
+    let Ok(chars) = text.len() else { return false };
+    *size = size.saturating_add(chars.saturating_mul(ESCAPED) + 2);
+    !at.strings_bounded || chars <= limits.max_string_chars
+}
+
+fn fits(value: &Bound<'_, PyAny>, at: Place, limits: &Limits, size: &mut usize) -> bool {
+    if at.depth > limits.max_depth || *size > limits.max_input_bytes {
+        return false;
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        string_fits(text, at, limits, size)
+    } else if let Ok(map) = value.cast::<PyDict>() {
+        *size = size.saturating_add(2);
+        map.iter().all(|(key, child)| {
+            let Ok(key) = key.cast::<PyString>() else { return false };
+            let Ok(key) = key.to_cow() else { return false };
+            *size = size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
+            fits(&child, at.under_key(&key, limits), limits, size)
+        })
+    } else if let Ok(list) = value.cast::<PyList>() {
+        *size = size.saturating_add(2 + list.len());
+        list.len() <= at.max_list && list.iter().all(|item| fits(&item, at.in_list(), limits, size))
+    } else {
+        // None, a bool, a number: at most a few dozen characters. Anything else fails the
+        // typed reading and goes to the JSON layer anyway.
+        *size = size.saturating_add(40);
+        true
+    }
+}
+
+/// One Python value being read, with its place and the running input size.
+struct Objects<'a, 'py> {
+    object: &'a Bound<'py, PyAny>,
+    at: Place,
+    limits: &'a Limits,
+    size: &'a mut usize,
+}
+
+impl<'a, 'py> Objects<'a, 'py> {
+    /// Entered: the depth and the size so far are within the bounds.
+    fn entered(&mut self, chars: usize) -> Result<()> {
+        *self.size = self.size.saturating_add(chars);
+        if self.at.depth > self.limits.max_depth || *self.size > self.limits.max_input_bytes {
+            return Err(Refused);
+        }
+        Ok(())
+    }
+
+    fn string(&mut self) -> Result<&'a Bound<'py, PyString>> {
+        let text = self.object.cast::<PyString>().map_err(|_| Refused)?;
+        if self.at.depth > self.limits.max_depth || !string_fits(text, self.at, self.limits, self.size) {
+            return Err(Refused);
+        }
+        Ok(text)
+    }
+
+    fn number<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        self.entered(40)?;
+        let object = self.object;
+        if object.is_instance_of::<PyBool>() {
+            Err(Refused)
+        } else if object.is_instance_of::<PyInt>() {
+            match object.extract::<u64>() {
+                Ok(n) => visitor.visit_u64(n),
+                Err(_) => visitor.visit_i64(object.extract::<i64>()?),
+            }
+        } else if let Ok(x) = object.cast::<PyFloat>() {
+            let x = x.value();
+            // JSON has no NaN or infinity; `json.dumps` would write them, and the reader refuse them.
+            if x.is_finite() {
+                visitor.visit_f64(x)
+            } else {
+                Err(Refused)
+            }
+        } else {
+            Err(Refused)
+        }
+    }
+
+    fn sequence<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let items = if let Ok(list) = self.object.cast::<PyList>() {
+            list.clone()
+        } else if let Ok(tuple) = self.object.cast::<PyTuple>() {
+            tuple.to_list()
+        } else {
+            return Err(Refused);
+        };
+        self.entered(2 + items.len())?;
+        if items.len() > self.at.max_list {
+            return Err(Refused);
+        }
+        let mut entries = Entries { items, next: 0, at: self.at.in_list(), limits: self.limits, size: self.size };
+        let value = visitor.visit_seq(&mut entries)?;
+        if entries.next < entries.items.len() {
+            return Err(Refused);
+        }
+        Ok(value)
+    }
+
+    fn map<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let map = self.object.cast::<PyDict>().map_err(|_| Refused)?;
+        self.entered(2)?;
+        let mut fields = Fields { entries: map.iter(), value: None, at: self.at, limits: self.limits, size: self.size };
+        visitor.visit_map(&mut fields)
+    }
+}
+
+/// The entries of a list or tuple.
+struct Entries<'a, 'py> {
+    items: Bound<'py, PyList>,
+    next: usize,
+    at: Place,
+    limits: &'a Limits,
+    size: &'a mut usize,
+}
+
+impl<'de> de::SeqAccess<'de> for &mut Entries<'_, '_> {
+    type Error = Refused;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let Ok(item) = self.items.get_item(self.next) else { return Ok(None) };
+        self.next += 1;
+        seed.deserialize(Objects { object: &item, at: self.at, limits: self.limits, size: self.size }).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len() - self.next)
+    }
+}
+
+/// The fields of a dict: string keys only, as in JSON.
+struct Fields<'a, 'py> {
+    entries: pyo3::types::iter::BoundDictIterator<'py>,
+    /// The value of the key just read, with its place.
+    value: Option<(Bound<'py, PyAny>, Place)>,
+    at: Place,
+    limits: &'a Limits,
+    size: &'a mut usize,
+}
+
+impl<'de> de::MapAccess<'de> for &mut Fields<'_, '_> {
+    type Error = Refused;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
+        let key = key.cast_into::<PyString>().map_err(|_| Refused)?;
+        let key = key.to_cow()?;
+        *self.size = self.size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
+        self.value = Some((value, self.at.under_key(&key, self.limits)));
+        seed.deserialize(key.as_ref().into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let (object, at) = self.value.take().ok_or(Refused)?;
+        seed.deserialize(Objects { object: &object, at, limits: self.limits, size: self.size })
+    }
+}
+
+macro_rules! numbers {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.number(visitor)
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for Objects<'_, '_> {
+    type Error = Refused;
+
+    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let object = self.object;
+        if object.is_none() {
+            self.entered(40)?;
+            visitor.visit_unit()
+        } else if let Ok(flag) = object.cast::<PyBool>() {
+            self.entered(40)?;
+            visitor.visit_bool(flag.is_true())
+        } else if object.is_instance_of::<PyString>() {
+            self.deserialize_str(visitor)
+        } else if object.is_instance_of::<PyDict>() {
+            self.map(visitor)
+        } else if object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>() {
+            self.sequence(visitor)
+        } else {
+            self.number(visitor)
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let flag = self.object.cast::<PyBool>().map_err(|_| Refused)?.is_true();
+        self.entered(40)?;
+        visitor.visit_bool(flag)
+    }
+
+    numbers!(
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64
+    );
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        visitor.visit_str(&self.string()?.to_cow()?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    /// JSON has no bytes.
+    fn deserialize_bytes<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+        Err(Refused)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, _: V) -> Result<V::Value> {
+        Err(Refused)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        if self.object.is_none() {
+            self.entered(40)?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        if !self.object.is_none() {
+            return Err(Refused);
+        }
+        self.entered(40)?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, visitor: V) -> Result<V::Value> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.map(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.map(visitor)
+    }
+
+    /// A unit variant, written as its name. A variant with data (`{"name": value}`) is left to the
+    /// JSON layer: the contract's requests have none.
+    fn deserialize_enum<V: Visitor<'de>>(
+        mut self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let name = self.string()?.to_cow()?;
+        visitor.visit_enum(name.as_ref().into_deserializer())
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    /// A value the type ignores is not read, but its JSON text would still count toward the bounds.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if !fits(self.object, self.at, self.limits, self.size) {
+            return Err(Refused);
+        }
+        visitor.visit_unit()
+    }
+}
