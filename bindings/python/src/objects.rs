@@ -41,10 +41,10 @@ type Result<T> = std::result::Result<T, Refused>;
 /// Reads `object` as `T` within `limits`, or refuses.
 pub(crate) fn read<T: DeserializeOwned>(object: &Bound<'_, PyAny>, limits: &Limits) -> Result<T> {
     let (max_list, strings_bounded) = origo::json::bounds_under("", limits);
-    let mut size = 0;
-    let value =
-        T::deserialize(Objects { object, at: Place { depth: 0, max_list, strings_bounded }, limits, size: &mut size })?;
-    if size > limits.max_input_bytes {
+    let mut budget = Budget { limits, size: 0 };
+    let at = Place { depth: 0, max_list, strings_bounded };
+    let value = T::deserialize(Objects { object, at, budget: &mut budget })?;
+    if budget.size > limits.max_input_bytes {
         return Err(Refused);
     }
     Ok(value)
@@ -76,62 +76,81 @@ impl Place {
 /// The longest JSON text of one character: `\u00XX`. The input size is counted from above.
 const ESCAPED: usize = 6;
 
-/// Counts one string toward the input size and checks its characters.
-fn string_fits(text: &Bound<'_, PyString>, at: Place, limits: &Limits, size: &mut usize) -> bool {
-    let Ok(chars) = text.len() else { return false };
-    *size = size.saturating_add(chars.saturating_mul(ESCAPED) + 2);
-    !at.strings_bounded || chars <= limits.max_string_chars
+/// The bounds, and the size of the request's JSON text so far, counted from above.
+struct Budget<'l> {
+    limits: &'l Limits,
+    size: usize,
 }
 
-fn fits(value: &Bound<'_, PyAny>, at: Place, limits: &Limits, size: &mut usize) -> bool {
-    if at.depth > limits.max_depth || *size > limits.max_input_bytes {
-        return false;
+impl Budget<'_> {
+    /// Counts `chars` of text at `at`: whether the depth and the size so far keep the bounds.
+    fn count(&mut self, at: Place, chars: usize) -> bool {
+        self.size = self.size.saturating_add(chars);
+        at.depth <= self.limits.max_depth && self.size <= self.limits.max_input_bytes
     }
-    if let Ok(text) = value.cast::<PyString>() {
-        string_fits(text, at, limits, size)
-    } else if let Ok(map) = value.cast::<PyDict>() {
-        *size = size.saturating_add(2);
-        map.iter().all(|(key, child)| {
-            let Ok(key) = key.cast::<PyString>() else { return false };
-            let Ok(key) = key.to_cow() else { return false };
-            *size = size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
-            fits(&child, at.under_key(&key, limits), limits, size)
-        })
-    } else if let Ok(list) = value.cast::<PyList>() {
-        *size = size.saturating_add(2 + list.len());
-        list.len() <= at.max_list && list.iter().all(|item| fits(&item, at.in_list(), limits, size))
-    } else {
-        // None, a bool, a number: at most a few dozen characters. Anything else fails the
-        // typed reading and goes to the JSON layer anyway.
-        *size = size.saturating_add(40);
-        true
+
+    /// Counts a string at `at`: whether it keeps the bounds, its characters included.
+    fn string(&mut self, text: &Bound<'_, PyString>, at: Place) -> bool {
+        let Ok(chars) = text.len() else { return false };
+        self.count(at, chars.saturating_mul(ESCAPED) + 2)
+            && (!at.strings_bounded || chars <= self.limits.max_string_chars)
+    }
+
+    /// Counts an object key with its quotes, colon and comma.
+    fn key(&mut self, key: &str) {
+        self.size = self.size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
+    }
+
+    /// Counts a whole value without reading it: whether it keeps the bounds.
+    fn fits(&mut self, value: &Bound<'_, PyAny>, at: Place) -> bool {
+        if let Ok(text) = value.cast::<PyString>() {
+            self.string(text, at)
+        } else if let Ok(map) = value.cast::<PyDict>() {
+            self.count(at, 2)
+                && map.iter().all(|(key, child)| {
+                    let Ok(key) = key.cast::<PyString>() else { return false };
+                    let Ok(key) = key.to_cow() else { return false };
+                    self.key(&key);
+                    self.fits(&child, at.under_key(&key, self.limits))
+                })
+        } else if let Ok(list) = value.cast::<PyList>() {
+            self.count(at, 2 + list.len())
+                && list.len() <= at.max_list
+                && list.iter().all(|item| self.fits(&item, at.in_list()))
+        } else if let Ok(tuple) = value.cast::<PyTuple>() {
+            self.fits(&tuple.to_list().into_any(), at)
+        } else {
+            // None, a bool, a number: at most a few dozen characters. Anything else is refused
+            // by the reading, or by `json.dumps`.
+            self.count(at, 40)
+        }
     }
 }
 
-/// One Python value being read, with its place and the running input size.
-struct Objects<'a, 'py> {
-    object: &'a Bound<'py, PyAny>,
+/// One Python value being read, with its place.
+struct Objects<'b, 'l, 'py> {
+    object: &'b Bound<'py, PyAny>,
     at: Place,
-    limits: &'a Limits,
-    size: &'a mut usize,
+    budget: &'b mut Budget<'l>,
 }
 
-impl<'a, 'py> Objects<'a, 'py> {
-    /// Entered: the depth and the size so far are within the bounds.
+impl<'b, 'py> Objects<'b, '_, 'py> {
+    /// Counts `chars` of text for this value, or refuses it past the bounds.
     fn entered(&mut self, chars: usize) -> Result<()> {
-        *self.size = self.size.saturating_add(chars);
-        if self.at.depth > self.limits.max_depth || *self.size > self.limits.max_input_bytes {
-            return Err(Refused);
+        if self.budget.count(self.at, chars) {
+            Ok(())
+        } else {
+            Err(Refused)
         }
-        Ok(())
     }
 
-    fn string(&mut self) -> Result<&'a Bound<'py, PyString>> {
+    fn string(&mut self) -> Result<&'b Bound<'py, PyString>> {
         let text = self.object.cast::<PyString>().map_err(|_| Refused)?;
-        if self.at.depth > self.limits.max_depth || !string_fits(text, self.at, self.limits, self.size) {
-            return Err(Refused);
+        if self.budget.string(text, self.at) {
+            Ok(text)
+        } else {
+            Err(Refused)
         }
-        Ok(text)
     }
 
     fn number<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
@@ -169,7 +188,7 @@ impl<'a, 'py> Objects<'a, 'py> {
         if items.len() > self.at.max_list {
             return Err(Refused);
         }
-        let mut entries = Entries { items, next: 0, at: self.at.in_list(), limits: self.limits, size: self.size };
+        let mut entries = Entries { items, next: 0, at: self.at.in_list(), budget: self.budget };
         let value = visitor.visit_seq(&mut entries)?;
         if entries.next < entries.items.len() {
             return Err(Refused);
@@ -180,27 +199,25 @@ impl<'a, 'py> Objects<'a, 'py> {
     fn map<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
         let map = self.object.cast::<PyDict>().map_err(|_| Refused)?;
         self.entered(2)?;
-        let mut fields = Fields { entries: map.iter(), value: None, at: self.at, limits: self.limits, size: self.size };
-        visitor.visit_map(&mut fields)
+        visitor.visit_map(&mut Fields { entries: map.iter(), value: None, at: self.at, budget: self.budget })
     }
 }
 
 /// The entries of a list or tuple.
-struct Entries<'a, 'py> {
+struct Entries<'b, 'l, 'py> {
     items: Bound<'py, PyList>,
     next: usize,
     at: Place,
-    limits: &'a Limits,
-    size: &'a mut usize,
+    budget: &'b mut Budget<'l>,
 }
 
-impl<'de> de::SeqAccess<'de> for &mut Entries<'_, '_> {
+impl<'de> de::SeqAccess<'de> for &mut Entries<'_, '_, '_> {
     type Error = Refused;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         let Ok(item) = self.items.get_item(self.next) else { return Ok(None) };
         self.next += 1;
-        seed.deserialize(Objects { object: &item, at: self.at, limits: self.limits, size: self.size }).map(Some)
+        seed.deserialize(Objects { object: &item, at: self.at, budget: self.budget }).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -209,30 +226,29 @@ impl<'de> de::SeqAccess<'de> for &mut Entries<'_, '_> {
 }
 
 /// The fields of a dict: string keys only, as in JSON.
-struct Fields<'a, 'py> {
+struct Fields<'b, 'l, 'py> {
     entries: pyo3::types::iter::BoundDictIterator<'py>,
     /// The value of the key just read, with its place.
     value: Option<(Bound<'py, PyAny>, Place)>,
     at: Place,
-    limits: &'a Limits,
-    size: &'a mut usize,
+    budget: &'b mut Budget<'l>,
 }
 
-impl<'de> de::MapAccess<'de> for &mut Fields<'_, '_> {
+impl<'de> de::MapAccess<'de> for &mut Fields<'_, '_, '_> {
     type Error = Refused;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         let Some((key, value)) = self.entries.next() else { return Ok(None) };
         let key = key.cast_into::<PyString>().map_err(|_| Refused)?;
         let key = key.to_cow()?;
-        *self.size = self.size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
-        self.value = Some((value, self.at.under_key(&key, self.limits)));
+        self.budget.key(&key);
+        self.value = Some((value, self.at.under_key(&key, self.budget.limits)));
         seed.deserialize(key.as_ref().into_deserializer()).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         let (object, at) = self.value.take().ok_or(Refused)?;
-        seed.deserialize(Objects { object: &object, at, limits: self.limits, size: self.size })
+        seed.deserialize(Objects { object: &object, at, budget: self.budget })
     }
 }
 
@@ -244,7 +260,7 @@ macro_rules! numbers {
     )*};
 }
 
-impl<'de> de::Deserializer<'de> for Objects<'_, '_> {
+impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
     type Error = Refused;
 
     fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
@@ -367,7 +383,7 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_> {
 
     /// A value the type ignores is not read, but its JSON text would still count toward the bounds.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if !fits(self.object, self.at, self.limits, self.size) {
+        if !self.budget.fits(self.object, self.at) {
             return Err(Refused);
         }
         visitor.visit_unit()
