@@ -277,8 +277,9 @@ def check(
 ) -> Report:
     """Checks a certificate (a dict, or its JSON text); `today` enables the date rules (no clock is read).
 
-    A dict is read straight into the typed certificate and the report comes back as Python
-    objects, with no JSON text in between.
+    A dict is read straight into the typed certificate, as strictly as its JSON text would be, and
+    the report comes back with no JSON text in between; its `derived` values become Python objects
+    when first read.
     """
     request = _with_certificate(certificate, today=_day(today))
     return Report.from_dict(_native.run("check", request, _encode, rulebook))
