@@ -9,7 +9,6 @@ use crate::refusal::Refusal;
 use crate::rulebook::{Rulebook, Transition, Workflow};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 
 crate::finding::codes! {
     CODES;
@@ -265,14 +264,10 @@ pub fn table(wf: &Workflow) -> Vec<WorkflowRow> {
 
 /// The table as aligned text, one line per cell.
 pub fn table_text(wf: &Workflow) -> String {
-    let mut out = format!("# {} ({}): state × action × role → new state, or the refusal code\n", wf.name, wf.title_en);
-    for r in table(wf) {
-        let outcome = match (&r.to, &r.refusal) {
-            (Some(to), _) => format!("-> {to}"),
-            (None, Some(code)) => format!("refused {code}"),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "{:<26} {:<26} {:<26} {outcome}", r.state, r.action, r.role);
-    }
-    out
+    let header = format!("# {} ({}): state × action × role → new state, or the refusal code", wf.name, wf.title_en);
+    let rows = table(wf);
+    let cells = rows
+        .iter()
+        .map(|r| ([r.state.as_str(), r.action.as_str(), r.role.as_str()], r.to.as_deref(), r.refusal.as_deref()));
+    super::aligned_table(&header, [26, 26, 26], cells)
 }

@@ -750,14 +750,30 @@ pub fn table(rules: &LifecycleRules) -> Vec<TableRow> {
 
 /// The transition table as aligned text, one line per cell.
 pub fn table_text(rules: &LifecycleRules) -> String {
-    let mut out = String::from("# state × action × role → new state, or the refusal code\n");
-    for r in table(rules) {
-        let outcome = match (&r.to, &r.refusal) {
-            (Some(to), _) => format!("-> {}", to.as_str()),
+    let rows = table(rules);
+    let cells = rows.iter().map(|r| {
+        let cell = [r.state.as_str(), r.action.as_str(), r.role.as_str()];
+        (cell, r.to.map(State::as_str), r.refusal.as_deref())
+    });
+    aligned_table("# state × action × role → new state, or the refusal code", [15, 22, 14], cells)
+}
+
+/// A state × action × role table as text: `header`, then one line per cell, its three names
+/// padded to `widths`, and the new state (`-> to`) or the refusal code (`refused code`).
+fn aligned_table<'a>(
+    header: &str,
+    widths: [usize; 3],
+    cells: impl Iterator<Item = ([&'a str; 3], Option<&'a str>, Option<&'a str>)>,
+) -> String {
+    let mut out = format!("{header}\n");
+    let [ws, wa, wr] = widths;
+    for ([state, action, role], to, refusal) in cells {
+        let outcome = match (to, refusal) {
+            (Some(to), _) => format!("-> {to}"),
             (None, Some(code)) => format!("refused {code}"),
             (None, None) => String::new(),
         };
-        let _ = writeln!(out, "{:<15} {:<22} {:<14} {outcome}", r.state.as_str(), r.action.as_str(), r.role.as_str());
+        let _ = writeln!(out, "{state:<ws$} {action:<wa$} {role:<wr$} {outcome}");
     }
     out
 }
