@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import inspect
 import json
+import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -61,6 +62,9 @@ def test_derived_values_are_built_on_first_read_and_equal_the_json_answer(cert: 
     assert "item_count" in repr(report)
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.ok = False
+    fresh = origo.check(cert, today=datetime.date(2026, 3, 5))
+    assert pickle.loads(pickle.dumps(fresh)) == report, "pickled with its derived values, as a dataclass was"
+    assert copy.deepcopy(fresh) == report and copy.copy(fresh) == report
 
 
 def test_findings_are_typed(cert: Certificate) -> None:

@@ -146,6 +146,10 @@ class Report:
 
     __hash__ = None  # type: ignore[assignment]  # mutable `derived`, as the dataclass it was
 
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        """Pickled and copied with the derived values built: the native handle stays in its process."""
+        return (Report, self._fields())
+
     def __repr__(self) -> str:
         names = ("ok", "agreement", "rulebook_version", "findings", "derived", "groups")
         return f"Report({', '.join(f'{n}={v!r}' for n, v in zip(names, self._fields()))})"
