@@ -3,9 +3,10 @@
 //! A serde deserializer over JSON-shaped objects (`dict` with `str` keys, `list`, `tuple`, `str`,
 //! `int`, `float`, `bool`, `None`) that proves the rulebook's input bounds in the same walk. It
 //! takes no liberty the JSON text would not: `True` is not the number 1, `1` is not a truth value,
-//! a number is not a string. Anything else (a `Decimal`, a `date`, a value out of bounds, a value of
-//! the wrong type) is [`Refused`] without a message: the caller then encodes the objects as JSON
-//! text for the core's reader, which accepts or gives the error its code, path and message.
+//! a number is not a string. Anything else (a `Decimal`, a `date`, a subclass of `dict`, `list` or
+//! `tuple`, whose own methods `json.dumps` would call, a value out of bounds, a value of the wrong
+//! type) is [`Refused`] without a message: the caller then encodes the objects as compact JSON text
+//! for the core's reader, which accepts or gives the error its code, path and message.
 
 use origo::rulebook::Limits;
 use pyo3::prelude::*;
@@ -73,8 +74,13 @@ impl Place {
     }
 }
 
-/// The longest JSON text of one character: `\u00XX`. The input size is counted from above.
+/// The longest JSON text of one character: `\u00XX`. The input size is counted from above: no
+/// compact JSON text of the objects (as the caller encodes them) is longer than the count.
 const ESCAPED: usize = 6;
+
+/// The longest JSON text of a number, a truth value or `null` the reader takes: an `i64` or `u64`
+/// has at most 20 characters, a float's shortest form at most 24.
+const SCALAR: usize = 40;
 
 /// The bounds, and the size of the request's JSON text so far, counted from above.
 struct Budget<'l> {
@@ -101,11 +107,11 @@ impl Budget<'_> {
         self.size = self.size.saturating_add(key.len().saturating_mul(ESCAPED) + 4);
     }
 
-    /// Counts a whole value without reading it: whether it keeps the bounds.
+    /// Counts a whole value without reading it: whether it is JSON-shaped and keeps the bounds.
     fn fits(&mut self, value: &Bound<'_, PyAny>, at: Place) -> bool {
         if let Ok(text) = value.cast::<PyString>() {
             self.string(text, at)
-        } else if let Ok(map) = value.cast::<PyDict>() {
+        } else if let Ok(map) = value.cast_exact::<PyDict>() {
             self.count(at, 2)
                 && map.iter().all(|(key, child)| {
                     let Ok(key) = key.cast::<PyString>() else { return false };
@@ -113,17 +119,29 @@ impl Budget<'_> {
                     self.key(&key);
                     self.fits(&child, at.under_key(&key, self.limits))
                 })
-        } else if let Ok(list) = value.cast::<PyList>() {
+        } else if let Ok(list) = value.cast_exact::<PyList>() {
             self.count(at, 2 + list.len())
                 && list.len() <= at.max_list
                 && list.iter().all(|item| self.fits(&item, at.in_list()))
-        } else if let Ok(tuple) = value.cast::<PyTuple>() {
+        } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
             self.fits(&tuple.to_list().into_any(), at)
         } else {
-            // None, a bool, a number: at most a few dozen characters. Anything else is refused
-            // by the reading, or by `json.dumps`.
-            self.count(at, 40)
+            scalar(value) && self.count(at, SCALAR)
         }
+    }
+}
+
+/// Whether `value` is `None`, a truth value, an integer of at most 64 bits or a finite float: the
+/// JSON scalars the reader takes.
+fn scalar(value: &Bound<'_, PyAny>) -> bool {
+    if value.is_none() || value.is_instance_of::<PyBool>() {
+        true
+    } else if value.is_instance_of::<PyInt>() {
+        value.extract::<u64>().is_ok() || value.extract::<i64>().is_ok()
+    } else if let Ok(x) = value.cast::<PyFloat>() {
+        x.value().is_finite()
+    } else {
+        false
     }
 }
 
@@ -154,7 +172,7 @@ impl<'b, 'py> Objects<'b, '_, 'py> {
     }
 
     fn number<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
-        self.entered(40)?;
+        self.entered(SCALAR)?;
         let object = self.object;
         if object.is_instance_of::<PyBool>() {
             Err(Refused)
@@ -177,9 +195,9 @@ impl<'b, 'py> Objects<'b, '_, 'py> {
     }
 
     fn sequence<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
-        let items = if let Ok(list) = self.object.cast::<PyList>() {
+        let items = if let Ok(list) = self.object.cast_exact::<PyList>() {
             list.clone()
-        } else if let Ok(tuple) = self.object.cast::<PyTuple>() {
+        } else if let Ok(tuple) = self.object.cast_exact::<PyTuple>() {
             tuple.to_list()
         } else {
             return Err(Refused);
@@ -197,7 +215,7 @@ impl<'b, 'py> Objects<'b, '_, 'py> {
     }
 
     fn map<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
-        let map = self.object.cast::<PyDict>().map_err(|_| Refused)?;
+        let map = self.object.cast_exact::<PyDict>().map_err(|_| Refused)?;
         self.entered(2)?;
         visitor.visit_map(&mut Fields { entries: map.iter(), value: None, at: self.at, budget: self.budget })
     }
@@ -266,16 +284,16 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
     fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
         let object = self.object;
         if object.is_none() {
-            self.entered(40)?;
+            self.entered(SCALAR)?;
             visitor.visit_unit()
         } else if let Ok(flag) = object.cast::<PyBool>() {
-            self.entered(40)?;
+            self.entered(SCALAR)?;
             visitor.visit_bool(flag.is_true())
         } else if object.is_instance_of::<PyString>() {
             self.deserialize_str(visitor)
-        } else if object.is_instance_of::<PyDict>() {
+        } else if object.is_exact_instance_of::<PyDict>() {
             self.map(visitor)
-        } else if object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>() {
+        } else if object.is_exact_instance_of::<PyList>() || object.is_exact_instance_of::<PyTuple>() {
             self.sequence(visitor)
         } else {
             self.number(visitor)
@@ -284,7 +302,7 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
 
     fn deserialize_bool<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
         let flag = self.object.cast::<PyBool>().map_err(|_| Refused)?.is_true();
-        self.entered(40)?;
+        self.entered(SCALAR)?;
         visitor.visit_bool(flag)
     }
 
@@ -317,7 +335,7 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
 
     fn deserialize_option<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
         if self.object.is_none() {
-            self.entered(40)?;
+            self.entered(SCALAR)?;
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -328,7 +346,7 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
         if !self.object.is_none() {
             return Err(Refused);
         }
-        self.entered(40)?;
+        self.entered(SCALAR)?;
         visitor.visit_unit()
     }
 

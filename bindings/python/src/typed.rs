@@ -60,20 +60,12 @@ enum Output {
 /// Reads one Python request (with the GIL): typed from a dict, or JSON text.
 fn read(op: Op, request: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>, limits: &Limits) -> PyResult<Request> {
     if let Ok(text) = request.cast::<PyString>() {
-        return Ok(Request::Text(text.to_cow()?.into_owned()));
+        return text_of(text).map(Request::Text);
     }
     if let Ok(bytes) = request.cast::<PyBytes>() {
         return match std::str::from_utf8(bytes.as_bytes()) {
             Ok(text) => Ok(Request::Text(text.to_string())),
-            Err(e) => Err(origo_error(
-                request.py(),
-                &Error::new(
-                    &codes::INPUT_UNREADABLE,
-                    "",
-                    format!("请求不是 UTF-8 文本：{e}"),
-                    format!("the request is not UTF-8 text: {e}"),
-                ),
-            )),
+            Err(e) => Err(unreadable_text(request.py(), &e.to_string())),
         };
     }
     let typed = match op {
@@ -83,8 +75,25 @@ fn read(op: Op, request: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>, limits: &
     };
     match typed {
         Ok(typed) => Ok(typed),
-        Err(_) => Ok(Request::Text(encode.call1((request,))?.extract()?)),
+        Err(_) => text_of(encode.call1((request,))?.cast::<PyString>()?).map(Request::Text),
     }
+}
+
+/// The request's text, or `OrigoError(input_unreadable)` for a string with a lone surrogate,
+/// which has no UTF-8 form.
+fn text_of(text: &Bound<'_, PyString>) -> PyResult<String> {
+    text.to_cow().map(std::borrow::Cow::into_owned).map_err(|e| unreadable_text(text.py(), &e.to_string()))
+}
+
+/// The error of a request that is not text the core can read.
+fn unreadable_text(py: Python<'_>, why: &str) -> PyErr {
+    let e = Error::new(
+        &codes::INPUT_UNREADABLE,
+        "",
+        format!("请求不是 UTF-8 文本：{why}"),
+        format!("the request is not UTF-8 text: {why}"),
+    );
+    origo_error(py, &e)
 }
 
 /// Runs one request (without the GIL).
@@ -254,10 +263,15 @@ impl Answers {
     }
 }
 
-/// The core's error for an `OrigoError` raised while encoding a request (its code, path, message).
+/// The core's error for an `OrigoError` raised while reading a request: encoding it, or taking its
+/// text (its code, path, message).
 fn unreadable(py: Python<'_>, e: &PyErr) -> Error {
     let value = e.value(py);
     let text = |name: &str| value.getattr(name).and_then(|v| v.extract::<String>()).unwrap_or_default();
-    let code = if text("code") == codes::INVALID_TYPE.code { &codes::INVALID_TYPE } else { &codes::INVALID_VALUE };
+    let raised = text("code");
+    let code = [&codes::INVALID_TYPE, &codes::INPUT_UNREADABLE]
+        .into_iter()
+        .find(|c| c.code == raised)
+        .unwrap_or(&codes::INVALID_VALUE);
     Error::new(code, text("path"), text("message_zh"), text("message_en"))
 }

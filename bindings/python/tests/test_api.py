@@ -9,6 +9,7 @@ import inspect
 import json
 import pickle
 import re
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -65,6 +66,10 @@ def test_derived_values_are_built_on_first_read_and_equal_the_json_answer(cert: 
     fresh = origo.check(cert, today=datetime.date(2026, 3, 5))
     assert pickle.loads(pickle.dumps(fresh)) == report, "pickled with its derived values, as a dataclass was"
     assert copy.deepcopy(fresh) == report and copy.copy(fresh) == report
+    assert weakref.ref(report)() is report
+    match report:
+        case Report(ok, agreement):
+            assert (ok, agreement) == (True, "non_preferential")
 
 
 def test_findings_are_typed(cert: Certificate) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime
 import json
@@ -113,6 +114,37 @@ def test_a_dict_is_read_exactly_as_strictly_as_its_json_text(cert: Dict[str, Any
     with pytest.raises(OrigoError) as e:
         origo.check(cast(Any, item))
     assert (e.value.code, e.value.path) == ("invalid_type", "certificate.goods[0].item_no")
+
+
+def test_a_dict_near_the_size_bound_is_counted_as_its_compact_text(cert: Dict[str, Any]) -> None:
+    """Empty strings and lists leave no slack in the count: the dict reader bounds the size of the
+    compact text, and the objects it refuses are encoded compactly, so both ways agree."""
+    product = {**load("products/kettle.json"), "processing": [""] * 1000, "minimal_operations": [""] * 1000}
+    big = {**cert, "products": [product] * 600}
+    assert len(origo._encode({"certificate": big})) < 4 * 1024 * 1024 < len(json.dumps({"certificate": big}))
+    assert outcome(lambda: origo.check(cast(Any, big))) == outcome(lambda: origo.check(origo._encode(big)))
+
+
+def test_text_without_a_utf8_form_is_an_origo_error_of_its_request_alone(cert: Dict[str, Any]) -> None:
+    with pytest.raises(OrigoError) as e:
+        origo.check("\ud800")
+    assert e.value.code == "input_unreadable"
+    with pytest.raises(OrigoError) as e:
+        origo.check(cast(Any, {**cert, "remarks": "\ud800"}))
+    assert e.value.code == "input_unreadable"
+    answers = list(origo.check_many(cast(Any, ["\ud800", json.dumps(cert)]), 1))
+    assert isinstance(answers[0], OrigoError) and answers[0].code == "input_unreadable"
+    assert isinstance(answers[1], Report)
+
+
+def test_subclasses_of_dict_and_list_are_read_as_json_dumps_reads_them(cert: Dict[str, Any]) -> None:
+    class Items(dict):  # type: ignore[type-arg]
+        def items(self) -> Any:
+            return [(k, v) for k, v in super().items() if k != "remarks"]
+
+    expected = origo.check(cast(Any, cert))
+    assert origo.check(cast(Any, collections.OrderedDict(cert))) == expected
+    assert origo.check(cast(Any, Items({**cert, "remarks": 1}))) == expected, "json.dumps calls items()"
 
 
 def test_a_dict_past_the_bounds_is_refused_as_its_text_is(cert: Dict[str, Any]) -> None:

@@ -139,7 +139,8 @@ def _default(value: Any) -> Any:
 
 def _encode(request: Mapping[str, Any]) -> str:
     try:
-        return _json.dumps(request, default=_default, ensure_ascii=False, allow_nan=False)
+        # Compact: the native reader of dicts counts the input size for compact text.
+        return _json.dumps(request, default=_default, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except TypeError as e:
         raise OrigoError("invalid_type", "", f"无法转换为 JSON：{e}", f"cannot convert to JSON: {e}") from e
     except ValueError as e:

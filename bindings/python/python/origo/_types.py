@@ -91,7 +91,8 @@ class Report:
     a host that reads only `ok` and the findings never pays for its few hundred Python objects.
     """
 
-    __slots__ = ("ok", "agreement", "rulebook_version", "findings", "groups", "_derived")
+    __slots__ = ("ok", "agreement", "rulebook_version", "findings", "groups", "_derived", "__weakref__")
+    __match_args__ = ("ok", "agreement", "rulebook_version", "findings", "derived", "groups")
 
     ok: bool
     agreement: str
@@ -148,11 +149,11 @@ class Report:
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         """Pickled and copied with the derived values built: the native handle stays in its process."""
-        return (Report, self._fields())
+        return (type(self), self._fields())
 
     def __repr__(self) -> str:
-        names = ("ok", "agreement", "rulebook_version", "findings", "derived", "groups")
-        return f"Report({', '.join(f'{n}={v!r}' for n, v in zip(names, self._fields()))})"
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self.__match_args__, self._fields()))
+        return f"{type(self).__name__}({fields})"
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> Report:
