@@ -126,22 +126,39 @@ impl Budget<'_> {
         } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
             self.fits(&tuple.to_list().into_any(), at)
         } else {
-            scalar(value) && self.count(at, SCALAR)
+            Scalar::of(value).is_some() && self.count(at, SCALAR)
         }
     }
 }
 
-/// Whether `value` is `None`, a truth value, an integer of at most 64 bits or a finite float: the
-/// JSON scalars the reader takes.
-fn scalar(value: &Bound<'_, PyAny>) -> bool {
-    if value.is_none() || value.is_instance_of::<PyBool>() {
-        true
-    } else if value.is_instance_of::<PyInt>() {
-        value.extract::<u64>().is_ok() || value.extract::<i64>().is_ok()
-    } else if let Ok(x) = value.cast::<PyFloat>() {
-        x.value().is_finite()
-    } else {
-        false
+/// The JSON scalars the reader takes: `None`, a truth value, an integer of at most 64 bits, a
+/// finite float (JSON has no NaN or infinity; `json.dumps` would write them, and the reader refuse
+/// them).
+// A float is handed to the typed read untouched, as the JSON reader would: no arithmetic.
+#[allow(clippy::disallowed_types)]
+enum Scalar {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+}
+
+impl Scalar {
+    /// `value` as a JSON scalar, if it is one.
+    fn of(value: &Bound<'_, PyAny>) -> Option<Scalar> {
+        if value.is_none() {
+            Some(Scalar::Null)
+        } else if let Ok(flag) = value.cast::<PyBool>() {
+            Some(Scalar::Bool(flag.is_true()))
+        } else if value.is_instance_of::<PyInt>() {
+            value.extract().map(Scalar::U64).or_else(|_| value.extract().map(Scalar::I64)).ok()
+        } else if let Ok(x) = value.cast::<PyFloat>() {
+            let x = x.value();
+            x.is_finite().then_some(Scalar::F64(x))
+        } else {
+            None
+        }
     }
 }
 
@@ -171,26 +188,17 @@ impl<'b, 'py> Objects<'b, '_, 'py> {
         }
     }
 
-    fn number<'de, V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+    /// Visits this value as a JSON scalar; where a number is asked for, `null` and truth values
+    /// are refused, as the JSON reader refuses them.
+    fn scalar<'de, V: Visitor<'de>>(mut self, visitor: V, number: bool) -> Result<V::Value> {
         self.entered(SCALAR)?;
-        let object = self.object;
-        if object.is_instance_of::<PyBool>() {
-            Err(Refused)
-        } else if object.is_instance_of::<PyInt>() {
-            match object.extract::<u64>() {
-                Ok(n) => visitor.visit_u64(n),
-                Err(_) => visitor.visit_i64(object.extract::<i64>()?),
-            }
-        } else if let Ok(x) = object.cast::<PyFloat>() {
-            let x = x.value();
-            // JSON has no NaN or infinity; `json.dumps` would write them, and the reader refuse them.
-            if x.is_finite() {
-                visitor.visit_f64(x)
-            } else {
-                Err(Refused)
-            }
-        } else {
-            Err(Refused)
+        match Scalar::of(self.object) {
+            Some(Scalar::Null) if !number => visitor.visit_unit(),
+            Some(Scalar::Bool(flag)) if !number => visitor.visit_bool(flag),
+            Some(Scalar::U64(n)) => visitor.visit_u64(n),
+            Some(Scalar::I64(n)) => visitor.visit_i64(n),
+            Some(Scalar::F64(x)) => visitor.visit_f64(x),
+            _ => Err(Refused),
         }
     }
 
@@ -273,7 +281,7 @@ impl<'de> de::MapAccess<'de> for &mut Fields<'_, '_, '_> {
 macro_rules! numbers {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            self.number(visitor)
+            self.scalar(visitor, true)
         }
     )*};
 }
@@ -281,22 +289,16 @@ macro_rules! numbers {
 impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
     type Error = Refused;
 
-    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let object = self.object;
-        if object.is_none() {
-            self.entered(SCALAR)?;
-            visitor.visit_unit()
-        } else if let Ok(flag) = object.cast::<PyBool>() {
-            self.entered(SCALAR)?;
-            visitor.visit_bool(flag.is_true())
-        } else if object.is_instance_of::<PyString>() {
+        if object.is_instance_of::<PyString>() {
             self.deserialize_str(visitor)
         } else if object.is_exact_instance_of::<PyDict>() {
             self.map(visitor)
         } else if object.is_exact_instance_of::<PyList>() || object.is_exact_instance_of::<PyTuple>() {
             self.sequence(visitor)
         } else {
-            self.number(visitor)
+            self.scalar(visitor, false)
         }
     }
 

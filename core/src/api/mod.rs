@@ -224,7 +224,7 @@ pub fn envelope(outcome: Result<String>) -> String {
 
 /// The answer's JSON text.
 pub fn answer<T: Serialize + ?Sized>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| {
+    crate::json::write(v).map_err(|e| {
         Error::new(
             &codes::INTERNAL_ERROR,
             "",

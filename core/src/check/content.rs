@@ -8,8 +8,9 @@ mod text;
 
 use super::{Context, Outcome};
 use crate::finding::{Finding, Path, Severity};
-use crate::model::{AttachmentKind, GoodsItem, PackagingMode};
+use crate::model::{push_decimal, AttachmentKind, GoodsItem, PackagingMode};
 use crate::rulebook::CertificateKind;
+use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use text::Cleaner;
@@ -89,7 +90,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
             description_text: description(cx, item, &at, &mut clean, out),
             marks_text: marks(cx, item, &at, has_image, &mut clean, out),
             hs_code_text: hs::item_text(cx, item, &at, digits, out),
-            quantity_text: format!("{} {}", item.quantity.normalize(), clean.text(&item.unit, at.key("unit"))),
+            quantity_text: amount_and(item.quantity, &clean.text(&item.unit, at.key("unit"))),
             gross_weight_text: gross_weight(cx, item, &at, quantity_only, out),
         };
         out.derived.goods.push(derived);
@@ -104,6 +105,15 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Outcome) {
     out.derived.content = content;
     documents(cx, out);
     clean.report(out);
+}
+
+/// An amount without trailing zeros, a space and its unit: `12.5 PCS`.
+fn amount_and(amount: Decimal, unit: &str) -> String {
+    let mut text = String::with_capacity(unit.len() + 16);
+    push_decimal(&mut text, amount.normalize());
+    text.push(' ');
+    text.push_str(unit);
+    text
 }
 
 /// Whether `dest` is in a destination list (`*` = every destination).
@@ -123,7 +133,15 @@ fn description(cx: &Context<'_>, item: &GoodsItem, at: &Path, clean: &mut Cleane
     // The standard fill, written only where it is used: most items are described as typed.
     let fill = || match (item.packaging, packages) {
         (PackagingMode::InBulk, _) => format!("{name} {}", bulk.value),
-        (PackagingMode::Standard, Some((n, k))) => format!("{n} {k} {name}"),
+        (PackagingMode::Standard, Some((n, k))) => {
+            let mut fill = String::with_capacity(name.len() + k.len() + 8);
+            fill.push_str(itoa::Buffer::new().format(n));
+            for part in [k.as_str(), name.as_str()] {
+                fill.push(' ');
+                fill.push_str(part);
+            }
+            fill
+        }
         _ => name.clone(),
     };
     let Some(typed) = &item.description else {
@@ -246,7 +264,7 @@ fn gross_weight(
         return None;
     }
     let unit = cx.rulebook.print_texts(cx.agreement).map_or("", |t| t.weight_unit.value.as_str());
-    let mut text = format!("{} {unit}", g.normalize());
+    let mut text = amount_and(g, unit);
     text.truncate(text.trim_end().len());
     Some(text)
 }

@@ -174,9 +174,71 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// Appends `d` as its `Display` writes it (`1234.50`, `-0.05`), without the formatting machinery:
+/// a check writes two or three amounts for every item, and `format!` costs several times this.
+pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let mut buffer = itoa::Buffer::new();
+    let magnitude = d.mantissa().unsigned_abs();
+    let digits = match u64::try_from(magnitude) {
+        Ok(small) => buffer.format(small),
+        Err(_) => buffer.format(magnitude),
+    };
+    let scale = d.scale() as usize;
+    match digits.len().checked_sub(scale) {
+        _ if scale == 0 => out.push_str(digits),
+        Some(whole) if whole > 0 => {
+            let (whole, fraction) = digits.split_at(whole);
+            out.push_str(whole);
+            out.push('.');
+            out.push_str(fraction);
+        }
+        _ => {
+            out.push_str("0.");
+            (digits.len()..scale).for_each(|_| out.push('0'));
+            out.push_str(digits);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decimals_are_written_as_display_writes_them(mantissa in any::<i128>(), scale in 0u32..=28, small in any::<i64>()) {
+            for d in [
+                Decimal::try_from_i128_with_scale(mantissa % 10i128.pow(28), scale),
+                Decimal::try_from_i128_with_scale(i128::from(small), scale),
+                Decimal::try_from_i128_with_scale(i128::from(small % 1000), scale),
+            ].into_iter().flatten() {
+                for d in [d, -d, d.normalize()] {
+                    let mut ours = String::new();
+                    push_decimal(&mut ours, d);
+                    prop_assert_eq!(ours, d.to_string());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zeros_and_fractions_below_one_are_written_as_display_writes_them() {
+        for text in ["0", "0.00", "-0.00", "0.05", "-0.5", "1.00", "123.45", "100", "0.0000000000000000000000000001"] {
+            let d: Decimal = text.parse().unwrap();
+            let mut ours = String::new();
+            push_decimal(&mut ours, d);
+            assert_eq!(ours, d.to_string(), "{text}");
+        }
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        let mut ours = String::new();
+        push_decimal(&mut ours, negative_zero);
+        assert_eq!(ours, negative_zero.to_string());
+    }
 
     #[test]
     fn hs_codes_normalise_dots_and_spaces() {

@@ -1,11 +1,17 @@
-//! Reading untrusted JSON: size and shape bounds first, then the typed contract with field paths.
+//! Reading untrusted JSON: size and shape bounds first, then the typed contract with field paths;
+//! and writing answers ([`write`]).
 //!
 //! [`read`] reads the text once, typed, without tracking where it is: a field error's path is
-//! found afterwards from the text position serde reports. The bounds come first: a byte scan
-//! proves them for ordinary input without allocating, and where it cannot (an unusual string, an
-//! escaped key, malformed text) the bounded `Value` read of [`read_value`] decides. A typed error
-//! is reported only once the text has proved to be JSON within the bounds, so syntax and bound
-//! errors come before field errors whatever their order in the text.
+//! found afterwards from the text position serde reports. The bounds are kept in the same read
+//! ([`bounded`]), which stops at the first value past one; then, and on any other error, the
+//! bounded `Value` read of [`read_value`] decides. A typed error is reported only once the text
+//! has proved to be JSON within the bounds, so syntax and bound errors come before field errors
+//! whatever their order in the text.
+
+mod bounded;
+mod writer;
+
+pub use writer::write;
 
 use crate::error::{codes, Error, Result};
 use crate::finding::{push_index, push_key, Code, Message, Path};
@@ -31,19 +37,27 @@ const WHOLE_FILE_KEYS: &[&str] = &[
 
 /// Reads `text` as `T` within the rulebook's input bounds. Errors carry a code and the field path.
 pub fn read<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
-    let scanned = text.len() <= limits.max_input_bytes && keeps_bounds(text, limits);
-    if !scanned {
-        read_value(text, limits)?;
-    }
-    serde_json::from_str(text).or_else(|e| {
-        // Syntax and bounds first: the bounded read finds them wherever they are in the text.
-        read_value(text, limits)?;
-        Err(field_error(text, &e))
-    })
+    within_size(text, limits)?;
+    let failed = match bounded::read(text, Some(limits)) {
+        Ok(value) => return Ok(value),
+        Err(failed) => failed,
+    };
+    // Syntax and bounds first: the bounded `Value` read finds them wherever they are in the text.
+    read_value(text, limits)?;
+    let error = if failed.past_bounds {
+        // Stopped where the careful reader finds the text within the bounds.
+        match bounded::read(text, None) {
+            Ok(value) => return Ok(value),
+            Err(failed) => failed.error,
+        }
+    } else {
+        failed.error
+    };
+    Err(field_error(text, &error))
 }
 
-/// Reads `text` as JSON within the bounds, without a type yet.
-pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
+/// Refuses text longer than the input bound.
+fn within_size(text: &str, limits: &Limits) -> Result<()> {
     if text.len() > limits.max_input_bytes {
         return Err(Error::new(
             &codes::INPUT_TOO_LARGE,
@@ -52,6 +66,12 @@ pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
             format!("input is {} bytes, more than the limit of {} bytes", text.len(), limits.max_input_bytes),
         ));
     }
+    Ok(())
+}
+
+/// Reads `text` as JSON within the bounds, without a type yet.
+pub fn read_value(text: &str, limits: &Limits) -> Result<Value> {
+    within_size(text, limits)?;
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Error::new(
             &codes::INVALID_JSON,
@@ -173,7 +193,7 @@ fn path_at(text: &str, offset: usize, with_pending_key: bool) -> String {
     while i < offset.min(bytes.len()) {
         match bytes.get(i) {
             Some(b'"') => {
-                let end = string_end(bytes, i).map_or(bytes.len(), |(end, _)| end);
+                let end = string_end(bytes, i).unwrap_or(bytes.len());
                 if let Some(Frame::Object { key, key_next: true }) = frames.last_mut() {
                     let raw = text.get(i..end).unwrap_or("\"\"");
                     *key = Some(match raw.get(1..raw.len() - 1) {
@@ -219,18 +239,16 @@ fn path_at(text: &str, offset: usize, with_pending_key: bool) -> String {
     path
 }
 
-/// The index just past the string whose opening quote is at `start` (escapes skipped, not read)
-/// and whether it holds an escape; `None` when the text ends first.
-fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
-    // Strings are most of a request's bytes: jump between quotes and backslashes (SIMD search)
-    // rather than stepping through every byte (measured: fewer instructions even for short keys).
+/// The index just past the string whose opening quote is at `start` (escapes skipped, not read);
+/// `None` when the text ends first.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    // Jump between quotes and backslashes (SIMD search) rather than step through every byte.
     let mut i = start + 1;
-    let mut escaped = false;
     loop {
         i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
         match bytes.get(i)? {
-            b'"' => return Some((i + 1, escaped)),
-            _ => (i, escaped) = (i + 2, true),
+            b'"' => return Some(i + 1),
+            _ => i += 2,
         }
     }
 }
@@ -246,7 +264,7 @@ pub fn bounds_under(key: &str, limits: &Limits) -> (usize, bool) {
     }
 }
 
-/// What a key says about the bounds of the value under it, for [`check_bounds`] and [`keeps_bounds`] alike.
+/// What a key says about the bounds of the value under it, for [`check_bounds`] and the [`bounded`] read alike.
 #[derive(Clone, Copy)]
 enum KeyKind {
     /// A whole file carried as text (WHOLE_FILE_KEYS): no string bound.
@@ -323,95 +341,13 @@ fn check_bounds(v: &Value, at: Path<'_>, depth: usize, kind: KeyKind, limits: &L
     Ok(())
 }
 
-/// A pass over the text's structure that answers one question: does the JSON certainly keep
-/// the bounds?
-///
-/// It reads only brackets, commas and where strings end, and trusts the text to be JSON: text
-/// that is not fails the typed read that follows, and the careful reader then reports it. It is
-/// conservative: anything unusual (a string whose bytes exceed the character bound, an escaped
-/// key, a container on the deepest level) answers "no", and the careful reader decides. It never
-/// answers "yes" where [`check_bounds`] would refuse, since a string has at most as many
-/// characters as bytes and every other bound is counted exactly as there.
-fn keeps_bounds(text: &str, limits: &Limits) -> bool {
-    /// An open container: a list with its bound and the commas seen so far, or an object with
-    /// the kind of its current key (`None` while a key comes next).
-    enum Open {
-        List { kind: KeyKind, max: usize, commas: usize },
-        Object { value: Option<KeyKind> },
-    }
-    let bytes = text.as_bytes();
-    let top = KeyKind::of("", limits);
-    let mut open: Vec<Open> = Vec::with_capacity(16);
-    let mut i = 0;
-    // The kind of a value starting now: its list's, its key's, or the document's.
-    let here = |open: &[Open]| match open.last() {
-        Some(Open::List { kind, .. }) => Some(*kind),
-        Some(Open::Object { value }) => *value,
-        None => Some(top),
-    };
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                let Some((end, escaped)) = string_end(bytes, i) else { return false };
-                match (here(&open), open.last_mut()) {
-                    (None, Some(Open::Object { value })) => {
-                        let Some(key) = text.get(i + 1..end - 1) else { return false };
-                        if escaped {
-                            return false;
-                        }
-                        *value = Some(KeyKind::of(key, limits));
-                    }
-                    (Some(KeyKind::WholeFile), _) => {}
-                    _ if end - i - 2 > limits.max_string_chars => return false,
-                    _ => {}
-                }
-                i = end;
-                continue;
-            }
-            b'[' | b'{' => {
-                // Its entries lie one level deeper.
-                if open.len() >= limits.max_depth {
-                    return false;
-                }
-                let Some(kind) = here(&open) else { return false };
-                open.push(if b == b'[' {
-                    let (max, _) = kind.list_bound(limits);
-                    if max == 0 {
-                        return false;
-                    }
-                    Open::List { kind, max, commas: 0 }
-                } else {
-                    Open::Object { value: None }
-                });
-            }
-            b']' | b'}' => {
-                open.pop();
-            }
-            b',' => match open.last_mut() {
-                // In JSON each comma of a list comes before one more entry.
-                Some(Open::List { max, commas, .. }) => {
-                    *commas += 1;
-                    if *commas >= *max {
-                        return false;
-                    }
-                }
-                Some(Open::Object { value }) => *value = None,
-                None => return false,
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    open.is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{Certificate, Rulebook};
     use proptest::prelude::*;
 
-    const EXAMPLE: &str = include_str!("../../examples/certificates/non_preferential.json");
+    const EXAMPLE: &str = include_str!("../../../examples/certificates/non_preferential.json");
 
     fn limits() -> Limits {
         let mut l = Rulebook::builtin().map(|rb| rb.limits().clone()).expect("builtin rulebook");
@@ -432,15 +368,36 @@ mod tests {
     }
 
     #[test]
-    fn ordinary_requests_are_proved_within_bounds_without_the_careful_reader() {
+    fn ordinary_requests_are_read_in_one_pass() {
         let rb = Rulebook::builtin().expect("builtin rulebook");
-        assert!(keeps_bounds(EXAMPLE, rb.limits()));
-        assert!(keeps_bounds(&example().to_string(), rb.limits()));
+        assert!(bounded::read::<Certificate>(EXAMPLE, Some(rb.limits())).is_ok());
+        assert!(bounded::read::<Value>(&example().to_string(), Some(rb.limits())).is_ok());
         let l = limits();
-        assert!(keeps_bounds(r#"{"goods": [1, 2], "a": [[["12345678"]]], "data_base64": "1234567890"}"#, &l));
-        for unusual in [r#"{"a\u0062": 1}"#, r#"{"a": [[[[1]]]]}"#, r#"{"a": "123456789"}"#, r#"{"a": [1, 2, 3, 4]}"#] {
-            assert!(!keeps_bounds(unusual, &l), "{unusual}");
+        let within = r#"{"goods": [1, 2], "a": [[["12345678"]]], "data_base64": "1234567890", "a\u0062": [1, 2, 3]}"#;
+        assert!(bounded::read::<Value>(within, Some(&l)).is_ok());
+        for past in
+            [r#"{"a": [[[[1]]]]}"#, r#"{"a": "123456789"}"#, r#"{"a": [1, 2, 3, 4]}"#, r#"{"goods": [1, 2, 3]}"#]
+        {
+            assert!(bounded::read::<Value>(past, Some(&l)).is_err(), "{past}");
         }
+    }
+
+    /// An enum whose variant names are keys with bounds of their own.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Choice {
+        PsrCsv(#[allow(dead_code)] String),
+        Goods(#[allow(dead_code)] Vec<u8>),
+    }
+
+    #[test]
+    fn a_variant_name_sets_the_bounds_of_what_it_holds() {
+        let l = limits();
+        assert!(bounded::read::<Choice>(r#"{"psr_csv": "1234567890"}"#, Some(&l)).is_ok());
+        assert!(bounded::read::<Choice>(r#"{"goods": [1, 2]}"#, Some(&l)).is_ok());
+        let past = bounded::read::<Choice>(r#"{"goods": [1, 2, 3]}"#, Some(&l));
+        assert!(past.is_err_and(|failed| failed.past_bounds));
+        assert_eq!(read::<Choice>(r#"{"goods": [1, 2, 3]}"#, &l).map_err(|e| e.code).err(), Some("too_many_goods"));
     }
 
     /// Any JSON value, small enough for the bounds of [`limits`] to bite.
@@ -466,14 +423,13 @@ mod tests {
     }
 
     proptest! {
-        /// The structural pass never proves bounds the careful reader refuses.
+        /// The one-pass read never lets past what the careful reader refuses, and stops nowhere
+        /// it accepts (keys here are never given twice).
         #[test]
-        fn the_structural_pass_never_lets_past_what_the_careful_reader_refuses(v in any_json(), pretty in any::<bool>()) {
+        fn the_one_pass_read_keeps_the_bounds_the_careful_reader_keeps(v in any_json(), pretty in any::<bool>()) {
             let l = limits();
             let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) }.expect("prints");
-            if keeps_bounds(&text, &l) {
-                prop_assert!(read_value(&text, &l).is_ok(), "{}", text);
-            }
+            prop_assert_eq!(bounded::read::<Value>(&text, Some(&l)).is_ok(), read_value(&text, &l).is_ok(), "{}", text);
             same(&text, &l);
         }
     }
@@ -514,6 +470,8 @@ mod tests {
             r#"{"a": tru}"#,
             r#"{"a": "x"} x"#,
             r#"{"a\u0062": [1, 2, 3, 4]}"#,
+            // Past the bounds only for the one-pass read: the first of two values under one key.
+            r#"{"a": "123456789", "a": 1}"#,
             "",
             "[]",
         ] {
