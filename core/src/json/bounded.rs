@@ -48,6 +48,7 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     /// Stops the read where `past` says a bound is passed.
+    #[inline]
     fn stop_if<E: de::Error>(&self, past: impl FnOnce(&Limits) -> bool) -> Result<(), E> {
         match self.bounds {
             Some(limits) if past(limits) => {
@@ -58,11 +59,13 @@ impl Walk<'_> {
         }
     }
 
+    #[inline]
     fn within_depth<E: de::Error>(&self, depth: usize) -> Result<(), E> {
         self.stop_if(|limits| depth > limits.max_depth)
     }
 
     /// Notes the bounds `key` sets for what follows it.
+    #[inline]
     fn key_read(&self, key: &str) {
         if let Some(limits) = self.bounds {
             self.key.set(KeyKind::of(key, limits));
@@ -207,6 +210,7 @@ struct Visit<'a, V> {
 impl<V> Visit<'_, V> {
     /// Takes a key's bounds, or holds a string to the character bound: the bytes bound the
     /// characters from above, so they are counted only when the bytes exceed it.
+    #[inline]
     fn text<E: de::Error>(&self, text: &str) -> Result<(), E> {
         match self.at.role {
             Role::Key => {
