@@ -119,7 +119,10 @@ fn run_one(op: Op, request: Request, rulebook: &origo::Rulebook) -> origo::Resul
 /// The values a check derived, kept as Rust data until Python first reads them: a bulk re-check
 /// that looks only at `ok` and the findings never pays for their few hundred Python objects,
 /// which took about a third of a 20-item check's time in Python (BENCHMARKS.md).
-#[pyclass(frozen, module = "origo._native", name = "Derived")]
+///
+/// Two handles compare as their Rust values do, so comparing reports builds neither side's dict.
+#[pyclass(frozen, eq, module = "origo._native", name = "Derived")]
+#[derive(PartialEq)]
 pub struct Derived(origo::Derived);
 
 impl std::fmt::Debug for Derived {

@@ -72,6 +72,18 @@ def test_derived_values_are_built_on_first_read_and_equal_the_json_answer(cert: 
             assert (ok, agreement) == (True, "non_preferential")
 
 
+def test_reports_compare_their_derived_values_without_building_them(cert: Certificate) -> None:
+    today = datetime.date(2026, 3, 5)
+    one, two = origo.check(cert, today=today), origo.check(cert, today=today)
+    assert one == two
+    assert not isinstance(one._derived, dict) and not isinstance(two._derived, dict), "compared as Rust data"
+    other = copy.deepcopy(cert)
+    other["goods"] = other["goods"][:1]
+    assert one != origo.check(other, today=today), "one item fewer: other derived values"
+    built = origo.check(cert, today=today)
+    assert built.derived and built == one == built, "a built side compares with an unbuilt one"
+
+
 def test_findings_are_typed(cert: Certificate) -> None:
     cert["goods"] = []
     report = origo.check(cert)

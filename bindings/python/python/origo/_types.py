@@ -143,7 +143,16 @@ class Report:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Report):
             return NotImplemented
-        return self._fields() == other._fields()
+        mine, theirs = self._derived, other._derived
+        if isinstance(mine, _native.Derived) and isinstance(theirs, _native.Derived):
+            # Both still Rust data: compared there, neither dict built.
+            same_derived = mine == theirs
+        else:
+            same_derived = self.derived == other.derived
+        return same_derived and self._fields_but_derived() == other._fields_but_derived()
+
+    def _fields_but_derived(self) -> Tuple[Any, ...]:
+        return (self.ok, self.agreement, self.rulebook_version, self.findings, self.groups)
 
     __hash__ = None  # type: ignore[assignment]  # mutable `derived`, as the dataclass it was
 
