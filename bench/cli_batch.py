@@ -4,9 +4,8 @@
 
     e.g. python bench/cli_batch.py before/target/release/origo target/release/origo
 
-N lines (default 5,000) of the 20-item certificate of bench/python_check.py (the example with its
-two items repeated), `today` given, as JSONL; each build checks them with `--jobs 1` and
-`--jobs 2`, answers to /dev/null. The runs of every build and job count are interleaved in each
+N lines (default 5,000) of the 20-item certificate of bench/certificates.py, `today` given, as
+JSONL; each build checks them with `--jobs 1` and `--jobs 2`, answers to /dev/null. The runs of every build and job count are interleaved in each
 of R rounds (default 21), so a busy minute falls on all of them alike. Prints the median and the
 range of each, in checks/s. Build the CLIs with `cargo build --release -p origo-cli
 --no-default-features` (no renderer, no service).
@@ -15,7 +14,6 @@ range of each, in checks/s. Build the CLIs with `cargo build --release -p origo-
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import statistics
 import subprocess
@@ -24,19 +22,13 @@ import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "certificates" / "non_preferential.json"
+from certificates import twenty_items
+
 TODAY = "2026-03-05"
 
 
 def request() -> str:
-    cert = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    goods = []
-    for i in range(20):
-        item = copy.deepcopy(cert["goods"][i % 2])
-        item["item_no"] = i + 1
-        goods.append(item)
-    cert["goods"] = goods
-    return json.dumps({"certificate": cert, "today": TODAY})
+    return json.dumps({"certificate": twenty_items(), "today": TODAY})
 
 
 def checks_per_second(build: str, jsonl: str, jobs: int, lines: int) -> float:

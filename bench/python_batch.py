@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Dict, List
 
 import origo
-from python_check import twenty_items
+from certificates import twenty_items
 
 COUNT = 1024
 TODAY = "2026-03-05"

@@ -7,20 +7,17 @@ origo reads the whole contract and runs every check; pydantic only parses (types
 
 from __future__ import annotations
 
-import copy
 import json
 import statistics
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Callable, List, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
 import origo
-
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "certificates" / "non_preferential.json"
+from certificates import twenty_items
 
 
 class Strict(BaseModel):
@@ -124,17 +121,6 @@ class Certificate(Strict):
     products: List[Product] = []
     dates: Dates
     print: Print
-
-
-def twenty_items() -> dict:
-    cert = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    goods = []
-    for i in range(20):
-        g = copy.deepcopy(cert["goods"][i % 2])
-        g["item_no"] = i + 1
-        goods.append(g)
-    cert["goods"] = goods
-    return cert
 
 
 def median_us(f: Callable[[], object], n: int) -> float:

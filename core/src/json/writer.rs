@@ -85,6 +85,34 @@ fn integer(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
+/// What values and keys write alike: text (a character, a unit variant's name) as a JSON string,
+/// and an `Option`'s or newtype's content as itself.
+macro_rules! text_and_wrappers {
+    () => {
+        fn serialize_char(self, v: char) -> Result<()> {
+            string(self.out, v.encode_utf8(&mut [0; 4]));
+            Ok(())
+        }
+
+        fn serialize_str(self, v: &str) -> Result<()> {
+            string(self.out, v);
+            Ok(())
+        }
+
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
+            value.serialize(self)
+        }
+
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
+            self.serialize_str(variant)
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<()> {
+            value.serialize(self)
+        }
+    };
+}
+
 /// The writer of one value.
 struct Writer<'a> {
     out: &'a mut String,
@@ -133,6 +161,8 @@ impl<'a> ser::Serializer for Writer<'a> {
     type SerializeStruct = Compound<'a>;
     type SerializeStructVariant = Compound<'a>;
 
+    text_and_wrappers!();
+
     integers!(
         serialize_i8: i8 serialize_i16: i16 serialize_i32: i32 serialize_i64: i64 serialize_i128: i128
         serialize_u8: u8 serialize_u16: u16 serialize_u32: u32 serialize_u64: u64 serialize_u128: u128
@@ -151,26 +181,12 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.by_serde_json(&v)
     }
 
-    fn serialize_char(self, v: char) -> Result<()> {
-        string(self.out, v.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-
-    fn serialize_str(self, v: &str) -> Result<()> {
-        string(self.out, v);
-        Ok(())
-    }
-
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
         self.by_serde_json(v)
     }
 
     fn serialize_none(self) -> Result<()> {
         self.serialize_unit()
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
-        value.serialize(self)
     }
 
     fn serialize_unit(self) -> Result<()> {
@@ -180,14 +196,6 @@ impl<'a> ser::Serializer for Writer<'a> {
 
     fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
         self.serialize_unit()
-    }
-
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<()> {
-        value.serialize(self)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -377,21 +385,13 @@ impl ser::Serializer for Key<'_> {
     type SerializeStruct = Impossible<(), Error>;
     type SerializeStructVariant = Impossible<(), Error>;
 
+    text_and_wrappers!();
+
     keys_by_serde_json!(
         serialize_bool: bool serialize_f32: f32 serialize_f64: f64
         serialize_i8: i8 serialize_i16: i16 serialize_i32: i32 serialize_i64: i64 serialize_i128: i128
         serialize_u8: u8 serialize_u16: u16 serialize_u32: u32 serialize_u64: u64 serialize_u128: u128
     );
-
-    fn serialize_char(self, v: char) -> Result<()> {
-        string(self.out, v.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-
-    fn serialize_str(self, v: &str) -> Result<()> {
-        string(self.out, v);
-        Ok(())
-    }
 
     fn serialize_bytes(self, _: &[u8]) -> Result<()> {
         not_a_key()
@@ -401,24 +401,12 @@ impl ser::Serializer for Key<'_> {
         not_a_key()
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
-        value.serialize(self)
-    }
-
     fn serialize_unit(self) -> Result<()> {
         not_a_key()
     }
 
     fn serialize_unit_struct(self, _: &'static str) -> Result<()> {
         not_a_key()
-    }
-
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<()> {
-        value.serialize(self)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
