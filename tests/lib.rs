@@ -34,15 +34,15 @@ pub fn vector_files() -> Vec<PathBuf> {
     out
 }
 
-/// What the reader promises on any text, for the fuzz target and its smoke pass: the byte scan
-/// never passes what the bounded read refuses; syntax and bound errors come before field errors;
+/// What the reader promises on any text, for the fuzz target and its smoke pass: the one-pass
+/// typed read never passes what the bounded `Value` read refuses; syntax and bound errors come before field errors;
 /// a field error's path, found from the text position, is the one a path-tracking reader finds.
 pub fn reader_keeps_its_promises(text: &str, rb: &origo::Rulebook) -> Result<(), String> {
     use origo::json;
     let bounded = json::read_value(text, rb.limits());
-    let scanned = json::read::<Value>(text, rb.limits());
-    if scanned.as_ref().map_err(|e| &e.code) != bounded.as_ref().map_err(|e| &e.code) {
-        return Err(format!("scan and bounded read disagree: {scanned:?} vs {bounded:?}"));
+    let one_pass = json::read::<Value>(text, rb.limits());
+    if one_pass.as_ref().map_err(|e| &e.code) != bounded.as_ref().map_err(|e| &e.code) {
+        return Err(format!("one-pass and bounded reads disagree: {one_pass:?} vs {bounded:?}"));
     }
     let typed = json::read::<origo::Certificate>(text, rb.limits()).map(|_| ());
     match (bounded, typed) {

@@ -1,5 +1,5 @@
 //! Certificate JSON -> check: any bytes give a report or an error, never a panic or a hang; the
-//! reader's byte scan never passes what the bounded read refuses, syntax and bound errors come
+//! one-pass typed read never passes what the bounded `Value` read refuses, syntax and bound errors come
 //! before field errors, and a field error's path (found from the text position) is the one a
 //! path-tracking reader finds.
 #![no_main]

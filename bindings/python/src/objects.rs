@@ -162,6 +162,13 @@ impl Scalar {
     }
 }
 
+/// The kind of scalar a type asks for.
+#[derive(Clone, Copy)]
+enum Asked {
+    Number,
+    Any,
+}
+
 /// One Python value being read, with its place.
 struct Objects<'b, 'l, 'py> {
     object: &'b Bound<'py, PyAny>,
@@ -188,16 +195,16 @@ impl<'b, 'py> Objects<'b, '_, 'py> {
         }
     }
 
-    /// Visits this value as a JSON scalar; where a number is asked for, `null` and truth values
-    /// are refused, as the JSON reader refuses them.
-    fn scalar<'de, V: Visitor<'de>>(mut self, visitor: V, number: bool) -> Result<V::Value> {
+    /// Visits this value as a JSON scalar of the kind `asked`: where a number is asked for, `null`
+    /// and truth values are refused, as the JSON reader refuses them.
+    fn scalar<'de, V: Visitor<'de>>(mut self, visitor: V, asked: Asked) -> Result<V::Value> {
         self.entered(SCALAR)?;
-        match Scalar::of(self.object) {
-            Some(Scalar::Null) if !number => visitor.visit_unit(),
-            Some(Scalar::Bool(flag)) if !number => visitor.visit_bool(flag),
-            Some(Scalar::U64(n)) => visitor.visit_u64(n),
-            Some(Scalar::I64(n)) => visitor.visit_i64(n),
-            Some(Scalar::F64(x)) => visitor.visit_f64(x),
+        match (Scalar::of(self.object), asked) {
+            (Some(Scalar::Null), Asked::Any) => visitor.visit_unit(),
+            (Some(Scalar::Bool(flag)), Asked::Any) => visitor.visit_bool(flag),
+            (Some(Scalar::U64(n)), _) => visitor.visit_u64(n),
+            (Some(Scalar::I64(n)), _) => visitor.visit_i64(n),
+            (Some(Scalar::F64(x)), _) => visitor.visit_f64(x),
             _ => Err(Refused),
         }
     }
@@ -281,7 +288,7 @@ impl<'de> de::MapAccess<'de> for &mut Fields<'_, '_, '_> {
 macro_rules! numbers {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            self.scalar(visitor, true)
+            self.scalar(visitor, Asked::Number)
         }
     )*};
 }
@@ -298,7 +305,7 @@ impl<'de> de::Deserializer<'de> for Objects<'_, '_, '_> {
         } else if object.is_exact_instance_of::<PyList>() || object.is_exact_instance_of::<PyTuple>() {
             self.sequence(visitor)
         } else {
-            self.scalar(visitor, false)
+            self.scalar(visitor, Asked::Any)
         }
     }
 

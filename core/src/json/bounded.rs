@@ -30,9 +30,13 @@ pub(super) fn read<T: DeserializeOwned>(text: &str, bounds: Option<&Limits>) -> 
     let walk = Walk { bounds, anywhere, key: Cell::new(anywhere), past_bounds: Cell::new(false) };
     let mut de = serde_json::Deserializer::from_str(text);
     let at = Place { depth: 0, kind: anywhere, role: Role::Value };
-    T::deserialize(Bounded { inner: &mut de, at, walk: &walk })
-        .and_then(|value| de.end().map(|()| value))
-        .map_err(|error| Failed { error, past_bounds: walk.past_bounds.get() })
+    let value = T::deserialize(Bounded { inner: &mut de, at, walk: &walk }).and_then(|value| de.end().map(|()| value));
+    match value {
+        // A type may turn an error into a value of its own; a stop stays a stop.
+        Ok(_) if walk.past_bounds.get() => Err(Failed { error: de::Error::custom(PAST_BOUNDS), past_bounds: true }),
+        Ok(value) => Ok(value),
+        Err(error) => Err(Failed { error, past_bounds: walk.past_bounds.get() }),
+    }
 }
 
 /// The message of a stop; never shown, since the careful reader reports the bound instead.
@@ -229,6 +233,16 @@ impl<V> Visit<'_, V> {
             text.len() > max && text.chars().count() > max
         })
     }
+
+    /// A string read as bytes (a type may ask for them): held to the bound as its text, or, not
+    /// being text, refused.
+    #[cfg_attr(not(target_family = "wasm"), inline)]
+    fn bytes<E: de::Error>(&self, bytes: &[u8]) -> Result<(), E> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.text(text),
+            Err(_) => self.walk.stop_if(|_| true),
+        }
+    }
 }
 
 macro_rules! forward_visit {
@@ -255,8 +269,25 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<'_, V> {
         visit_i8: i8 visit_i16: i16 visit_i32: i32 visit_i64: i64 visit_i128: i128
         visit_u8: u8 visit_u16: u16 visit_u32: u32 visit_u64: u64 visit_u128: u128
         visit_f32: f32 visit_f64: f64
-        visit_bytes: &[u8] visit_borrowed_bytes: &'de [u8] visit_byte_buf: Vec<u8>
     );
+
+    #[cfg_attr(not(target_family = "wasm"), inline)]
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        self.bytes(v)?;
+        self.visitor.visit_bytes(v)
+    }
+
+    #[cfg_attr(not(target_family = "wasm"), inline)]
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<V::Value, E> {
+        self.bytes(v)?;
+        self.visitor.visit_borrowed_bytes(v)
+    }
+
+    #[cfg_attr(not(target_family = "wasm"), inline)]
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
+        self.bytes(&v)?;
+        self.visitor.visit_byte_buf(v)
+    }
 
     #[cfg_attr(not(target_family = "wasm"), inline)]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
@@ -426,6 +457,8 @@ impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Choice<'_, A> {
 
     #[cfg_attr(not(target_family = "wasm"), inline)]
     fn unit_variant(self) -> Result<(), A::Error> {
+        // In `{"variant": null}` the `null` lies one level deeper, read by serde_json alone.
+        self.content::<A::Error>()?;
         self.inner.unit_variant()
     }
 

@@ -358,7 +358,7 @@ mod tests {
         l
     }
 
-    /// The scan and typed read must answer as the bounded `Value` read does.
+    /// The one-pass typed read must answer as the bounded `Value` read does.
     fn same(text: &str, limits: &Limits) {
         assert_eq!(read::<Value>(text, limits), read_value(text, limits), "{text}");
     }
@@ -398,6 +398,59 @@ mod tests {
         let past = bounded::read::<Choice>(r#"{"goods": [1, 2, 3]}"#, Some(&l));
         assert!(past.is_err_and(|failed| failed.past_bounds));
         assert_eq!(read::<Choice>(r#"{"goods": [1, 2, 3]}"#, &l).map_err(|e| e.code).err(), Some("too_many_goods"));
+    }
+
+    #[test]
+    fn a_unit_variant_given_as_an_object_keeps_the_depth() {
+        #[derive(Debug, serde::Deserialize)]
+        enum Unit {
+            U,
+        }
+        let l = limits();
+        let text = r#"[[[[{"U": null}]]]]"#;
+        assert_eq!(read::<Vec<Vec<Vec<Vec<Unit>>>>>(text, &l).map_err(|e| e.code).err(), Some("input_too_deep"));
+    }
+
+    /// A string some type reads as bytes.
+    #[derive(Debug)]
+    struct Bytes;
+
+    impl<'de> serde::Deserialize<'de> for Bytes {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Bytes, D::Error> {
+            struct Visit;
+            impl serde::de::Visitor<'_> for Visit {
+                type Value = Bytes;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> std::result::Result<Bytes, E> {
+                    Ok(Bytes)
+                }
+            }
+            d.deserialize_bytes(Visit)
+        }
+    }
+
+    /// A text whose type turns any error, a stop included, into nothing.
+    #[derive(Debug)]
+    struct Lenient;
+
+    impl<'de> serde::Deserialize<'de> for Lenient {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Lenient, D::Error> {
+            let _ = String::deserialize(d);
+            Ok(Lenient)
+        }
+    }
+
+    #[test]
+    fn strings_read_as_bytes_or_by_a_lenient_type_keep_the_bound() {
+        let l = limits();
+        let text = r#"{"a": "1234567890123456"}"#;
+        let as_bytes = read::<std::collections::BTreeMap<String, Bytes>>(text, &l);
+        assert_eq!(as_bytes.map_err(|e| e.code).err(), Some("string_too_long"));
+        let lenient = read::<std::collections::BTreeMap<String, Lenient>>(text, &l);
+        assert_eq!(lenient.map_err(|e| e.code).err(), Some("string_too_long"));
+        assert!(read::<std::collections::BTreeMap<String, Bytes>>(r#"{"a": "12345678"}"#, &l).is_ok());
     }
 
     /// Any JSON value, small enough for the bounds of [`limits`] to bite.
