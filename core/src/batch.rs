@@ -15,11 +15,15 @@ use crate::rulebook::Rulebook;
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Requests in flight per thread: enough to keep every thread busy while one request is slow,
 /// few enough that a window of the largest requests stays small.
 const WINDOW_PER_JOB: usize = 64;
+
+/// A taker that must wait is woken once a quarter of the window has come back (and the answer it
+/// needs): waking it for each answer cost a thread switch per request, a sixth of a check's time.
+const GATHER_PER_WINDOW: usize = 4;
 
 /// The answer to the request on one line: the operation's answer, or why that line failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +67,7 @@ pub struct Pipeline<R, T> {
     run: Arc<Run<R, T>>,
     workers: Workers,
     window: usize,
-    sender: mpsc::Sender<(usize, Result<T>)>,
-    receiver: mpsc::Receiver<(usize, Result<T>)>,
+    arrivals: Arc<Arrivals<T>>,
     /// The answers from `taken` on, in order; `None` while still running.
     arrived: VecDeque<Option<Result<T>>>,
     submitted: usize,
@@ -87,13 +90,11 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
     pub fn new(jobs: usize, run: impl Fn(R) -> Result<T> + Send + Sync + 'static) -> Result<Self> {
         let workers = Workers::start(jobs)?;
         let window = workers.threads.saturating_mul(WINDOW_PER_JOB);
-        let (sender, receiver) = mpsc::channel();
         Ok(Pipeline {
             run: Arc::new(run),
             workers,
             window,
-            sender,
-            receiver,
+            arrivals: Arc::new(Arrivals::default()),
             arrived: VecDeque::new(),
             submitted: 0,
             taken: 0,
@@ -125,12 +126,11 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
             Ok(request) => {
                 self.arrived.push_back(None);
                 let run = Arc::clone(&self.run);
-                let sender = self.sender.clone();
+                let arrivals = Arc::clone(&self.arrivals);
                 self.workers.run(Box::new(move || {
                     let outcome =
                         catch_unwind(AssertUnwindSafe(|| run(request))).unwrap_or_else(|p| Err(panicked(&*p)));
-                    // The receiver is gone only when the pipeline was dropped: nobody waits.
-                    let _ = sender.send((index, outcome));
+                    arrivals.hand_back(index, outcome);
                 }));
             }
         }
@@ -138,37 +138,33 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
 
     /// The oldest answer not yet taken if it has arrived, without waiting.
     pub fn try_next(&mut self) -> Option<Answer<T>> {
-        while let Ok((index, outcome)) = self.receiver.try_recv() {
-            self.arrive(index, outcome);
-        }
+        let arrived = std::mem::take(&mut self.arrivals.lock().answers);
+        self.arrive(arrived);
         self.pop()
     }
 
     /// The oldest answer not yet taken, waiting for it; `None` when nothing is in flight.
     pub fn next_answer(&mut self) -> Option<Answer<T>> {
-        loop {
-            if self.in_flight() == 0 {
-                return None;
-            }
-            if let Some(answer) = self.pop() {
-                return Some(answer);
-            }
-            match self.receiver.recv() {
-                Ok((index, outcome)) => self.arrive(index, outcome),
-                // Never: the pipeline holds a sender. Still an answer, not a hang.
-                Err(_) => {
-                    let line = self.taken + 1;
-                    self.taken += 1;
-                    self.arrived.pop_front();
-                    return Some(Answer { line, outcome: Err(panicked(&"the answer was lost")) });
-                }
-            }
+        if self.in_flight() == 0 {
+            return None;
         }
+        if let Some(answer) = self.try_next() {
+            return Some(answer);
+        }
+        // Every answer still missing is running on a thread and will come back, so waiting for
+        // `gather` of them (at most that many) ends.
+        let running = self.arrived.iter().filter(|slot| slot.is_none()).count();
+        let gather = (self.window / GATHER_PER_WINDOW).clamp(1, running.max(1));
+        let arrived = self.arrivals.wait_for(self.taken, gather);
+        self.arrive(arrived);
+        self.pop()
     }
 
-    fn arrive(&mut self, index: usize, outcome: Result<T>) {
-        if let Some(slot) = index.checked_sub(self.taken).and_then(|i| self.arrived.get_mut(i)) {
-            *slot = Some(outcome);
+    fn arrive(&mut self, arrived: Vec<(usize, Result<T>)>) {
+        for (index, outcome) in arrived {
+            if let Some(slot) = index.checked_sub(self.taken).and_then(|i| self.arrived.get_mut(i)) {
+                *slot = Some(outcome);
+            }
         }
     }
 
@@ -179,6 +175,64 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
         let outcome = self.arrived.pop_front().flatten()?;
         self.taken += 1;
         Some(Answer { line: self.taken, outcome })
+    }
+}
+
+/// The answers the threads hand back, and when to wake the pipeline's taker waiting for them.
+struct Arrivals<T> {
+    state: Mutex<Arrived<T>>,
+    woken: Condvar,
+}
+
+struct Arrived<T> {
+    /// Answers back since the taker last looked, by request index.
+    answers: Vec<(usize, Result<T>)>,
+    /// While the taker waits: the index of the answer it needs, and how many answers to gather.
+    waiting: Option<(usize, usize)>,
+    /// Whether the answer the taker needs is among `answers`.
+    needed_is_back: bool,
+}
+
+impl<T> Default for Arrivals<T> {
+    fn default() -> Self {
+        Arrivals {
+            state: Mutex::new(Arrived { answers: Vec::new(), waiting: None, needed_is_back: false }),
+            woken: Condvar::new(),
+        }
+    }
+}
+
+impl<T> Arrivals<T> {
+    /// The state; a thread that panicked holding it left it whole (it only pushes or takes).
+    fn lock(&self) -> MutexGuard<'_, Arrived<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn hand_back(&self, index: usize, outcome: Result<T>) {
+        let mut state = self.lock();
+        state.answers.push((index, outcome));
+        if let Some((needed, gather)) = state.waiting {
+            state.needed_is_back |= index == needed;
+            if state.needed_is_back && state.answers.len() >= gather {
+                state.waiting = None;
+                self.woken.notify_one();
+            }
+        }
+    }
+
+    /// Waits until answer `needed` and at least `gather` answers in all are back (or were back
+    /// already), and takes them.
+    fn wait_for(&self, needed: usize, gather: usize) -> Vec<(usize, Result<T>)> {
+        let mut state = self.lock();
+        let needed_is_back = state.answers.iter().any(|(index, _)| *index == needed);
+        if !needed_is_back || state.answers.len() < gather {
+            state.needed_is_back = needed_is_back;
+            state.waiting = Some((needed, gather));
+            while state.waiting.is_some() {
+                state = self.woken.wait(state).unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+        std::mem::take(&mut state.answers)
     }
 }
 
@@ -379,7 +433,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                 break;
             }
             started = true;
-            let end = chunk.iter().position(|&b| b == b'\n');
+            let end = memchr::memchr(b'\n', chunk);
             let part = &chunk[..end.unwrap_or(chunk.len())];
             length = length.saturating_add(part.len());
             // One byte more than the bound: a `\r` before the newline.
@@ -572,6 +626,34 @@ mod tests {
         assert_eq!((error.code, answers[3].line), ("internal_error", 4));
         assert!(error.message.en.contains("deliberate"), "{}", error.message.en);
         assert_eq!(answers[5].outcome, Ok(5));
+    }
+
+    /// The waiting taker is woken only once the answer it needs is back, and the answers it
+    /// gathers are all back: not at the first answer of the others, nor at the needed one alone.
+    #[test]
+    fn the_taker_wakes_for_the_needed_answer_and_a_gather() {
+        use std::time::Duration;
+        let pause = || std::thread::sleep(Duration::from_millis(30));
+        let arrivals = Arc::new(Arrivals::<usize>::default());
+        let handing = Arc::clone(&arrivals);
+        let thread = std::thread::spawn(move || {
+            for index in [1, 2] {
+                handing.hand_back(index, Ok(index));
+            }
+            pause();
+            handing.hand_back(0, Ok(0));
+            pause();
+            handing.hand_back(3, Ok(3));
+            pause();
+            handing.hand_back(4, Ok(4));
+        });
+        let indices = |answers: Vec<(usize, Result<usize>)>| answers.into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(indices(arrivals.wait_for(0, 2)), [1, 2, 0]);
+        assert_eq!(indices(arrivals.wait_for(3, 2)), [3, 4]);
+        thread.join().unwrap();
+        // Already back: no wait.
+        arrivals.hand_back(5, Ok(5));
+        assert_eq!(indices(arrivals.wait_for(5, 1)), [5]);
     }
 
     #[test]
