@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the WASM binding: pkg/node (CommonJS, for Node), pkg/web (ES module, for browsers and
-# Node) and pkg/web-test (the web build with the test hooks, used only by the JS tests).
+# Builds the WASM binding: pkg/web (ES module, for browsers: small, under its size budget),
+# pkg/node and pkg/node-esm (CommonJS and ES module of the Node build: optimised for speed, which
+# index.js loads in Node) and pkg/web-test (the web build with the test hooks, for the JS tests).
 # Installs the wasm32 target and the pinned wasm-bindgen-cli itself when they are missing.
 # With --render (or ORIGO_WASM_RENDER=1) it also builds pkg/web-render: the web build with the
 # Typst renderer and its fonts, behind `renderSvg`.
@@ -36,9 +37,13 @@ build() {
 build --features test-hooks
 "$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web-test" "$wasm"
 build
-"$tools/bin/wasm-bindgen" --target nodejs --out-dir "$here/pkg/node" "$wasm"
-echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"  # the nodejs glue is CommonJS
 "$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web" "$wasm"
+
+cargo build --quiet -p origo-wasm --target wasm32-unknown-unknown --profile wasm-node
+node_wasm="$target/wasm32-unknown-unknown/wasm-node/origo_wasm.wasm"
+"$tools/bin/wasm-bindgen" --target nodejs --out-dir "$here/pkg/node" "$node_wasm"
+echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"  # the nodejs glue is CommonJS
+"$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/node-esm" "$node_wasm"
 
 raw=$(wc -c < "$here/pkg/web/origo_wasm_bg.wasm")
 gz=$(gzip -9 -c "$here/pkg/web/origo_wasm_bg.wasm" | wc -c)

@@ -25,7 +25,7 @@ export class OrigoError extends Error {
 export interface InitOptions {
   /** The `.wasm`: URL, bytes or a compiled module (default: beside the glue). */
   wasm?: string | URL | BufferSource | WebAssembly.Module;
-  /** URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js). */
+  /** URL of the wasm-bindgen glue (default: ./pkg/node-esm/origo_wasm.js in Node, ./pkg/web/origo_wasm.js elsewhere). */
   glue?: string | URL;
   /** Load the render build (./pkg/web-render/), which adds `renderSvg` (default: false). */
   render?: boolean;

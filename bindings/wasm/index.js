@@ -11,6 +11,9 @@
 // spare is prepared in the background.
 
 const DEFAULT_GLUE = new URL("./pkg/web/origo_wasm.js", import.meta.url);
+/** The Node build (`opt-level = 3`): larger, about twice as fast; a server downloads it once. */
+const NODE_GLUE = new URL("./pkg/node-esm/origo_wasm.js", import.meta.url);
+const IN_NODE = typeof process === "object" && typeof process.versions?.node === "string";
 /** The render build (`build.sh --render`): everything above plus `renderSvg`. */
 const RENDER_GLUE = new URL("./pkg/web-render/origo_wasm.js", import.meta.url);
 
@@ -37,7 +40,8 @@ let pending = null;
  * Loads the module; call (and await) once before anything else. Awaiting it again also waits
  * for a replacement instance after an internal error.
  * `options.wasm`: URL, bytes or compiled module (default: beside the glue);
- * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/web/origo_wasm.js);
+ * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/node-esm/origo_wasm.js in Node,
+ *   ./pkg/web/origo_wasm.js elsewhere);
  * `options.render`: load the render build (./pkg/web-render/) so `renderSvg` works.
  */
 export async function init(options = {}) {
@@ -45,7 +49,13 @@ export async function init(options = {}) {
   if (pending) return pending;
   pending = (async () => {
     if (!compiled) {
-      glueUrl = options.glue ? new URL(options.glue, import.meta.url) : options.render ? RENDER_GLUE : DEFAULT_GLUE;
+      glueUrl = options.glue
+        ? new URL(options.glue, import.meta.url)
+        : options.render
+          ? RENDER_GLUE
+          : IN_NODE
+            ? NODE_GLUE
+            : DEFAULT_GLUE;
       compiled = await compile(options.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
     }
     current = await instantiate();

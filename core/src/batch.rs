@@ -21,9 +21,10 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
 /// few enough that a window of the largest requests stays small.
 const WINDOW_PER_JOB: usize = 64;
 
-/// A taker that must wait is woken once a quarter of the window has come back (and the answer it
-/// needs): waking it for each answer cost a thread switch per request, a sixth of a check's time.
-const GATHER_PER_WINDOW: usize = 4;
+/// A taker that must wait is woken once this many answers are back (and the one it needs; at most
+/// a quarter of the window): waking it for each answer cost a thread switch per request, a sixth
+/// of a check's time. Few enough that slow requests (renders) still come back steadily.
+const GATHER: usize = 16;
 
 /// The answer to the request on one line: the operation's answer, or why that line failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +155,7 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
         // Every answer still missing is running on a thread and will come back, so waiting for
         // `gather` of them (at most that many) ends.
         let running = self.arrived.iter().filter(|slot| slot.is_none()).count();
-        let gather = (self.window / GATHER_PER_WINDOW).clamp(1, running.max(1));
+        let gather = GATHER.min(self.window / 4).clamp(1, running.max(1));
         let arrived = self.arrivals.wait_for(self.taken, gather);
         self.arrive(arrived);
         self.pop()

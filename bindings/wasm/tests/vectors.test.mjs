@@ -1,4 +1,5 @@
-// Every shared vector through the nodejs build (the raw JSON call) and through index.js.
+// Every shared vector through the Node build's CommonJS glue (the raw JSON call), and through
+// index.js on each of the two builds: the Node build (its default in Node) and the browser build.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
@@ -7,6 +8,9 @@ import { cases, judge, vectorFiles } from "./judge.mjs";
 
 const node = createRequire(import.meta.url)("../pkg/node/origo_wasm.js");
 await origo.init();
+// A second copy of the wrapper (its own module state), on the browser build.
+const web = await import("../index.js?build=web");
+await web.init({ glue: new URL("../pkg/web/origo_wasm.js", import.meta.url) });
 
 test("vector files exist", () => assert.ok(vectorFiles().length > 0, "no vector files found"));
 
@@ -17,18 +21,20 @@ for (const c of cases()) {
     const why = judge(c.expect, answer.ok, error ?? null);
     assert.equal(why, null, why);
   });
-  test(`index.js: ${c.id}`, () => {
-    let answer = null;
-    let error = null;
-    try {
-      answer = origo.call(c.op, c.input);
-    } catch (e) {
-      if (!(e instanceof origo.OrigoError)) throw e;
-      error = e;
-    }
-    const why = judge(c.expect, answer, error);
-    assert.equal(why, null, why);
-  });
+  for (const [build, api] of [["Node build", origo], ["browser build", web]]) {
+    test(`index.js, ${build}: ${c.id}`, () => {
+      let answer = null;
+      let error = null;
+      try {
+        answer = api.call(c.op, c.input);
+      } catch (e) {
+        if (!(e instanceof api.OrigoError)) throw e;
+        error = e;
+      }
+      const why = judge(c.expect, answer, error);
+      assert.equal(why, null, why);
+    });
+  }
 }
 
 test("the judge can fail", () => {
