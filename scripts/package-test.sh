@@ -62,7 +62,7 @@ echo "--> npm: npm pack into a scratch project"
 tarball="$scratch/$(tail -n1 "$scratch/npm-pack.name")"
 [[ "$(basename "$tarball")" == "origo-$version.tgz" ]] || { echo "npm pack $(basename "$tarball"): not version $version" >&2; exit 1; }
 tar -tzf "$tarball" > "$scratch/npm.files"
-for f in package/index.js package/index.d.ts package/contract.d.ts package/pkg/web/origo_wasm_bg.wasm package/pkg/node/origo_wasm.js package/pkg/node-esm/origo_wasm_bg.wasm; do
+for f in package/index.js package/index.d.ts package/contract.d.ts package/pkg/web/origo_wasm_bg.wasm package/pkg/node/origo_wasm.js package/pkg/node/origo_wasm_bg.wasm package/pkg/node-esm/origo_wasm.js; do
   grep -qx "$f" "$scratch/npm.files" || { echo "npm package: $f is missing" >&2; exit 1; }
 done
 mkdir -p "$scratch/app"

@@ -44,6 +44,11 @@ node_wasm="$target/wasm32-unknown-unknown/wasm-node/origo_wasm.wasm"
 "$tools/bin/wasm-bindgen" --target nodejs --out-dir "$here/pkg/node" "$node_wasm"
 echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"  # the nodejs glue is CommonJS
 "$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/node-esm" "$node_wasm"
+# The two glues load the same module (wasm-bindgen writes it byte for byte alike): index.js takes
+# the one in pkg/node, so the package carries it once.
+cmp -s "$here/pkg/node/origo_wasm_bg.wasm" "$here/pkg/node-esm/origo_wasm_bg.wasm" ||
+  { echo "error: the Node build's two glues were given different modules" >&2; exit 1; }
+rm "$here/pkg/node-esm/origo_wasm_bg.wasm"
 
 raw=$(wc -c < "$here/pkg/web/origo_wasm_bg.wasm")
 gz=$(gzip -9 -c "$here/pkg/web/origo_wasm_bg.wasm" | wc -c)

@@ -23,7 +23,7 @@ export class OrigoError extends Error {
 }
 
 export interface InitOptions {
-  /** The `.wasm`: URL, bytes or a compiled module (default: beside the glue). */
+  /** The `.wasm`: URL, bytes or a compiled module (default: the build's own; beside `glue` when that is given). */
   wasm?: string | URL | BufferSource | WebAssembly.Module;
   /** URL of the wasm-bindgen glue (default: ./pkg/node-esm/origo_wasm.js in Node, ./pkg/web/origo_wasm.js elsewhere). */
   glue?: string | URL;

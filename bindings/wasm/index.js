@@ -10,12 +10,19 @@
 // call throws `OrigoError` with code `internal_error`, the spare takes over at once and a new
 // spare is prepared in the background.
 
-const DEFAULT_GLUE = new URL("./pkg/web/origo_wasm.js", import.meta.url);
-/** The Node build (`opt-level = 3`): larger, about twice as fast; a server downloads it once. */
-const NODE_GLUE = new URL("./pkg/node-esm/origo_wasm.js", import.meta.url);
-const IN_NODE = typeof process === "object" && typeof process.versions?.node === "string";
+/** The builds: wasm-bindgen's glue, and the module when it is not the one beside the glue. */
+const WEB = { glue: new URL("./pkg/web/origo_wasm.js", import.meta.url) };
+/**
+ * The Node build (`opt-level = 3`): larger, and `checkText` about twice as fast; a server loads it
+ * once. Its one module lies beside the CommonJS glue of `origo/json`.
+ */
+const NODE = {
+  glue: new URL("./pkg/node-esm/origo_wasm.js", import.meta.url),
+  wasm: new URL("./pkg/node/origo_wasm_bg.wasm", import.meta.url),
+};
 /** The render build (`build.sh --render`): everything above plus `renderSvg`. */
-const RENDER_GLUE = new URL("./pkg/web-render/origo_wasm.js", import.meta.url);
+const RENDER = { glue: new URL("./pkg/web-render/origo_wasm.js", import.meta.url) };
+const IN_NODE = typeof process === "object" && typeof process.versions?.node === "string";
 
 /** Input origo could not read, or an internal failure (`code === "internal_error"`). */
 export class OrigoError extends Error {
@@ -29,7 +36,7 @@ export class OrigoError extends Error {
   }
 }
 
-let glueUrl = DEFAULT_GLUE;
+let glueUrl = WEB.glue;
 let compiled = null;
 let generation = 0;
 let current = null;
@@ -39,7 +46,7 @@ let pending = null;
 /**
  * Loads the module; call (and await) once before anything else. Awaiting it again also waits
  * for a replacement instance after an internal error.
- * `options.wasm`: URL, bytes or compiled module (default: beside the glue);
+ * `options.wasm`: URL, bytes or compiled module (default: the build's own);
  * `options.glue`: URL of the wasm-bindgen glue (default: ./pkg/node-esm/origo_wasm.js in Node,
  *   ./pkg/web/origo_wasm.js elsewhere);
  * `options.render`: load the render build (./pkg/web-render/) so `renderSvg` works.
@@ -49,14 +56,9 @@ export async function init(options = {}) {
   if (pending) return pending;
   pending = (async () => {
     if (!compiled) {
-      glueUrl = options.glue
-        ? new URL(options.glue, import.meta.url)
-        : options.render
-          ? RENDER_GLUE
-          : IN_NODE
-            ? NODE_GLUE
-            : DEFAULT_GLUE;
-      compiled = await compile(options.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
+      const build = options.glue ? { glue: new URL(options.glue, import.meta.url) } : options.render ? RENDER : IN_NODE ? NODE : WEB;
+      glueUrl = build.glue;
+      compiled = await compile(options.wasm ?? build.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
     }
     current = await instantiate();
     spare = await instantiate();

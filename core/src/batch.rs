@@ -4,7 +4,8 @@
 //! many times. A [`Pipeline`] keeps a sliding window of requests in flight across a pool of
 //! threads and gives the answers back in input order: as soon as the oldest answer is taken, one
 //! more request may enter, so a slow request holds back only the answers after it (at most a
-//! window of them), never the threads. Memory is bounded by the window (each request by the
+//! window of them), never the threads. A taker that has to wait gathers answers that come back
+//! quickly, for at most [`PATIENCE`] once the one it needs is back. Memory is bounded by the window (each request by the
 //! rulebook's input bound, which [`Lines`] applies while reading), not by the size of the batch.
 //! [`Batch`] drives a pipeline from an iterator. A request that cannot be read or used, or whose
 //! run panics, is an [`Error`] in its own [`Answer`], with its line number; it never ends the batch.
@@ -15,16 +16,22 @@ use crate::rulebook::Rulebook;
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// Requests in flight per thread: enough to keep every thread busy while one request is slow,
 /// few enough that a window of the largest requests stays small.
 const WINDOW_PER_JOB: usize = 64;
 
-/// A taker that must wait is woken once this many answers are back (and the one it needs; at most
-/// a quarter of the window): waking it for each answer cost a thread switch per request, a sixth
-/// of a check's time. Few enough that slow requests (renders) still come back steadily.
+/// A taker that must wait, once the answer it needs is back, waits up to [`PATIENCE`] more for
+/// this many answers in all (at most a quarter of the window), so that quick answers come back
+/// together: waking it for each answer cost a thread switch per request, a sixth of a check's time.
 const GATHER: usize = 16;
+
+/// How long an answer that is back may wait for the others of its gather: a slow request behind
+/// it holds it back no longer than this.
+const PATIENCE: Duration = Duration::from_millis(2);
 
 /// The answer to the request on one line: the operation's answer, or why that line failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +136,11 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
                 let run = Arc::clone(&self.run);
                 let arrivals = Arc::clone(&self.arrivals);
                 self.workers.run(Box::new(move || {
+                    // Nobody will take the answers of a dropped pipeline: its queued requests are
+                    // not run (a batch abandoned midway renders no more documents).
+                    if arrivals.is_closed() {
+                        return;
+                    }
                     let outcome =
                         catch_unwind(AssertUnwindSafe(|| run(request))).unwrap_or_else(|p| Err(panicked(&*p)));
                     arrivals.hand_back(index, outcome);
@@ -152,11 +164,10 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
         if let Some(answer) = self.try_next() {
             return Some(answer);
         }
-        // Every answer still missing is running on a thread and will come back, so waiting for
-        // `gather` of them (at most that many) ends.
+        // Every answer still missing is running on a thread and will come back.
         let running = self.arrived.iter().filter(|slot| slot.is_none()).count();
         let gather = GATHER.min(self.window / 4).clamp(1, running.max(1));
-        let arrived = self.arrivals.wait_for(self.taken, gather);
+        let arrived = self.arrivals.wait_for(self.taken, gather, PATIENCE);
         self.arrive(arrived);
         self.pop()
     }
@@ -183,12 +194,14 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
 struct Arrivals<T> {
     state: Mutex<Arrived<T>>,
     woken: Condvar,
+    /// The pipeline was dropped: its queued requests are not run, their answers not kept.
+    closed: AtomicBool,
 }
 
 struct Arrived<T> {
     /// Answers back since the taker last looked, by request index.
     answers: Vec<(usize, Result<T>)>,
-    /// While the taker waits: the index of the answer it needs, and how many answers to gather.
+    /// While the taker waits: the index of the answer it needs, and how many answers it gathers.
     waiting: Option<(usize, usize)>,
     /// Whether the answer the taker needs is among `answers`.
     needed_is_back: bool,
@@ -199,6 +212,7 @@ impl<T> Default for Arrivals<T> {
         Arrivals {
             state: Mutex::new(Arrived { answers: Vec::new(), waiting: None, needed_is_back: false }),
             woken: Condvar::new(),
+            closed: AtomicBool::new(false),
         }
     }
 }
@@ -209,31 +223,57 @@ impl<T> Arrivals<T> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.lock().answers.clear();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Keeps an answer; wakes the taker when it is the one it needs, and again once the gather
+    /// is complete.
     fn hand_back(&self, index: usize, outcome: Result<T>) {
         let mut state = self.lock();
+        if self.is_closed() {
+            return;
+        }
         state.answers.push((index, outcome));
         if let Some((needed, gather)) = state.waiting {
-            state.needed_is_back |= index == needed;
-            if state.needed_is_back && state.answers.len() >= gather {
+            if index == needed {
+                state.needed_is_back = true;
+                self.woken.notify_one();
+            } else if state.needed_is_back && state.answers.len() >= gather {
                 state.waiting = None;
                 self.woken.notify_one();
             }
         }
     }
 
-    /// Waits until answer `needed` and at least `gather` answers in all are back (or were back
-    /// already), and takes them.
-    fn wait_for(&self, needed: usize, gather: usize) -> Vec<(usize, Result<T>)> {
+    /// Waits until answer `needed` is back, then up to `patience` more until `gather` answers in
+    /// all are back, and takes those that are.
+    fn wait_for(&self, needed: usize, gather: usize, patience: Duration) -> Vec<(usize, Result<T>)> {
         let mut state = self.lock();
-        let needed_is_back = state.answers.iter().any(|(index, _)| *index == needed);
-        if !needed_is_back || state.answers.len() < gather {
-            state.needed_is_back = needed_is_back;
-            state.waiting = Some((needed, gather));
-            while state.waiting.is_some() {
-                state = self.woken.wait(state).unwrap_or_else(PoisonError::into_inner);
-            }
+        state.needed_is_back = state.answers.iter().any(|(index, _)| *index == needed);
+        state.waiting = Some((needed, gather));
+        while !state.needed_is_back {
+            state = self.woken.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
+        if state.answers.len() < gather {
+            state = match self.woken.wait_timeout_while(state, patience, |s| s.answers.len() < gather) {
+                Ok((state, _)) => state,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        state.waiting = None;
         std::mem::take(&mut state.answers)
+    }
+}
+
+impl<R, T> Drop for Pipeline<R, T> {
+    fn drop(&mut self) {
+        self.arrivals.close();
     }
 }
 
@@ -629,32 +669,103 @@ mod tests {
         assert_eq!(answers[5].outcome, Ok(5));
     }
 
-    /// The waiting taker is woken only once the answer it needs is back, and the answers it
-    /// gathers are all back: not at the first answer of the others, nor at the needed one alone.
-    #[test]
-    fn the_taker_wakes_for_the_needed_answer_and_a_gather() {
-        use std::time::Duration;
-        let pause = || std::thread::sleep(Duration::from_millis(30));
-        let arrivals = Arc::new(Arrivals::<usize>::default());
-        let handing = Arc::clone(&arrivals);
-        let thread = std::thread::spawn(move || {
-            for index in [1, 2] {
-                handing.hand_back(index, Ok(index));
-            }
-            pause();
-            handing.hand_back(0, Ok(0));
-            pause();
-            handing.hand_back(3, Ok(3));
-            pause();
-            handing.hand_back(4, Ok(4));
+    /// `wait_for` on a thread of its own: its answers' indices, or `None` if it is still waiting
+    /// after `within`.
+    fn taker(
+        arrivals: &Arc<Arrivals<usize>>,
+        needed: usize,
+        gather: usize,
+        patience: Duration,
+    ) -> mpsc::Receiver<Vec<usize>> {
+        let (sender, receiver) = mpsc::channel();
+        let arrivals = Arc::clone(arrivals);
+        std::thread::spawn(move || {
+            let indices = arrivals.wait_for(needed, gather, patience).into_iter().map(|(i, _)| i).collect();
+            let _ = sender.send(indices);
         });
-        let indices = |answers: Vec<(usize, Result<usize>)>| answers.into_iter().map(|(i, _)| i).collect::<Vec<_>>();
-        assert_eq!(indices(arrivals.wait_for(0, 2)), [1, 2, 0]);
-        assert_eq!(indices(arrivals.wait_for(3, 2)), [3, 4]);
-        thread.join().unwrap();
-        // Already back: no wait.
+        receiver
+    }
+
+    /// The waiting taker wakes for the answer it needs, not before; then it gathers up to its
+    /// patience, and no longer.
+    #[test]
+    fn the_taker_waits_for_the_needed_answer_then_gathers_within_its_patience() {
+        let pause = || std::thread::sleep(Duration::from_millis(40));
+        let long = Duration::from_secs(30);
+        let arrivals = Arc::new(Arrivals::<usize>::default());
+
+        let taken = taker(&arrivals, 0, 1, long);
+        arrivals.hand_back(1, Ok(1));
+        pause();
+        assert!(taken.try_recv().is_err(), "woke before the answer it needs");
+        arrivals.hand_back(0, Ok(0));
+        assert_eq!(taken.recv_timeout(long).unwrap(), [1, 0]);
+
+        let taken = taker(&arrivals, 2, 3, long);
+        arrivals.hand_back(2, Ok(2));
+        pause();
+        assert!(taken.try_recv().is_err(), "did not gather");
+        arrivals.hand_back(3, Ok(3));
+        arrivals.hand_back(4, Ok(4));
+        assert_eq!(taken.recv_timeout(long).unwrap(), [2, 3, 4]);
+
+        // A gather that does not fill: the answers that are back after the patience.
+        let taken = taker(&arrivals, 5, 3, Duration::from_millis(5));
         arrivals.hand_back(5, Ok(5));
-        assert_eq!(indices(arrivals.wait_for(5, 1)), [5]);
+        assert_eq!(taken.recv_timeout(long).unwrap(), [5]);
+    }
+
+    /// An answer that is back is taken while the request after it still runs, with the default
+    /// window: the gather (all ten answers here) does not wait for the slow request.
+    #[test]
+    fn an_answer_that_is_back_does_not_wait_for_a_slow_one_after_it() {
+        let (first_taken, taken) = mpsc::channel::<()>();
+        let taken = Mutex::new(taken);
+        let run = move |n: usize| -> Result<bool> {
+            if n == 1 {
+                // Runs until answer 0 is taken; about 20 seconds at most, then fails the test.
+                return Ok(taken.lock().unwrap().recv_timeout(Duration::from_secs(20)).is_ok());
+            }
+            Ok(true)
+        };
+        let mut batch = Batch::new((0..10).map(Ok), 2, run).unwrap();
+        assert_eq!(batch.next().map(|a| a.line), Some(1));
+        first_taken.send(()).unwrap();
+        let rest: Vec<Answer<bool>> = batch.collect();
+        assert_eq!(rest.len(), 9);
+        assert!(rest.iter().all(|a| a.outcome == Ok(true)), "request 2 ran out of time: answer 1 was held back");
+    }
+
+    /// A dropped pipeline runs none of its queued requests.
+    #[test]
+    fn a_dropped_pipeline_runs_no_more_requests() {
+        use std::sync::atomic::AtomicUsize;
+        let ran = Arc::new(AtomicUsize::new(0));
+        let (release, released) = mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let counted = Arc::clone(&ran);
+        let run = move |n: usize| -> Result<usize> {
+            counted.fetch_add(1, Ordering::SeqCst);
+            if n == 0 {
+                let _ = released.lock().unwrap().recv_timeout(Duration::from_secs(20));
+            }
+            Ok(n)
+        };
+        let mut pipeline = Pipeline::new(1, run).unwrap();
+        for n in 0..8 {
+            pipeline.submit(Ok(n));
+        }
+        // Request 0 is running (it waits for the release) before the pipeline goes.
+        for _ in 0..2_000 {
+            if ran.load(Ordering::SeqCst) > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(pipeline);
+        release.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(ran.load(Ordering::SeqCst), 1, "queued requests ran after the drop");
     }
 
     #[test]

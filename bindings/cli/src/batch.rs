@@ -12,7 +12,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 /// Bytes buffered on each side of a batch. A 20-item request is about 9 KB and its answer 10 KB:
-/// at the standard 8 KB each line took two reads and each answer a write of its own.
+/// at the standard 8 KB, each answer was a write of its own.
 const BUFFER_BYTES: usize = 1 << 18;
 
 /// How the answers of a batch were counted, for the summary and the exit code.
