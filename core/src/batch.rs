@@ -5,8 +5,9 @@
 //! threads and gives the answers back in input order: as soon as the oldest answer is taken, one
 //! more request may enter, so a slow request holds back only the answers after it (at most a
 //! window of them), never the threads. A taker that has to wait gathers answers that come back
-//! quickly, for at most [`PATIENCE`] once the one it needs is back. Memory is bounded by the window (each request by the
-//! rulebook's input bound, which [`Lines`] applies while reading), not by the size of the batch.
+//! quickly, for at most 2 ms once the one it needs is back. Memory is bounded by the window (each
+//! request by the rulebook's input bound, which [`Lines`] applies while reading), not by the size
+//! of the batch.
 //! [`Batch`] drives a pipeline from an iterator. A request that cannot be read or used, or whose
 //! run panics, is an [`Error`] in its own [`Answer`], with its line number; it never ends the batch.
 
@@ -669,8 +670,7 @@ mod tests {
         assert_eq!(answers[5].outcome, Ok(5));
     }
 
-    /// `wait_for` on a thread of its own: its answers' indices, or `None` if it is still waiting
-    /// after `within`.
+    /// `wait_for` on a thread of its own; the receiver gets the indices of the answers it took.
     fn taker(
         arrivals: &Arc<Arrivals<usize>>,
         needed: usize,
