@@ -56,7 +56,9 @@ export async function init(options = {}) {
   if (pending) return pending;
   pending = (async () => {
     if (!compiled) {
-      const build = options.glue ? { glue: new URL(options.glue, import.meta.url) } : options.render ? RENDER : IN_NODE ? NODE : WEB;
+      let build = IN_NODE ? NODE : WEB;
+      if (options.render) build = RENDER;
+      if (options.glue) build = { glue: new URL(options.glue, import.meta.url) };
       glueUrl = build.glue;
       compiled = await compile(options.wasm ?? build.wasm ?? new URL("origo_wasm_bg.wasm", glueUrl));
     }
