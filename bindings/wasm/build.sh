@@ -2,14 +2,13 @@
 # Builds the WASM binding: pkg/web (ES module, for browsers: small, under its size budget),
 # pkg/node and pkg/node-esm (CommonJS and ES module of the Node build: optimised for speed, which
 # index.js loads in Node) and pkg/web-test (the web build with the test hooks, for the JS tests).
-# Installs the wasm32 target and the pinned wasm-bindgen-cli itself when they are missing.
+# Installs the wasm32 target when it is missing; the JS glue is written by bindings/wasm/glue.
 # With --render (or ORIGO_WASM_RENDER=1) it also builds pkg/web-render: the web build with the
 # Typst renderer and its fonts, behind `renderSvg`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
-tools="$target/tools"
 render="${ORIGO_WASM_RENDER:-0}"
 for arg in "$@"; do
   case "$arg" in
@@ -17,13 +16,10 @@ for arg in "$@"; do
     *) echo "usage: build.sh [--render]" >&2; exit 2 ;;
   esac
 done
-version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' "$here/Cargo.toml")"
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-if [ "$("$tools/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
-  # Not --locked: the CLI's lockfile pins a crate version the registry no longer serves.
-  CARGO_TARGET_DIR="$target/tools-build" cargo install wasm-bindgen-cli --version "$version" --root "$tools"
-fi
+cargo build --quiet -p origo-wasm-glue
+glue="$target/debug/origo-wasm-glue"  # wasm-bindgen's glue writer (bindings/wasm/glue)
 
 wasm="$target/wasm32-unknown-unknown/wasm/origo_wasm.wasm"
 # `opt-level = "z"` inlines almost nothing (LLVM threshold 25), so the hot paths call small
@@ -35,15 +31,15 @@ build() {
 }
 
 build --features test-hooks
-"$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web-test" "$wasm"
+"$glue" web "$wasm" "$here/pkg/web-test"
 build
-"$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web" "$wasm"
+"$glue" web "$wasm" "$here/pkg/web"
 
 cargo build --quiet -p origo-wasm --target wasm32-unknown-unknown --profile wasm-node
 node_wasm="$target/wasm32-unknown-unknown/wasm-node/origo_wasm.wasm"
-"$tools/bin/wasm-bindgen" --target nodejs --out-dir "$here/pkg/node" "$node_wasm"
+"$glue" nodejs "$node_wasm" "$here/pkg/node"
 echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"  # the nodejs glue is CommonJS
-"$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/node-esm" "$node_wasm"
+"$glue" web "$node_wasm" "$here/pkg/node-esm"
 # The two glues load the same module (wasm-bindgen writes it byte for byte alike): index.js takes
 # the one in pkg/node, so the package carries it once.
 cmp -s "$here/pkg/node/origo_wasm_bg.wasm" "$here/pkg/node-esm/origo_wasm_bg.wasm" ||
@@ -62,10 +58,9 @@ if [ "$gz" -gt 737280 ]; then
 fi
 
 if [ "$render" = 1 ]; then
-  # Own profile: fat LTO over Typst takes too long for a cold CI build on 2 cores (BENCHMARKS.md).
+  # Own profile: one codegen unit over Typst takes too long for a cold CI build on 2 cores.
   cargo build --quiet -p origo-wasm --target wasm32-unknown-unknown --profile wasm-render --features render
-  "$tools/bin/wasm-bindgen" --target web --out-dir "$here/pkg/web-render" \
-    "$target/wasm32-unknown-unknown/wasm-render/origo_wasm.wasm"
+  "$glue" web "$target/wasm32-unknown-unknown/wasm-render/origo_wasm.wasm" "$here/pkg/web-render"
   raw=$(wc -c < "$here/pkg/web-render/origo_wasm_bg.wasm")
   gz=$(gzip -9 -c "$here/pkg/web-render/origo_wasm_bg.wasm" | wc -c)
   echo "render build origo_wasm_bg.wasm: $raw bytes, $gz gzipped"
