@@ -18,8 +18,9 @@ for arg in "$@"; do
 done
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-cargo build --quiet -p origo-wasm-glue
-glue="$target/debug/origo-wasm-glue"  # wasm-bindgen's glue writer (bindings/wasm/glue)
+# wasm-bindgen's glue writer: a workspace of its own (glue/Cargo.toml says why).
+cargo build --quiet --release --locked --manifest-path "$here/glue/Cargo.toml" --target-dir "$target"
+glue="$target/release/origo-wasm-glue"
 
 wasm="$target/wasm32-unknown-unknown/wasm/origo_wasm.wasm"
 # `opt-level = "z"` inlines almost nothing (LLVM threshold 25), so the hot paths call small

@@ -4,7 +4,7 @@
 //!
 //! It exists because the CLI crate also carries a test runner with its own web server and HTTP
 //! client: installing it compiled about 200 crates in 3 minutes of every CI run, where this
-//! library alone builds in about half that, within the workspace's build.
+//! library alone builds in well under half that.
 
 use std::process::ExitCode;
 use wasm_bindgen_cli_support::Bindgen;
