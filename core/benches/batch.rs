@@ -7,6 +7,11 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use origo::{api, batch, Rulebook};
 use serde_json::Value;
 
+/// The allocator of the hosts that run batches (the CLI, the Python binding): a check makes a few
+/// hundred small allocations, and the system allocator's cost would be measured beside origo's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Requests per batch: 16 windows' worth of one thread, so the window barrier is not what is measured.
 const BATCH: usize = 1024;
 
