@@ -19,6 +19,7 @@ use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 /// Requests in flight per thread: enough to keep every thread busy while one request is slow,
@@ -290,56 +291,153 @@ impl<R, T> Drop for Pipeline<R, T> {
 /// One request's run, with the sending of its answer.
 type Job = Box<dyn FnOnce() + Send>;
 
+/// A pipeline's jobs as its threads take them, and how each says it is done with them.
+#[derive(Clone)]
+struct Queue {
+    jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
+    /// Sent once by each thread when the jobs have ended and it is idle.
+    done: mpsc::Sender<()>,
+}
+
+/// How long a thread whose pipeline has ended waits for another before it ends.
+const KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// Threads whose pipeline has ended, waiting up to [`KEEP_ALIVE`] to serve the next one: starting
+/// fresh threads for each batch of 1,024 checks cost about 8 % of a two-thread batch (thread start,
+/// cold caches, an empty allocator heap), and hosts run batches one after another (a partition at
+/// a time on a cluster). Each is listed with its process: after a `fork` the child holds the
+/// parent's list but not its threads, so it starts its own.
+static IDLE: Mutex<Vec<(u32, ThreadId, mpsc::Sender<Queue>)>> = Mutex::new(Vec::new());
+
 /// The threads that run a pipeline's requests, each with [`OPERATION_STACK_BYTES`] of stack.
 /// Plain threads, not a rayon pool: Typst renders in parallel on rayon, and a rayon worker that
 /// waits for that work runs other queued jobs of its own pool on its stack meanwhile, so renders
 /// nested in renders until the stack overflowed (64 queued PDFs did, in an unoptimised build).
-/// The threads end when the pipeline, and with it the queue's sender, is dropped.
+/// Dropping them ends the queue and waits until each thread has finished the job in hand and
+/// is idle (in [`IDLE`]), ready for the next pipeline.
 ///
 /// [`OPERATION_STACK_BYTES`]: crate::api::OPERATION_STACK_BYTES
 struct Workers {
-    queue: mpsc::Sender<Job>,
+    /// `None` once dropped.
+    queue: Option<mpsc::Sender<Job>>,
     threads: usize,
+    /// One message from each thread once it is idle.
+    done: mpsc::Receiver<()>,
 }
 
 impl Workers {
-    /// `jobs` threads (0: one per core).
+    /// `jobs` threads (0: one per core): idle ones of this process first, new ones for the rest.
     fn start(jobs: usize) -> Result<Workers> {
         let threads = match jobs {
             0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             n => n,
         };
-        let (queue, jobs_in) = mpsc::channel::<Job>();
-        let jobs_in = Arc::new(std::sync::Mutex::new(jobs_in));
-        for i in 0..threads {
-            let jobs_in = Arc::clone(&jobs_in);
-            let next = move || jobs_in.lock().ok().and_then(|q| q.recv().ok());
-            std::thread::Builder::new()
-                .name(format!("origo-batch-{i}"))
-                .stack_size(crate::api::OPERATION_STACK_BYTES)
-                .spawn(move || {
-                    while let Some(job) = next() {
-                        job();
+        let (sender, jobs_in) = mpsc::channel::<Job>();
+        let (done_out, done) = mpsc::channel();
+        let queue = Queue { jobs: Arc::new(Mutex::new(jobs_in)), done: done_out };
+        let mut started = 0;
+        while started < threads {
+            match idle_thread() {
+                // Taken under the list's lock, a thread waits for its queue (`wait_idle`); should
+                // it be gone all the same, take the next.
+                Some(thread) => {
+                    if thread.send(queue.clone()).is_ok() {
+                        started += 1;
                     }
-                })
-                .map_err(|e| {
-                    Error::new(
-                        &codes::INTERNAL_ERROR,
-                        "",
-                        format!("无法启动 {threads} 个线程：{e}"),
-                        format!("cannot start {threads} threads: {e}"),
-                    )
-                })?;
+                }
+                None => {
+                    spawn(queue.clone()).map_err(|e| {
+                        Error::new(
+                            &codes::INTERNAL_ERROR,
+                            "",
+                            format!("无法启动 {threads} 个线程：{e}"),
+                            format!("cannot start {threads} threads: {e}"),
+                        )
+                    })?;
+                    started += 1;
+                }
+            }
         }
-        Ok(Workers { queue, threads })
+        Ok(Workers { queue: Some(sender), threads, done })
     }
 
     /// Queues `job`; runs it here should every thread be gone (never while the pipeline lives).
     fn run(&self, job: Job) {
-        if let Err(mpsc::SendError(job)) = self.queue.send(job) {
-            job();
+        match &self.queue {
+            Some(queue) => {
+                if let Err(mpsc::SendError(job)) = queue.send(job) {
+                    job();
+                }
+            }
+            None => job(),
         }
     }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.queue = None;
+        for _ in 0..self.threads {
+            // An `Err`: every thread's sender is gone, none is left running.
+            if self.done.recv().is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// The list of idle threads; a thread that panicked holding it left it whole (it only pushes or pops).
+fn idle() -> MutexGuard<'static, Vec<(u32, ThreadId, mpsc::Sender<Queue>)>> {
+    IDLE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// An idle thread of this process, if there is one (those of a parent process are dropped).
+fn idle_thread() -> Option<mpsc::Sender<Queue>> {
+    let mut idle = idle();
+    let process = std::process::id();
+    idle.retain(|(owner, _, _)| *owner == process);
+    idle.pop().map(|(_, _, thread)| thread)
+}
+
+/// A new thread serving `queue`, then the queues handed to it while it is idle.
+fn spawn(queue: Queue) -> std::io::Result<()> {
+    std::thread::Builder::new().name("origo-batch".to_string()).stack_size(crate::api::OPERATION_STACK_BYTES).spawn(
+        move || {
+            let mut queue = queue;
+            loop {
+                while let Some(job) = queue.jobs.lock().ok().and_then(|jobs| jobs.recv().ok()) {
+                    job();
+                }
+                match wait_idle(queue.done) {
+                    Some(next) => queue = next,
+                    None => return,
+                }
+            }
+        },
+    )?;
+    Ok(())
+}
+
+/// Lists this thread in [`IDLE`], says so through `done`, and waits up to [`KEEP_ALIVE`] for the
+/// next queue; `None`: the thread ends.
+fn wait_idle(done: mpsc::Sender<()>) -> Option<Queue> {
+    let me = std::thread::current().id();
+    let (thread, next) = mpsc::channel();
+    idle().push((std::process::id(), me, thread));
+    // The pipeline may be gone (dropped from another thread that no longer waits): nothing to say.
+    let _ = done.send(());
+    if let Ok(queue) = next.recv_timeout(KEEP_ALIVE) {
+        return Some(queue);
+    }
+    let mut idle = idle();
+    let listed = idle.len();
+    idle.retain(|(_, id, _)| *id != me);
+    if idle.len() < listed {
+        return None;
+    }
+    // A pipeline took this thread from the list as the wait ended: its queue is on the way.
+    drop(idle);
+    next.recv().ok()
 }
 
 /// The `internal_error` of a request whose run panicked: a bug in origo, reported for that line.
@@ -745,7 +843,7 @@ mod tests {
         assert!(rest.iter().all(|a| a.outcome == Ok(true)), "request 2 ran out of time: answer 1 was held back");
     }
 
-    /// A dropped pipeline runs none of its queued requests.
+    /// A dropped pipeline runs none of its queued requests, and waits for the one running.
     #[test]
     fn a_dropped_pipeline_runs_no_more_requests() {
         use std::sync::atomic::AtomicUsize;
@@ -771,10 +869,34 @@ mod tests {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        let finished = Arc::new(AtomicBool::new(false));
+        let release_later = {
+            let finished = Arc::clone(&finished);
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                finished.store(true, Ordering::SeqCst);
+                release.send(()).unwrap();
+            })
+        };
         drop(pipeline);
-        release.send(()).unwrap();
+        assert!(finished.load(Ordering::SeqCst), "the drop did not wait for the running request");
+        release_later.join().unwrap();
         std::thread::sleep(Duration::from_millis(200));
         assert_eq!(ran.load(Ordering::SeqCst), 1, "queued requests ran after the drop");
+    }
+
+    /// A thread listed by another process (the parent, before a `fork`) is never handed a queue:
+    /// it does not exist in this one.
+    #[test]
+    fn idle_threads_of_another_process_are_not_used() {
+        let (thread, never) = mpsc::channel::<Queue>();
+        let parent = std::process::id().wrapping_add(1);
+        let id = std::thread::spawn(|| std::thread::current().id()).join().unwrap();
+        idle().push((parent, id, thread));
+        let pipeline = Pipeline::new(1, |n: usize| Ok(n)).unwrap();
+        drop(pipeline);
+        assert!(never.try_recv().is_err(), "a queue was handed to another process's thread");
+        assert!(idle().iter().all(|(owner, _, _)| *owner != parent), "another process's thread is still listed");
     }
 
     #[test]

@@ -203,17 +203,38 @@ struct Drawn {
     number: Option<String>,
     /// `pdf`, `svg` or `png`.
     extension: &'static str,
-    /// The complete document, under a hidden temporary name.
+    /// The complete document, under a hidden temporary name; removed with the `Drawn` unless
+    /// [`Drawn::name`] gave it its name.
     temporary: std::path::PathBuf,
     bytes: usize,
+    named: bool,
+}
+
+#[cfg(feature = "render")]
+impl Drawn {
+    /// Renames the document to `target`; on failure its temporary file goes with the `Drawn`.
+    fn name(mut self, target: &Path) -> std::io::Result<usize> {
+        std::fs::rename(&self.temporary, target)?;
+        self.named = true;
+        Ok(self.bytes)
+    }
+}
+
+/// A document nobody named (its line failed later, or the batch stopped) leaves no file behind.
+#[cfg(feature = "render")]
+impl Drop for Drawn {
+    fn drop(&mut self) {
+        if !self.named {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
 }
 
 /// Renders each line of a JSONL file of `render` requests into `out_dir`, `jobs` at once: one file
 /// per request, named from its certificate number (`line-N` without one, `-N` added when two
 /// lines give one name), and one line per request on stdout, `{"line", "file", "bytes"}` or
 /// `{"line", "error"}`. Each document is written whole to a hidden temporary file and renamed,
-/// so no partial file ever has a final name; a stopped batch removes the temporary files of
-/// the documents it did not name.
+/// so no partial file ever has a final name; a document that is not named is removed.
 #[cfg(feature = "render")]
 pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebook) -> Result<ExitCode, Error> {
     use origo::api::render::Render;
@@ -244,7 +265,7 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
             "image/png" => "png",
             _ => "pdf",
         };
-        Ok(Drawn { number, extension, temporary, bytes: rendered.bytes.len() })
+        Ok(Drawn { number, extension, temporary, bytes: rendered.bytes.len(), named: false })
     };
     let mut batch = Batch::new(numbered, jobs.unwrap_or(0), run)?;
     let mut tally = Tally::default();
@@ -260,11 +281,8 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
                 names.insert(name.clone());
             }
             let target = out_dir.join(&name);
-            std::fs::rename(&drawn.temporary, &target).map_err(|e| {
-                let _ = std::fs::remove_file(&drawn.temporary);
-                unwritable(&target, e)
-            })?;
-            Ok((name, drawn.bytes))
+            let bytes = drawn.name(&target).map_err(|e| unwritable(&target, e))?;
+            Ok((name, bytes))
         });
         let text = match named {
             Ok((file, bytes)) => {
@@ -289,13 +307,9 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
         }
     }
     if closed {
-        // Nobody reads the answers any more: name no more files, remove the documents in flight.
-        batch.stop();
-        for answer in batch.by_ref() {
-            if let Ok(drawn) = answer.outcome {
-                let _ = std::fs::remove_file(drawn.temporary);
-            }
-        }
+        // Nobody reads the answers any more: the queued requests are not drawn, and the batch
+        // waits for those being drawn, whose documents go unnamed (`Drawn`'s drop removes them).
+        drop(batch);
     }
     let _ = stdout.flush();
     drop(progress);

@@ -212,6 +212,40 @@ fn render_batch_writes_one_file_per_request() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("4 lines: 3 rendered, 1 unreadable"));
 }
 
+/// A render batch whose reader goes away after the first answer ends quietly, leaving whole named
+/// documents and no temporary file.
+#[cfg(feature = "render")]
+#[test]
+fn a_render_batch_with_a_closed_stdout_leaves_no_temporary_file() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let asean = asean();
+    let lines: Vec<String> = (0..40)
+        .map(|i| {
+            let mut certificate = asean.clone();
+            certificate["certificate_no"] = format!("E26{i:04}").into();
+            serde_json::json!({ "certificate": certificate, "format": "svg" }).to_string()
+        })
+        .collect();
+    let batch = RenderBatch::new("render-closed", &lines);
+    let (input, out_dir) = (batch.input.to_str().unwrap(), batch.out_dir());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_origo"))
+        .args(["render", "--jsonl", input, "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some(), "ended by a signal: {status:?}");
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let names: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&first["file"].as_str().unwrap().to_string()), "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".svg") && !n.starts_with('.')), "a temporary file is left: {names:?}");
+}
+
 /// A long batch of PDFs: each renders on a batch thread while Typst runs its own parallel work.
 /// On a rayon pool the waiting thread ran other queued renders on its stack, nesting them until
 /// the stack overflowed and the process aborted (at 64 lines, in this unoptimised build).
