@@ -106,14 +106,21 @@ fn bad_lines_in_the_middle_are_answered_with_their_line_numbers() {
 /// A reader that stops after the first answer: the batch ends quietly, with what it wrote whole.
 #[test]
 fn a_closed_stdout_ends_the_batch_quietly() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let (path, _) = batch("closed");
     let text = std::fs::read_to_string(&path).unwrap();
     let many = text.repeat(200);
     std::fs::write(&path, &many).unwrap();
+    first_answer_then_close(&["check", "--jsonl", path.to_str().unwrap(), "--jobs", "2"]);
+    std::fs::remove_file(path).unwrap();
+}
+
+/// Runs `origo args`, reads its first answer and closes its stdout; the process must end with an
+/// exit code, not a signal.
+fn first_answer_then_close(args: &[&str]) -> serde_json::Value {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_origo"))
-        .args(["check", "--jsonl", path.to_str().unwrap(), "--jobs", "2"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -121,9 +128,8 @@ fn a_closed_stdout_ends_the_batch_quietly() {
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let status = child.wait().unwrap();
-    assert!(serde_json::from_str::<serde_json::Value>(&first).is_ok(), "{first}");
     assert!(status.code().is_some(), "ended by a signal: {status:?}");
-    std::fs::remove_file(path).unwrap();
+    serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"))
 }
 
 /// The ASEAN example certificate (Form E), to be varied by the render batches.
@@ -131,6 +137,19 @@ fn a_closed_stdout_ends_the_batch_quietly() {
 fn asean() -> serde_json::Value {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/certificates");
     serde_json::from_str(&std::fs::read_to_string(format!("{examples}/asean.json")).unwrap()).unwrap()
+}
+
+/// `count` render requests of the ASEAN example in `format`, numbered `E260000` on.
+#[cfg(feature = "render")]
+fn numbered_forms_e(count: usize, format: &str) -> Vec<String> {
+    let asean = asean();
+    (0..count)
+        .map(|i| {
+            let mut certificate = asean.clone();
+            certificate["certificate_no"] = format!("E26{i:04}").into();
+            serde_json::json!({ "certificate": certificate, "format": format }).to_string()
+        })
+        .collect()
 }
 
 /// A render batch run in a scratch directory of its own, removed afterwards.
@@ -217,29 +236,10 @@ fn render_batch_writes_one_file_per_request() {
 #[cfg(feature = "render")]
 #[test]
 fn a_render_batch_with_a_closed_stdout_leaves_no_temporary_file() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-    let asean = asean();
-    let lines: Vec<String> = (0..40)
-        .map(|i| {
-            let mut certificate = asean.clone();
-            certificate["certificate_no"] = format!("E26{i:04}").into();
-            serde_json::json!({ "certificate": certificate, "format": "svg" }).to_string()
-        })
-        .collect();
-    let batch = RenderBatch::new("render-closed", &lines);
+    let batch = RenderBatch::new("render-closed", &numbered_forms_e(40, "svg"));
     let (input, out_dir) = (batch.input.to_str().unwrap(), batch.out_dir());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_origo"))
-        .args(["render", "--jsonl", input, "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.code().is_some(), "ended by a signal: {status:?}");
-    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let first =
+        first_answer_then_close(&["render", "--jsonl", input, "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);
     let names: Vec<String> =
         std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.contains(&first["file"].as_str().unwrap().to_string()), "{names:?}");
@@ -252,15 +252,7 @@ fn a_render_batch_with_a_closed_stdout_leaves_no_temporary_file() {
 #[cfg(feature = "render")]
 #[test]
 fn a_long_pdf_batch_renders_every_line() {
-    let asean = asean();
-    let lines: Vec<String> = (0..80)
-        .map(|i| {
-            let mut certificate = asean.clone();
-            certificate["certificate_no"] = format!("E26{i:04}").into();
-            serde_json::json!({ "certificate": certificate, "format": "pdf" }).to_string()
-        })
-        .collect();
-    let batch = RenderBatch::new("pdfs", &lines);
+    let batch = RenderBatch::new("pdfs", &numbered_forms_e(80, "pdf"));
     let out = batch.run("1");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_dir(batch.out_dir()).unwrap().count(), 80);
