@@ -7,7 +7,8 @@
 //! window of them), never the threads. A taker that has to wait gathers answers that come back
 //! quickly, for at most 2 ms once the one it needs is back. Memory is bounded by the window (each
 //! request by the rulebook's input bound, which [`Lines`] applies while reading), not by the size
-//! of the batch.
+//! of the batch. Dropping a pipeline runs none of its queued requests and waits for the running
+//! ones; its threads then wait a while for the process's next pipeline instead of ending.
 //! [`Batch`] drives a pipeline from an iterator. A request that cannot be read or used, or whose
 //! run panics, is an [`Error`] in its own [`Answer`], with its line number; it never ends the batch.
 
@@ -72,7 +73,8 @@ type Run<R, T> = dyn Fn(R) -> Result<T> + Send + Sync;
 /// Requests submitted one by one, run `jobs` at a time, answers taken back in submission order.
 ///
 /// The caller keeps at most [`window`](Pipeline::is_full) requests in flight: it submits while
-/// the pipeline is not full and takes the next answer otherwise.
+/// the pipeline is not full and takes the next answer otherwise. Dropping it waits for the
+/// requests running ([`Pipeline::close`]).
 pub struct Pipeline<R, T> {
     run: Arc<Run<R, T>>,
     workers: Workers,
@@ -158,9 +160,10 @@ impl<R: Send + 'static, T: Send + 'static> Pipeline<R, T> {
         self.pop()
     }
 
-    /// The oldest answer not yet taken, waiting for it; `None` when nothing is in flight.
+    /// The oldest answer not yet taken, waiting for it; `None` when nothing is in flight or the
+    /// pipeline is closed.
     pub fn next_answer(&mut self) -> Option<Answer<T>> {
-        if self.in_flight() == 0 {
+        if self.in_flight() == 0 || self.arrivals.is_closed() {
             return None;
         }
         if let Some(answer) = self.try_next() {
@@ -282,9 +285,19 @@ impl<T> Arrivals<T> {
     }
 }
 
+impl<R, T> Pipeline<R, T> {
+    /// Runs none of the queued requests and waits for those running, whose answers are dropped;
+    /// the threads are then idle, ready for the process's next pipeline. Dropping the pipeline
+    /// does the same (a host holding a lock others need meanwhile closes it without the lock).
+    pub fn close(&mut self) {
+        self.arrivals.close();
+        self.workers.stop();
+    }
+}
+
 impl<R, T> Drop for Pipeline<R, T> {
     fn drop(&mut self) {
-        self.arrivals.close();
+        self.close();
     }
 }
 
@@ -318,11 +331,14 @@ static IDLE: Mutex<Vec<(u32, ThreadId, mpsc::Sender<Queue>)>> = Mutex::new(Vec::
 ///
 /// [`OPERATION_STACK_BYTES`]: crate::api::OPERATION_STACK_BYTES
 struct Workers {
-    /// `None` once dropped.
+    /// `None` once stopped.
     queue: Option<mpsc::Sender<Job>>,
+    /// Threads serving the queue and not yet idle.
     threads: usize,
     /// One message from each thread once it is idle.
     done: mpsc::Receiver<()>,
+    /// The process that started the threads: a child after `fork` has none of them to wait for.
+    process: u32,
 }
 
 impl Workers {
@@ -358,10 +374,10 @@ impl Workers {
                 }
             }
         }
-        Ok(Workers { queue: Some(sender), threads, done })
+        Ok(Workers { queue: Some(sender), threads, done, process: std::process::id() })
     }
 
-    /// Queues `job`; runs it here should every thread be gone (never while the pipeline lives).
+    /// Queues `job`; runs it here should every thread be gone, or the workers be stopped.
     fn run(&self, job: Job) {
         match &self.queue {
             Some(queue) => {
@@ -372,16 +388,19 @@ impl Workers {
             None => job(),
         }
     }
-}
 
-impl Drop for Workers {
-    fn drop(&mut self) {
+    /// Ends the queue and waits until every thread has finished its job and is idle.
+    fn stop(&mut self) {
         self.queue = None;
-        for _ in 0..self.threads {
+        if std::process::id() != self.process {
+            return;
+        }
+        while self.threads > 0 {
             // An `Err`: every thread's sender is gone, none is left running.
             if self.done.recv().is_err() {
                 break;
             }
+            self.threads -= 1;
         }
     }
 }
@@ -424,8 +443,9 @@ fn wait_idle(done: mpsc::Sender<()>) -> Option<Queue> {
     let me = std::thread::current().id();
     let (thread, next) = mpsc::channel();
     idle().push((std::process::id(), me, thread));
-    // The pipeline may be gone (dropped from another thread that no longer waits): nothing to say.
+    // Nobody waits when the pipeline failed to start all its threads: nothing to say then.
     let _ = done.send(());
+    drop(done);
     if let Ok(queue) = next.recv_timeout(KEEP_ALIVE) {
         return Some(queue);
     }
@@ -455,7 +475,8 @@ fn panicked(payload: &(dyn std::any::Any + Send)) -> Error {
     )
 }
 
-/// The answers of a [`Pipeline`] over an iterator of requests, in order.
+/// The answers of a [`Pipeline`] over an iterator of requests, in order. Dropping it waits for the
+/// requests running, as the pipeline's drop does.
 #[derive(Debug)]
 pub struct Batch<I, R, T> {
     requests: I,
@@ -894,8 +915,12 @@ mod tests {
         let id = std::thread::spawn(|| std::thread::current().id()).join().unwrap();
         idle().push((parent, id, thread));
         let pipeline = Pipeline::new(1, |n: usize| Ok(n)).unwrap();
-        drop(pipeline);
-        assert!(never.try_recv().is_err(), "a queue was handed to another process's thread");
+        let handed = never.try_recv().is_ok();
+        if handed {
+            // Its drop would wait for a thread that is not there.
+            std::mem::forget(pipeline);
+        }
+        assert!(!handed, "a queue was handed to another process's thread");
         assert!(idle().iter().all(|(owner, _, _)| *owner != parent), "another process's thread is still listed");
     }
 

@@ -271,15 +271,10 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
     let mut tally = Tally::default();
     let mut names = std::collections::HashSet::new();
     let mut stdout = std::io::BufWriter::with_capacity(BUFFER_BYTES, std::io::stdout().lock());
-    let mut closed = false;
     while let Some(answer) = next(&mut batch, &mut stdout) {
         let named = answer.outcome.and_then(|drawn| {
-            let mut name = format!("{}.{}", file_stem(drawn.number.as_deref(), answer.line), drawn.extension);
-            if !names.insert(name.clone()) {
-                name =
-                    format!("{}-{}.{}", file_stem(drawn.number.as_deref(), answer.line), answer.line, drawn.extension);
-                names.insert(name.clone());
-            }
+            let stem = file_stem(drawn.number.as_deref(), answer.line);
+            let name = unused_name(&mut names, &stem, answer.line, drawn.extension);
             let target = out_dir.join(&name);
             let bytes = drawn.name(&target).map_err(|e| unwritable(&target, e))?;
             Ok((name, bytes))
@@ -302,19 +297,33 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
         };
         progress.answered(&tally);
         if write_line(&mut stdout, &text).is_err() {
-            closed = true;
             break;
         }
     }
-    if closed {
-        // Nobody reads the answers any more: the queued requests are not drawn, and the batch
-        // waits for those being drawn, whose documents go unnamed (`Drawn`'s drop removes them).
-        drop(batch);
-    }
+    // After a closed stdout nobody reads the answers: the queued requests are not drawn, and the
+    // drop waits for those being drawn, whose documents go unnamed (`Drawn`'s drop removes them).
+    drop(batch);
     let _ = stdout.flush();
     drop(progress);
     tally.summary(("rendered", "已生成"), None);
     Ok(tally.exit_code())
+}
+
+/// `stem.extension`, or `stem-line.extension` when a line before took that name, or
+/// `stem-line-2.extension` and on when a certificate number was that too; kept in `names`.
+#[cfg(feature = "render")]
+fn unused_name(names: &mut std::collections::HashSet<String>, stem: &str, line: usize, extension: &str) -> String {
+    let mut name = format!("{stem}.{extension}");
+    let mut k = 1;
+    while names.contains(&name) {
+        name = match k {
+            1 => format!("{stem}-{line}.{extension}"),
+            _ => format!("{stem}-{line}-{k}.{extension}"),
+        };
+        k += 1;
+    }
+    names.insert(name.clone());
+    name
 }
 
 /// A file name from a certificate number: ASCII letters, digits, `-` and `_` kept, anything else
@@ -339,6 +348,17 @@ fn file_stem(number: Option<&str>, line: usize) -> String {
 #[cfg(all(test, feature = "render"))]
 mod tests {
     use super::*;
+
+    /// A certificate numbered like another line's fallback name does not overwrite its file.
+    #[test]
+    fn every_line_gets_a_name_of_its_own() {
+        let mut names = std::collections::HashSet::new();
+        let got: Vec<String> = [("A-3", 1), ("A", 2), ("A", 3), ("A-3", 4)]
+            .iter()
+            .map(|(stem, line)| unused_name(&mut names, stem, *line, "pdf"))
+            .collect();
+        assert_eq!(got, ["A-3.pdf", "A.pdf", "A-3-2.pdf", "A-3-4.pdf"]);
+    }
 
     #[test]
     fn file_names_keep_only_safe_characters() {

@@ -236,7 +236,7 @@ fn render_batch_writes_one_file_per_request() {
 #[cfg(feature = "render")]
 #[test]
 fn a_render_batch_with_a_closed_stdout_leaves_no_temporary_file() {
-    let batch = RenderBatch::new("render-closed", &numbered_forms_e(40, "svg"));
+    let batch = RenderBatch::new("render-closed", &numbered_forms_e(200, "svg"));
     let (input, out_dir) = (batch.input.to_str().unwrap(), batch.out_dir());
     let first =
         first_answer_then_close(&["render", "--jsonl", input, "--out-dir", out_dir.to_str().unwrap(), "--jobs", "2"]);

@@ -220,6 +220,15 @@ pub struct Answers {
     state: Mutex<State>,
 }
 
+/// Answers dropped unread (a loop left early) wait for the requests still running: without the
+/// GIL, so that Python's other threads go on meanwhile.
+impl Drop for Answers {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Python::attach(|py| py.detach(|| state.pipeline.close()));
+    }
+}
+
 impl std::fmt::Debug for Answers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Answers").field("op", &self.op).finish_non_exhaustive()
