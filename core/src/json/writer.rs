@@ -59,8 +59,12 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
         i += 8;
     }
     let Some(last) = bytes.len().checked_sub(8) else {
-        // A text shorter than eight bytes.
-        return bytes.get(i..)?.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').map(|at| i + at);
+        // A text shorter than eight bytes, padded with spaces, which JSON does not escape.
+        let rest = bytes.get(i..)?;
+        let mut padded = [b' '; 8];
+        padded.get_mut(..rest.len())?.copy_from_slice(rest);
+        let found = to_escape(&padded);
+        return (found != 0).then(|| i + found.trailing_zeros() as usize / 8);
     };
     let seen = i.checked_sub(last)?;
     let found = to_escape(bytes.get(last..)?) & u64::MAX.checked_shl(8 * seen as u32).unwrap_or(0);
