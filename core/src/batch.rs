@@ -513,11 +513,6 @@ where
         }
     }
 
-    /// Reads no more requests: the batch gives the answers still in flight, then ends.
-    pub fn stop(&mut self) {
-        self.read_all = true;
-    }
-
     /// The next answer if it is ready, without waiting (the window is topped up first).
     pub fn try_next(&mut self) -> Option<Answer<T>> {
         self.fill();

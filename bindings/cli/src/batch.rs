@@ -315,14 +315,13 @@ pub fn render_jsonl(path: &Path, out_dir: &Path, jobs: Option<usize>, rb: Rulebo
 fn unused_name(names: &mut std::collections::HashSet<String>, stem: &str, line: usize, extension: &str) -> String {
     let mut name = format!("{stem}.{extension}");
     let mut k = 1;
-    while names.contains(&name) {
+    while !names.insert(name.clone()) {
         name = match k {
             1 => format!("{stem}-{line}.{extension}"),
             _ => format!("{stem}-{line}-{k}.{extension}"),
         };
         k += 1;
     }
-    names.insert(name.clone());
     name
 }
 
